@@ -1,0 +1,125 @@
+"""The ``releasetools`` command: argument parsing and output, nothing else.
+
+Only this module prints or exits. Library errors (``ReleaseToolsError``) are
+caught in one place and become a message and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .errors import ReleaseToolsError
+from .findings import Report
+
+__all__ = ['main', 'build_parser']
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f'{self.prog}: error: {message}\n')
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog='releasetools',
+        description='Release management built around reviewable release requests: '
+                    'deliverables/<series>/<name>.yaml files in a data repository.',
+    )
+    parser.add_argument('--version', action='version', version=f'%(prog)s {__version__}')
+    sub = parser.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
+    sub.required = True
+
+    v = sub.add_parser(
+        'validate', help='check release requests (or all data) against the rules',
+        description='Check the deliverable files of a data repository. By default only what a '
+                    'release request changes is checked: the files that differ from the base revision, '
+                    'with the entries they add. Exit status: 0 no errors (warnings allowed), '
+                    '1 errors found, 2 the command could not run (bad arguments, no such root or revision).',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog='examples:\n'
+               '  releasetools validate                      # what this change adds, vs the default base\n'
+               '  releasetools validate --base origin/master # what is new since origin/master\n'
+               '  releasetools validate --all --format json  # every file and entry, as JSON\n',
+    )
+    v.add_argument('--root', type=Path, default=Path('.'), metavar='DIR',
+                   help='the data repository (default: the current directory)')
+    v.add_argument('--base', metavar='REV',
+                   help='revision of --root holding the state before the request; what is new is the '
+                        'difference between the files at REV and the working tree (default: merge-base of '
+                        'HEAD with origin/HEAD when that exists, else HEAD^)')
+    v.add_argument('--all', action='store_true',
+                   help='check every file and every entry by the content rules; the rules about what a '
+                        'change may add (open series, append-only history) need a base and are skipped. '
+                        'Works on a directory that is not a git repository')
+    v.add_argument('--offline', action='store_true',
+                   help='never touch the network: git checks use local repositories only, and list the '
+                        'others as skipped')
+    v.add_argument('--repos', metavar='TEMPLATE',
+                   help='where the deliverables\' git repositories are; {repo} is replaced by the '
+                        'repository name, e.g. /srv/git/{repo} (default: https://opendev.org/{repo})')
+    v.add_argument('--format', choices=('text', 'json'), default='text',
+                   help='text: one line per finding and a summary; json: {"findings", "checked", "skipped"}')
+    v.add_argument('files', nargs='*', metavar='FILE',
+                   help='deliverable files to check, relative to --root (default: the files that differ '
+                        'from the base, or every file with --all)')
+    v.set_defaults(func=_cmd_validate)
+    return parser
+
+
+def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    from .validate import ValidateOptions, validate
+
+    report = validate(ValidateOptions(root=args.root, base=args.base, all=args.all, files=list(args.files),
+                                      offline=args.offline, repos=args.repos))
+    if args.format == 'json':
+        json.dump(report.to_dict(), out, indent=2)
+        out.write('\n')
+    else:
+        _print_report(report, out)
+    return EXIT_FINDINGS if report.errors else EXIT_OK
+
+
+def _print_report(report: Report, out: TextIO) -> None:
+    for f in report.findings:
+        out.write(f'{f.file}:{f.line}: {f.severity} [{f.check}] {f.message}\n')
+        if f.hint:
+            out.write(f'    hint: {f.hint}\n')
+    for s in report.skipped:
+        where = f' {s.repo}' if s.repo else ''
+        out.write(f'skipped [{s.check}]{where}: {s.reason}\n')
+    errors, warnings = len(report.errors), len(report.warnings)
+    out.write(f'checked {report.checked} file{"s" if report.checked != 1 else ""}: '
+              f'{errors} error{"s" if errors != 1 else ""}, {warnings} warning{"s" if warnings != 1 else ""}, '
+              f'{len(report.skipped)} check{"s" if len(report.skipped) != 1 else ""} skipped\n')
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Entry point of the ``releasetools`` console script."""
+    out = out or sys.stdout
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args, out))
+    except ReleaseToolsError as exc:
+        sys.stderr.write(f'releasetools: error: {exc.message}\n')
+        if exc.hint:
+            sys.stderr.write(f'    hint: {exc.hint}\n')
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write('releasetools: interrupted\n')
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == '__main__':  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,253 @@
+"""Reading a data repository into the model: series table and deliverable files.
+
+All reading of ``deliverables/`` and ``data/`` happens here. Bad input never
+raises: every problem becomes a finding carrying the file and line, and the
+file is then left out of the checks that need its content.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+from .findings import Finding, Severity
+from .model import Branch, Deliverable, Project, Release, RepoSettings, Series, SeriesTable
+from .yamlio import YamlProblem, YMap, date_to_str, parse_yaml, read_yaml_file
+
+__all__ = [
+    'SERIES_STATUS', 'DELIVERABLES', 'LoadedFile', 'load_series', 'deliverable_from_raw',
+    'split_deliverable_path', 'list_deliverable_files', 'load_deliverable_file', 'load_deliverable_bytes',
+]
+
+SERIES_STATUS = 'data/series_status.yaml'
+DELIVERABLES = 'deliverables'
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """A deliverable file as read: the deliverable, or the finding that stopped it."""
+
+    path: str
+    deliverable: Deliverable | None
+    problem: Finding | None = None
+
+
+def _problem_finding(path: str, problem: YamlProblem) -> Finding:
+    return Finding(problem.check, Severity.ERROR, path, problem.line, problem.message, problem.hint)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def load_series(root: Path) -> tuple[SeriesTable, list[Finding]]:
+    """Read ``data/series_status.yaml``; a missing file is a usage error."""
+    path = root / SERIES_STATUS
+    if not path.is_file():
+        raise UsageError(f'{root} has no {SERIES_STATUS}: it is not a release data repository',
+                         'pass --root with the top of a data repository')
+    findings: list[Finding] = []
+    try:
+        raw = read_yaml_file(path)
+    except YamlProblem as problem:
+        return SeriesTable(()), [_problem_finding(SERIES_STATUS, problem)]
+    if not isinstance(raw, list):
+        return SeriesTable(()), [Finding('RT004', Severity.ERROR, SERIES_STATUS, 1,
+                                         'the series list must be a YAML list of series, newest first')]
+    series: list[Series] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(raw):
+        line = raw.item_lines[i]
+        if not isinstance(entry, YMap) or not isinstance(entry.get('name'), str):
+            findings.append(Finding('RT102', Severity.ERROR, SERIES_STATUS, line,
+                                    'each series needs a name (a mapping with a "name" key)'))
+            continue
+        name = entry['name']
+        if name in seen:
+            findings.append(Finding('RT003', Severity.ERROR, SERIES_STATUS, line, f'series {name!r} is listed twice'))
+            continue
+        seen.add(name)
+        release_id = entry.get('release-id')
+        series.append(Series(
+            name=name,
+            release_id=str(release_id) if release_id is not None else None,
+            status=str(entry.get('status', '')),
+            initial_release=date_to_str(entry.get('initial-release')),
+            slurp=bool(entry.get('slurp', False)),
+            eol_date=date_to_str(entry.get('eol-date')),
+            line=line,
+        ))
+    return SeriesTable(tuple(series)), findings
+
+
+def split_deliverable_path(relpath: str) -> tuple[str, str] | None:
+    """``deliverables/<series>/<name>.yaml`` -> (series, name), else None."""
+    parts = relpath.split('/')
+    if len(parts) != 3 or parts[0] != DELIVERABLES or not parts[2].endswith('.yaml'):
+        return None
+    name = parts[2][:-5]
+    if not name or not parts[1]:
+        return None
+    return parts[1], name
+
+
+def _projects(raw: Any) -> tuple[Project, ...]:
+    if not isinstance(raw, list):
+        return ()
+    out = []
+    for i, p in enumerate(raw):
+        if isinstance(p, YMap):
+            out.append(Project(_str(p.get('repo')), _str(p.get('hash')), _str(p.get('tarball-base')),
+                               _str(p.get('comment')), p.line))
+        else:
+            out.append(Project(None, None, line=raw.item_lines[i]))
+    return tuple(out)
+
+
+def _releases(raw: Any) -> tuple[Release, ...]:
+    if not isinstance(raw, list):
+        return ()
+    out = []
+    for i, r in enumerate(raw):
+        if not isinstance(r, YMap):
+            out.append(Release(None, (), line=raw.item_lines[i], index=i))
+            continue
+        flags = r.get('flags')
+        out.append(Release(
+            version=_str(r.get('version')),
+            projects=_projects(r.get('projects')),
+            diff_start=_str(r.get('diff-start')),
+            flags=frozenset(f for f in flags if isinstance(f, str)) if isinstance(flags, list) else frozenset(),
+            line=r.line,
+            index=i,
+        ))
+    return tuple(out)
+
+
+def _branches(raw: Any) -> tuple[Branch, ...]:
+    if not isinstance(raw, list):
+        return ()
+    out = []
+    for i, b in enumerate(raw):
+        if not isinstance(b, YMap):
+            out.append(Branch(None, None, line=raw.item_lines[i], index=i))
+            continue
+        location = b.get('location')
+        if not isinstance(location, (str, Mapping)):
+            location = None
+        out.append(Branch(_str(b.get('name')), location, b.line, i))
+    return tuple(out)
+
+
+def _repo_settings(raw: Any) -> dict[str, RepoSettings] | None:
+    if not isinstance(raw, Mapping):
+        return None
+    out = {}
+    for repo, settings in raw.items():
+        if not isinstance(repo, str):
+            continue
+        settings = settings if isinstance(settings, Mapping) else {}
+        flags = settings.get('flags')
+        out[repo] = RepoSettings(
+            repo, _str(settings.get('pypi-name')), _str(settings.get('tarball-base')),
+            frozenset(f for f in flags if isinstance(f, str)) if isinstance(flags, list) else frozenset())
+    return out
+
+
+def deliverable_from_raw(raw: Mapping[str, Any], series: str, name: str, path: str) -> Deliverable:
+    """Build the model from a parsed file; wrong types become None/empty."""
+    return Deliverable(
+        name=name,
+        series=series,
+        path=path,
+        team=_str(raw.get('team')),
+        type=_str(raw.get('type')),
+        release_model=_str(raw.get('release-model')),
+        release_type=_str(raw.get('release-type')) or 'python-service',
+        stable_branch_type=_str(raw.get('stable-branch-type')) or 'std',
+        stable_status=_str(raw.get('stable-status')),
+        repository_settings=_repo_settings(raw.get('repository-settings')),
+        releases=_releases(raw.get('releases')),
+        branches=_branches(raw.get('branches')),
+        raw=raw,
+    )
+
+
+def _from_parsed(relpath: str, data: Any) -> LoadedFile:
+    split = split_deliverable_path(relpath)
+    assert split is not None, relpath
+    if not isinstance(data, YMap):
+        kind = 'empty' if data is None else f'a {type(data).__name__.replace("Y", "").lower()}'
+        return LoadedFile(relpath, None, Finding(
+            'RT004', Severity.ERROR, relpath, getattr(data, 'line', 1) or 1,
+            f'a deliverable file must be a mapping of keys (team, type, releases, ...), but this one is {kind}',
+            'see the data format: the file starts with keys such as "team:" at the left margin'))
+    return LoadedFile(relpath, deliverable_from_raw(data, split[0], split[1], relpath))
+
+
+def load_deliverable_file(root: Path, relpath: str) -> LoadedFile:
+    """Read one deliverable file of the working tree."""
+    try:
+        data = read_yaml_file(root / relpath)
+    except YamlProblem as problem:
+        return LoadedFile(relpath, None, _problem_finding(relpath, problem))
+    return _from_parsed(relpath, data)
+
+
+def load_deliverable_bytes(relpath: str, content: bytes) -> LoadedFile:
+    """Parse a deliverable file's content (e.g. as it was at the base revision)."""
+    try:
+        data = parse_yaml(content)
+    except YamlProblem as problem:
+        return LoadedFile(relpath, None, _problem_finding(relpath, problem))
+    return _from_parsed(relpath, data)
+
+
+def _escapes(root_real: str, path: str) -> bool:
+    real = os.path.realpath(path)
+    return not (real == root_real or real.startswith(root_real + os.sep))
+
+
+def list_deliverable_files(root: Path, series_dirs: Iterable[str] | None = None
+                           ) -> tuple[list[str], list[Finding]]:
+    """All ``deliverables/<series>/<name>.yaml`` paths, and findings for links leaving the root.
+
+    ``os.scandir`` keeps this to one system call per directory; links are
+    resolved only when an entry is a link.
+    """
+    top = root / DELIVERABLES
+    root_real = os.path.realpath(root)
+    files: list[str] = []
+    findings: list[Finding] = []
+    try:
+        series_entries = sorted(os.scandir(top), key=lambda e: e.name)
+    except OSError:
+        return files, findings
+    wanted = set(series_dirs) if series_dirs is not None else None
+    for sdir in series_entries:
+        if wanted is not None and sdir.name not in wanted:
+            continue
+        rel_dir = f'{DELIVERABLES}/{sdir.name}'
+        if sdir.is_symlink() and _escapes(root_real, sdir.path):
+            findings.append(_escape_finding(rel_dir))
+            continue
+        if not sdir.is_dir():
+            continue
+        for entry in sorted(os.scandir(sdir.path), key=lambda e: e.name):
+            if not entry.name.endswith('.yaml'):
+                continue
+            rel = f'{rel_dir}/{entry.name}'
+            if entry.is_symlink() and _escapes(root_real, entry.path):
+                findings.append(_escape_finding(rel))
+                continue
+            files.append(rel)
+    return files, findings
+
+
+def _escape_finding(rel: str) -> Finding:
+    return Finding('RT007', Severity.ERROR, rel, 0, 'this is a symbolic link that leads outside the data repository',
+                   'replace the link with the file itself')

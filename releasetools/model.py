@@ -1,0 +1,179 @@
+"""The release data model: immutable values built from the data repository.
+
+The model is deliberately lenient: a value of the wrong type becomes ``None``
+(or an empty collection) here, and the schema checks report it from the raw
+mapping kept in ``Deliverable.raw``. That way one typo produces one finding,
+and every other check still runs on the rest of the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    'OPEN_STATUSES', 'INDEPENDENT', 'Series', 'SeriesTable', 'Project', 'Release',
+    'Branch', 'RepoSettings', 'Deliverable',
+]
+
+#: The directory of deliverables that follow no series.
+INDEPENDENT = '_independent'
+
+#: Series statuses in which new releases are accepted.
+OPEN_STATUSES = frozenset({'development', 'maintained'})
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One release series from ``data/series_status.yaml``."""
+
+    name: str
+    release_id: str | None
+    status: str
+    initial_release: str | None = None
+    slurp: bool = False
+    eol_date: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class SeriesTable:
+    """The series in data order, newest first (never alphabetical)."""
+
+    series: tuple[Series, ...]
+    _by_name: Mapping[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, '_by_name', {s.name: i for i, s in enumerate(self.series)})
+
+    def __iter__(self) -> Iterator[Series]:
+        return iter(self.series)
+
+    def __len__(self) -> int:
+        return len(self.series)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def get(self, name: str) -> Series | None:
+        index = self._by_name.get(name)
+        return None if index is None else self.series[index]
+
+    def index(self, name: str) -> int:
+        """Position in the data: 0 is the newest series."""
+        return self._by_name[name]
+
+    @property
+    def current(self) -> Series | None:
+        """The series in development, if there is one."""
+        for series in self.series:
+            if series.status == 'development':
+                return series
+        return None
+
+    def older_than(self, name: str) -> tuple[Series, ...]:
+        """The series before ``name``, newest first."""
+        return self.series[self._by_name[name] + 1:]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.series)
+
+    @property
+    def release_ids(self) -> frozenset[str]:
+        return frozenset(s.release_id for s in self.series if s.release_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """One repository's part of a release."""
+
+    repo: str | None
+    hash: str | None
+    tarball_base: str | None = None
+    comment: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """One entry of ``releases``: a version and the commit of each repository."""
+
+    version: str | None
+    projects: tuple[Project, ...]
+    diff_start: str | None = None
+    flags: frozenset[str] = frozenset()
+    line: int = 0
+    index: int = 0
+
+    @property
+    def hashes(self) -> dict[str | None, str | None]:
+        return {p.repo: p.hash for p in self.projects}
+
+    @property
+    def repos(self) -> tuple[str, ...]:
+        return tuple(p.repo for p in self.projects if p.repo)
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """One entry of ``branches``; ``location`` is a version or a repo -> sha map."""
+
+    name: str | None
+    location: str | Mapping[str, str] | None
+    line: int = 0
+    index: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RepoSettings:
+    """One repository of the deliverable, from ``repository-settings``."""
+
+    repo: str
+    pypi_name: str | None = None
+    tarball_base: str | None = None
+    flags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Deliverable:
+    """One ``deliverables/<series>/<name>.yaml`` file."""
+
+    name: str
+    series: str
+    path: str
+    team: str | None = None
+    type: str | None = None
+    release_model: str | None = None
+    release_type: str = 'python-service'
+    stable_branch_type: str = 'std'
+    stable_status: str | None = None
+    repository_settings: Mapping[str, RepoSettings] | None = None
+    releases: tuple[Release, ...] = ()
+    branches: tuple[Branch, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def is_independent(self) -> bool:
+        return self.series == INDEPENDENT
+
+    @property
+    def model(self) -> str | None:
+        """The effective release model: ``independent`` for ``_independent/`` files."""
+        if self.is_independent and self.release_model != 'abandoned':
+            return 'independent'
+        return self.release_model
+
+    @property
+    def repos(self) -> tuple[str, ...]:
+        """Every repository of the deliverable, settings first, then release order."""
+        seen: dict[str, None] = dict.fromkeys(self.repository_settings or ())
+        for release in self.releases:
+            for repo in release.repos:
+                seen.setdefault(repo)
+        return tuple(seen)
+
+    def line_of(self, key: str) -> int:
+        lines = getattr(self.raw, 'key_lines', None)
+        return lines.get(key, 1) if lines else 1

@@ -1,0 +1,112 @@
+"""What a rule sees: one deliverable, its other series, its base version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from ..findings import Severity
+from ..model import Deliverable, Release, SeriesTable
+from ..versions import SemVer, parse_semver, parse_special
+
+__all__ = ['Problem', 'Skip', 'DeliverableContext']
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What a rule reports; the runner adds the rule id and the file."""
+
+    line: int
+    message: str
+    hint: str | None = None
+    severity: Severity | None = None  # None: the rule's own severity
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """A check that could not be made, with the reason; reported, never passed."""
+
+    repo: str
+    reason: str
+
+
+@dataclass
+class DeliverableContext:
+    """A deliverable file and everything the pure rules may consult about it.
+
+    ``others`` are the deliverable's files in other series (any order);
+    ``base`` is this file as it was at the base revision (None: a new file);
+    ``has_base`` is False in ``--all`` mode, where every entry is checked.
+    """
+
+    deliverable: Deliverable
+    series: SeriesTable
+    others: tuple[Deliverable, ...] = ()
+    base: Deliverable | None = None
+    has_base: bool = False
+    series_dirs: frozenset[str] = frozenset()
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return self.deliverable.path
+
+    @cached_property
+    def new_releases(self) -> tuple[Release, ...]:
+        """The releases to check: all in --all mode, else those not at the base."""
+        releases = self.deliverable.releases
+        if not self.has_base or self.base is None:
+            return releases
+        old = {r.version for r in self.base.releases}
+        return tuple(r for r in releases if r.version not in old)
+
+    @cached_property
+    def new_branches(self) -> tuple[Any, ...]:
+        branches = self.deliverable.branches
+        if not self.has_base or self.base is None:
+            return branches
+        old = {b.name for b in self.base.branches}
+        return tuple(b for b in branches if b.name not in old)
+
+    @cached_property
+    def older_files(self) -> tuple[Deliverable, ...]:
+        """Files of this deliverable in older series, newest first."""
+        d = self.deliverable
+        if d.is_independent or d.series not in self.series:
+            return ()
+        position = self.series.index
+        mine = position(d.series)
+        older = [o for o in self.others if o.series in self.series and position(o.series) > mine]
+        return tuple(sorted(older, key=lambda o: position(o.series)))
+
+    @cached_property
+    def history_complete(self) -> bool:
+        """Whether the series just before this one is in the tree at all.
+
+        When it is not (a partial copy of a data repository), the first release
+        of this series cannot be compared with what came before.
+        """
+        d = self.deliverable
+        if d.is_independent or d.series not in self.series:
+            return True
+        older = self.series.older_than(d.series)
+        return not older or older[0].name in self.series_dirs
+
+    @cached_property
+    def older_versions(self) -> tuple[str, ...]:
+        return tuple(r.version for o in self.older_files for r in o.releases if r.version)
+
+    def prior_semvers(self, release: Release) -> list[SemVer]:
+        """Canonical versions released before ``release``: older series, then this file."""
+        out = []
+        texts = list(self.older_versions)
+        texts.extend(r.version for r in self.deliverable.releases[:release.index] if r.version)
+        for text in texts:
+            v = parse_semver(text)
+            if v is not None:
+                out.append(v)
+        return out
+
+    def is_special(self, release: Release) -> bool:
+        return release.version is not None and parse_special(release.version) is not None

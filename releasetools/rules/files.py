@@ -1,0 +1,48 @@
+"""Checks made while reading a file, before any rule sees it.
+
+These are findings of the loader (``yamlio``/``load``); they are registered here
+so that every check id has a title and an explanation in one place.
+"""
+
+from __future__ import annotations
+
+from . import describe
+
+describe('RT001', 'files', """The file can be read as UTF-8 text.
+
+    A binary file, a file that is not valid UTF-8, or a path that cannot be
+    read (a directory, a dangling link, no permission) cannot hold release
+    data. Fix: save the file as UTF-8 YAML text.""")
+
+describe('RT002', 'files', """The file is valid YAML.
+
+    A syntax error (unclosed bracket, bad indentation, a tab), an explicit tag
+    such as ``!!python/object`` or absurd nesting. The finding points at the
+    line where the parser gave up. Fix: correct the YAML around that line.""")
+
+describe('RT003', 'files', """No key appears twice in a mapping.
+
+    YAML parsers silently keep the last of two identical keys, so a duplicated
+    ``version:`` or ``hash:`` would lose data without a word. Fix: merge the
+    two entries into one.""")
+
+describe('RT004', 'files', """A deliverable file is a mapping of keys.
+
+    A file that is empty, a list or a bare string is not a deliverable. Fix:
+    start the file with keys such as ``team:`` and ``type:``.""")
+
+describe('RT005', 'files', """No YAML anchors, aliases or merge keys.
+
+    Release data never needs them, reviewers cannot see what an alias expands
+    to, and nested aliases allow "billion laughs" documents that exhaust
+    memory. Fix: write the value out in full.""")
+
+describe('RT006', 'files', """The file is of a sensible size.
+
+    Deliverable files are a few kilobytes; anything over 2 MiB is refused
+    unread. Fix: remove the stray file.""")
+
+describe('RT007', 'files', """No symbolic link leads outside the data repository.
+
+    A link out of the repository would make validation depend on files that
+    are not under review. Fix: replace the link with the file itself.""")

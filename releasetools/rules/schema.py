@@ -1,0 +1,272 @@
+"""Schema rules: known keys, value types and enumerations, required keys.
+
+One walk over the raw file collects every schema event; each rule picks its
+own kind, so a file is walked once however many schema rules there are.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..findings import Severity
+from ..yamlio import YList, YMap
+from . import DeliverableContext, Problem, rule
+
+TYPES = ('service', 'library', 'client-library', 'horizon-plugin', 'tempest-plugin', 'trailing', 'other')
+RELEASE_MODELS = ('cycle-with-rc', 'cycle-with-intermediary', 'cycle-automatic', 'untagged', 'abandoned',
+                  'cycle-with-milestones', 'cycle-trailing')
+RELEASE_TYPES = ('python-service', 'python-pypi', 'xstatic', 'nodejs', 'puppet', 'neutron', 'horizon',
+                 'generic', 'openstack-virtual-baremetal', 'manila-image-elements', 'fuel', 'js')
+STABLE_BRANCH_TYPES = ('std', 'std-with-versions', 'tagless', 'upstream', 'none')
+SERIES_STATUSES = ('future', 'development', 'maintained', 'extended maintenance', 'unmaintained',
+                   'end of life')
+RELEASE_FLAGS = ('forced', 'skipped-sig')
+REPO_FLAGS = ('no-artifact-build-job', 'retired')
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    kind: str  # unknown, type, enum, missing, version
+    line: int
+    message: str
+    hint: str | None = None
+
+
+def _near(word: str, choices: Any) -> str | None:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f'did you mean {match[0]!r}?' if match else None
+
+
+def _is_str(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _is_bool(v: Any) -> bool:
+    return isinstance(v, bool)
+
+
+def _is_str_or_int(v: Any) -> bool:
+    return isinstance(v, (str, int)) and not isinstance(v, bool)
+
+
+def _is_list_of_str(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def _is_notes(v: Any) -> bool:
+    return isinstance(v, str) or (isinstance(v, Mapping) and all(isinstance(x, str) for x in v.values()))
+
+
+def _is_location(v: Any) -> bool:
+    return isinstance(v, str) or (isinstance(v, Mapping) and all(isinstance(x, str) for x in v.values()))
+
+
+# key -> (type test, what the key expects, allowed values or None)
+Field = tuple[Callable[[Any], bool], str, tuple[str, ...] | None]
+
+TOP: dict[str, Field] = {
+    'team': (_is_str, 'a team name', None),
+    'type': (_is_str, 'a deliverable type', TYPES),
+    'release-model': (_is_str, 'a release model', RELEASE_MODELS),
+    'launchpad': (_is_str, 'a Launchpad project name', None),
+    'storyboard': (_is_str_or_int, 'a StoryBoard project', None),
+    'release-notes': (_is_notes, 'a URL or a map of repository to URL', None),
+    'release-type': (_is_str, 'a release type', RELEASE_TYPES),
+    'include-pypi-link': (_is_bool, 'true or false', None),
+    'artifact-link-mode': (_is_str, 'an artifact link mode', ('tarball', 'none')),
+    'stable-branch-type': (_is_str, 'a stable branch type', STABLE_BRANCH_TYPES),
+    'stable-status': (_is_str, 'a series status', SERIES_STATUSES),
+    'cycle-highlights': (_is_list_of_str, 'a list of reStructuredText strings', None),
+    'repository-settings': (lambda v: isinstance(v, Mapping), 'a map of repository to settings', None),
+    'releases': (lambda v: isinstance(v, list), 'a list of releases', None),
+    'branches': (lambda v: isinstance(v, list), 'a list of branches', None),
+}
+RELEASE: dict[str, Field] = {
+    'version': (_is_str, 'a quoted version string', None),
+    'projects': (lambda v: isinstance(v, list), 'a list of repositories with hashes', None),
+    'diff-start': (_is_str, 'a version string', None),
+    'flags': (_is_list_of_str, 'a list of flags', None),
+}
+PROJECT: dict[str, Field] = {
+    'repo': (_is_str, 'a repository name such as openstack/nova', None),
+    'hash': (_is_str, 'a 40-digit commit hash', None),
+    'tarball-base': (_is_str, 'a tarball name', None),
+    'comment': (_is_str, 'a comment', None),
+}
+BRANCH: dict[str, Field] = {
+    'name': (_is_str, 'a branch name', None),
+    'location': (_is_location, 'a version or a map of repository to commit', None),
+}
+REPO_SETTINGS: dict[str, Field] = {
+    'pypi-name': (_is_str, 'a PyPI project name', None),
+    'tarball-base': (_is_str, 'a tarball name', None),
+    'flags': (_is_list_of_str, 'a list of flags', None),
+}
+
+REQUIRED_TOP = ('team', 'type')
+REQUIRED = {'release': ('version', 'projects'), 'project': ('repo', 'hash'), 'branch': ('name', 'location')}
+
+
+def _type_name(v: Any) -> str:
+    if isinstance(v, bool):
+        return 'a boolean'
+    if v is None:
+        return 'empty'
+    return {YMap: 'a mapping', YList: 'a list', str: 'a string', int: 'a number', float: 'a number'}.get(
+        type(v), type(v).__name__)
+
+
+def _check_map(m: Any, fields: dict[str, Field], where: str, line: int, events: list[Event],
+               required: tuple[str, ...] = ()) -> bool:
+    """Check one mapping's keys and values; False when it is not a mapping at all."""
+    if not isinstance(m, YMap):
+        events.append(Event('type', line, f'{where} must be a mapping, not {_type_name(m)}'))
+        return False
+    for key, value in m.items():
+        kline = m.line_of(key)
+        spec = fields.get(key)
+        if spec is None:
+            events.append(Event('unknown', kline, f'unknown key {key!r} in {where}', _near(str(key), fields)))
+            continue
+        test, expected, allowed = spec
+        if key == 'version' and not isinstance(value, str):
+            text = (m.scalar_text or {}).get(key, str(value))
+            events.append(Event('version', kline, f'version {text} is not a string: YAML reads it as {_type_name(value)}'
+                                f'{f" ({value!r})" if isinstance(value, float) else ""}',
+                                f"quote it: version: '{text}'"))
+            continue
+        if not test(value):
+            events.append(Event('type', kline, f'{key!r} in {where} must be {expected}, not {_type_name(value)}'))
+            continue
+        if allowed is not None and value not in allowed:
+            hint = _near(value, allowed) or 'one of: ' + ', '.join(allowed)
+            events.append(Event('enum', kline, f'{key!r} in {where} is {value!r}, which is not {expected} '
+                                'this tool knows', hint))
+        if key == 'flags':
+            known = RELEASE_FLAGS if fields is RELEASE else REPO_FLAGS
+            for flag in value:
+                if flag not in known:
+                    events.append(Event('enum', kline, f'unknown flag {flag!r} in {where}',
+                                        _near(flag, known) or 'one of: ' + ', '.join(known)))
+    for key in required:
+        if key not in m:
+            events.append(Event('missing', m.line, f'{where} has no {key!r}'))
+    return True
+
+
+def _walk(ctx: DeliverableContext) -> list[Event]:
+    cached = ctx.cache.get('schema')
+    if cached is not None:
+        return cached
+    raw = ctx.deliverable.raw
+    events: list[Event] = []
+    _check_map(raw, TOP, 'the deliverable', 1, events, REQUIRED_TOP)
+    releases = raw.get('releases')
+    if isinstance(releases, YList):
+        for i, r in enumerate(releases):
+            if _check_map(r, RELEASE, f'release #{i + 1}', releases.item_lines[i], events, REQUIRED['release']):
+                projects = r.get('projects')
+                if isinstance(projects, YList):
+                    for j, p in enumerate(projects):
+                        _check_map(p, PROJECT, 'a project of the release', projects.item_lines[j], events,
+                                   REQUIRED['project'])
+    branches = raw.get('branches')
+    if isinstance(branches, YList):
+        for i, b in enumerate(branches):
+            _check_map(b, BRANCH, f'branch #{i + 1}', branches.item_lines[i], events, REQUIRED['branch'])
+    settings = raw.get('repository-settings')
+    if isinstance(settings, YMap):
+        for repo, value in settings.items():
+            if value is not None:  # "openstack/nova:" with nothing under it is fine
+                _check_map(value, REPO_SETTINGS, f'repository-settings of {repo}', settings.line_of(repo), events)
+    ctx.cache['schema'] = events
+    return events
+
+
+def _pick(ctx: DeliverableContext, kind: str) -> Iterator[Problem]:
+    for e in _walk(ctx):
+        if e.kind == kind:
+            yield Problem(e.line, e.message, e.hint)
+
+
+@rule('RT101')
+def check_unknown_keys(ctx: DeliverableContext) -> Iterator[Problem]:
+    """Every key is one the data format defines.
+
+    Unknown keys are almost always typos (``relase-notes``) that would make the
+    value silently ignored. The hint names the closest known key.
+    """
+    return _pick(ctx, 'unknown')
+
+
+@rule('RT102')
+def check_value_types(ctx: DeliverableContext) -> Iterator[Problem]:
+    """Every value has the type its key requires.
+
+    For example ``releases`` is a list, ``include-pypi-link`` is true or false,
+    and ``flags`` is a list (``flags: -retired`` is a string).
+    """
+    return _pick(ctx, 'type')
+
+
+@rule('RT103')
+def check_enumerations(ctx: DeliverableContext) -> Iterator[Problem]:
+    """Values from a fixed set are members of it.
+
+    ``type``, ``release-model``, ``release-type``, ``stable-branch-type``,
+    ``stable-status``, ``artifact-link-mode`` and flags take known values only.
+    """
+    return _pick(ctx, 'enum')
+
+
+@rule('RT104')
+def check_required_keys(ctx: DeliverableContext) -> Iterator[Problem]:
+    """Required keys are present.
+
+    A deliverable needs ``team`` and ``type`` (and ``release-model`` outside
+    ``_independent/``); a release needs ``version`` and ``projects``; a project
+    ``repo`` and ``hash``; a branch ``name`` and ``location``.
+    """
+    yield from _pick(ctx, 'missing')
+    d = ctx.deliverable
+    if not d.is_independent and 'release-model' not in d.raw and isinstance(d.raw, YMap):
+        yield Problem(1, 'the deliverable has no release-model', 'add e.g. release-model: cycle-with-rc')
+
+
+@rule('RT105')
+def check_version_is_string(ctx: DeliverableContext) -> Iterator[Problem]:
+    """Versions are strings.
+
+    YAML reads ``version: 1.10`` as the number 1.1, which is a different
+    version. Quote versions that look like numbers: ``version: '1.10'``.
+    """
+    return _pick(ctx, 'version')
+
+
+@rule('RT106')
+def check_independent_model(ctx: DeliverableContext) -> Iterator[Problem]:
+    """Files in ``_independent/`` have no release-model (unless abandoned).
+
+    Their model is *independent* by where they are; any other model there is
+    a contradiction.
+    """
+    d = ctx.deliverable
+    if d.is_independent and d.release_model not in (None, 'abandoned'):
+        yield Problem(d.line_of('release-model'),
+                      f'release-model {d.release_model!r} contradicts the _independent/ directory',
+                      'remove release-model (or move the file to a series directory)')
+
+
+@rule('RT107', severity=Severity.WARNING)
+def check_bug_tracker(ctx: DeliverableContext) -> Iterator[Problem]:
+    """A bug tracker is named (``launchpad`` or ``storyboard``).
+
+    A warning: the releases site and announcements link to it.
+    """
+    raw = ctx.deliverable.raw
+    if isinstance(raw, YMap) and 'launchpad' not in raw and 'storyboard' not in raw:
+        yield Problem(1, 'no bug tracker: neither launchpad nor storyboard is set',
+                      'add launchpad: <project> or storyboard: <project>')

@@ -1,0 +1,258 @@
+"""Version rules: canonical spelling, uniqueness, semver steps, pre-releases, closing tags."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model import Release
+from ..versions import (
+    canonical_spelling, parse_semver, parse_special, parse_xstatic, prerelease_problem, step_problem,
+)
+from . import DeliverableContext, Problem, Skip, rule
+
+#: Models whose cycle allows beta and release-candidate versions.
+PRERELEASE_MODELS = frozenset({'cycle-with-rc', 'cycle-with-milestones', 'cycle-trailing', 'independent'})
+#: Models whose final is the last release candidate re-tagged.
+RC_MODELS = frozenset({'cycle-with-rc', 'cycle-with-milestones'})
+#: Models whose first release of a series must leave room for stable patch releases.
+CYCLE_MODELS = frozenset({'cycle-with-rc', 'cycle-with-intermediary', 'cycle-with-milestones',
+                          'cycle-trailing', 'cycle-automatic'})
+
+
+def _regular(ctx: DeliverableContext) -> Iterator[Release]:
+    """New releases that are ordinary versions (not closing tags, not xstatic)."""
+    xstatic = ctx.deliverable.release_type == 'xstatic'
+    for release in ctx.new_releases:
+        if release.version is None or ctx.is_special(release):
+            continue
+        if xstatic and parse_xstatic(release.version) is not None:
+            continue
+        yield release
+
+
+@rule('RT201')
+def check_canonical_version(ctx: DeliverableContext) -> Iterator[Problem]:
+    """Versions are written in pbr's canonical form.
+
+    ``X.Y.Z`` or ``X.Y.Z.0aN``/``0bN``/``0rcN``: not ``1.2``, ``v1.2.3`` or
+    ``1.0.0rc1``. xstatic deliverables use four parts, ``X.Y.Z.N``. Closing
+    tags (``<series>-eol`` ...) are checked by RT209.
+    """
+    for release in _regular(ctx):
+        assert release.version is not None
+        if parse_semver(release.version) is None:
+            spelled = canonical_spelling(release.version)
+            hint = f'write {spelled!r}' if spelled else 'use X.Y.Z, or X.Y.Z.0rcN for a release candidate'
+            yield Problem(release.line, f'{release.version!r} is not a canonical version', hint)
+
+
+@rule('RT202')
+def check_version_unique(ctx: DeliverableContext) -> Iterator[Problem]:
+    """A version is released once per deliverable, across all series.
+
+    pbr versions, tags and uploaded artifacts are unique per repository, so a
+    version can never be reused, whatever series file it is in.
+    """
+    d = ctx.deliverable
+    elsewhere = {}
+    for other in ctx.others:
+        for r in other.releases:
+            if r.version:
+                elsewhere.setdefault(r.version, other.series)
+    earlier: set[str] = set()
+    new = set(map(id, ctx.new_releases))
+    for release in d.releases:
+        v = release.version
+        if v is None:
+            continue
+        if id(release) in new:
+            if v in earlier:
+                yield Problem(release.line, f'{v} is already released earlier in this file')
+            elif v in elsewhere:
+                yield Problem(release.line, f'{v} is already released in {elsewhere[v]}',
+                              'pick the next version of the line you release from')
+        earlier.add(v)
+
+
+@rule('RT203')
+def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
+    """Each new version is one semver step from the release it follows.
+
+    Exactly one of major, minor, patch goes up by one and the parts to its
+    right reset to zero. A patch release follows the highest release of its
+    own X.Y line (so stable branches interleave), a minor release its major
+    line; earlier series count for the first release of a series.
+    """
+    d = ctx.deliverable
+    for release in _regular(ctx):
+        v = parse_semver(release.version or '')
+        if v is None:
+            continue
+        prior = ctx.prior_semvers(release)
+        if any(p.release == v.release for p in prior):
+            continue  # same X.Y.Z as an earlier pre-release: RT205's business
+        own = [r for r in d.releases[:release.index] if r.version and not ctx.is_special(r)]
+        if not own and not ctx.history_complete:
+            older = ctx.series.older_than(d.series)
+            yield Skip('', f'{d.path}: {release.version} not compared with earlier releases: series '
+                       f'{older[0].name} is not in this tree')
+            continue
+        problem = step_problem(v, prior)
+        if problem:
+            yield Problem(release.line, problem)
+
+
+@rule('RT204')
+def check_xstatic_numbering(ctx: DeliverableContext) -> Iterator[Problem]:
+    """xstatic versions are the packaged version plus a build number.
+
+    ``X.Y.Z.N``: the first three parts are the packaged upstream version,
+    which follows upstream's numbering, not semver steps; a rebuild of the
+    same upstream version must raise the build number N.
+    """
+    d = ctx.deliverable
+    if d.release_type != 'xstatic':
+        return
+    builds: dict[tuple[int, int, int], int] = {}
+    new = set(map(id, ctx.new_releases))
+    for release in d.releases:
+        x = parse_xstatic(release.version or '')
+        if x is None:
+            if release.version and id(release) in new and parse_semver(release.version) is None \
+                    and not ctx.is_special(release):
+                yield Problem(release.line, f'{release.version!r} is not an xstatic version X.Y.Z.N')
+            continue
+        last = builds.get(x.upstream)
+        if id(release) in new and last is not None and x.build <= last:
+            upstream = '.'.join(map(str, x.upstream))
+            yield Problem(release.line, f'{x.text} does not raise the build number of {upstream} '
+                          f'(already at {upstream}.{last})', f'write {upstream}.{last + 1}')
+        builds[x.upstream] = max(x.build, last if last is not None else -1)
+
+
+@rule('RT205')
+def check_prerelease_progression(ctx: DeliverableContext) -> Iterator[Problem]:
+    """Pre-releases progress ``0aN -> 0bN -> 0rcN -> final``, numbers rising by one.
+
+    The first release candidate is rc1 (a first beta may carry the number of
+    its milestone), nothing of a version comes after its final, and in
+    ``cycle-with-rc``/``cycle-with-milestones`` a final follows a candidate.
+    """
+    d = ctx.deliverable
+    for release in _regular(ctx):
+        v = parse_semver(release.version or '')
+        if v is None:
+            continue
+        same = [p for p in ctx.prior_semvers(release) if p.release == v.release]
+        if not same and not v.is_prerelease:
+            continue
+        problem = prerelease_problem(v, same, final_needs_rc=d.model in RC_MODELS)
+        if problem:
+            yield Problem(release.line, problem)
+
+
+@rule('RT206')
+def check_prerelease_allowed(ctx: DeliverableContext) -> Iterator[Problem]:
+    """Pre-releases only in models that use them.
+
+    Betas and release candidates belong to ``cycle-with-rc``,
+    ``cycle-with-milestones``, ``cycle-trailing`` and independent
+    deliverables; ``cycle-with-intermediary`` and ``cycle-automatic`` make
+    full releases only.
+    """
+    d = ctx.deliverable
+    model = d.model
+    for release in _regular(ctx):
+        v = parse_semver(release.version or '')
+        if v is None or not v.is_prerelease:
+            continue
+        if model not in PRERELEASE_MODELS:
+            yield Problem(release.line, f'{release.version} is a pre-release, which the {model} model does not use',
+                          f'release {".".join(map(str, v.release))} instead')
+
+
+@rule('RT207')
+def check_first_release_of_series(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
+    """The first release of a series is ``X.Y.0`` or a pre-release.
+
+    A bare patch bump at the start of a series would take the version that a
+    bug fix on the previous series' stable branch needs. Not for untagged,
+    tagless or tempest-plugin deliverables, nor for the very first release of
+    a deliverable.
+    """
+    d = ctx.deliverable
+    if d.model not in CYCLE_MODELS or d.stable_branch_type == 'tagless' or d.type == 'tempest-plugin':
+        return
+    first = next((r for r in d.releases if r.version and not ctx.is_special(r)), None)
+    if first is None or first not in ctx.new_releases:
+        return
+    v = parse_semver(first.version or '')
+    if v is None or v.is_prerelease or v.patch == 0:
+        return
+    if not ctx.older_versions:
+        if not ctx.history_complete:
+            yield Skip('', f'{d.path}: whether {v.text} starts the deliverable or follows an earlier series '
+                       'is unknown: the previous series is not in this tree')
+        return  # the very first release of a deliverable leaves no stable branch behind
+    yield Problem(first.line, f'{v.text} is the first release of {d.series} and must not be a patch release',
+                  f'release {v.major}.{v.minor + 1}.0 (or {v.major + 1}.0.0)')
+
+
+@rule('RT208')
+def check_final_reuses_rc(ctx: DeliverableContext) -> Iterator[Problem]:
+    """A final after a release candidate re-tags the candidate's commits.
+
+    The final of a ``cycle-with-rc`` version is the last rc, re-tagged: the
+    same hash for every repository.
+    """
+    d = ctx.deliverable
+    for release in _regular(ctx):
+        v = parse_semver(release.version or '')
+        if v is None or v.is_prerelease:
+            continue
+        rcs = [r for r in d.releases[:release.index]
+               if (p := parse_semver(r.version or '')) is not None and p.release == v.release and p.is_prerelease]
+        if not rcs or not (last := rcs[-1]).version or parse_semver(last.version).pre_kind != 'rc':  # type: ignore[union-attr]
+            continue
+        if release.hashes != last.hashes:
+            yield Problem(release.line, f'{v.text} must re-tag {last.version}: the hashes differ',
+                          f'copy the projects of {last.version}')
+
+
+@rule('RT209')
+def check_closing_tags(ctx: DeliverableContext) -> Iterator[Problem]:
+    """Closing tags name their series and cover every repository.
+
+    ``<series>-eol``, ``<series>-eom``, ``<series>-em``, ``<series>-last``
+    (the series name or its release-id) and ``<deliverable>-<series>-last``
+    close the file's own series, and tag every active repository of the
+    deliverable.
+    """
+    d = ctx.deliverable
+    series = ctx.series.get(d.series)
+    names = {d.series}
+    if series is not None and series.release_id:
+        names.add(series.release_id)
+    if d.is_independent:
+        names = set(ctx.series.names) | set(ctx.series.release_ids)
+    settings = d.repository_settings
+    for release in ctx.new_releases:
+        tag = parse_special(release.version or '')
+        if tag is None:
+            continue
+        ok = tag.prefix in names
+        if tag.kind == 'last':
+            ok = ok or any(tag.prefix == f'{d.name}-{n}' for n in names)
+        expected = f'{series.release_id if series and series.release_id else d.series}-{tag.kind}'
+        if not ok and not d.is_independent:
+            yield Problem(release.line, f'{release.version} does not name this file\'s series {d.series}',
+                          f'write {expected}')
+        if settings is not None:
+            active = {r for r, s in settings.items() if 'retired' not in s.flags}
+        else:
+            previous = [r for r in d.releases[:release.index] if not ctx.is_special(r)]
+            active = set(previous[-1].repos) if previous else set()
+        missing = sorted(active - set(release.repos))
+        if missing:
+            yield Problem(release.line, f'{release.version} does not tag {", ".join(missing)}',
+                          'a closing tag covers every repository of the deliverable')

@@ -1,0 +1,183 @@
+"""``releasetools validate``: load the data, find what is new, run every rule.
+
+I/O lives here and in ``load``/``gitrepo``; the rules stay pure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import gitrepo
+from .errors import UsageError
+from .findings import Finding, Report, Severity, Skipped
+from .load import (
+    DELIVERABLES, LoadedFile, list_deliverable_files, load_deliverable_bytes, load_deliverable_file, load_series,
+    split_deliverable_path,
+)
+from .rules import DeliverableContext, Problem, run_rules
+
+__all__ = ['ValidateOptions', 'validate', 'GIT_SKIP_REASON']
+
+GIT_SKIP_REASON = 'git-backed checks are not available in this version of releasetools'
+
+
+@dataclass
+class ValidateOptions:
+    """What ``releasetools validate`` was asked to do (see ``--help``)."""
+
+    root: Path = Path('.')
+    base: str | None = None
+    all: bool = False
+    files: list[str] = field(default_factory=list)
+    offline: bool = False
+    repos: str | None = None
+
+
+def _normalise(root: Path, name: str) -> str:
+    """A FILE argument as a path relative to root, with / separators."""
+    path = Path(name)
+    absolute = path if path.is_absolute() else root / path
+    rel = os.path.relpath(os.path.abspath(absolute), os.path.abspath(root))
+    rel = rel.replace(os.sep, '/')
+    if split_deliverable_path(rel) is None:
+        raise UsageError(f'{name} is not a deliverable file (deliverables/<series>/<name>.yaml under {root})',
+                         'give paths relative to --root')
+    return rel
+
+
+def _escapes(root: Path, rel: str) -> bool:
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(root / rel)
+    return not real.startswith(real_root + os.sep)
+
+
+class _Loader:
+    """Loads each working-tree file once, whatever asks for it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.loaded: dict[str, LoadedFile] = {}
+
+    def get(self, rel: str) -> LoadedFile:
+        hit = self.loaded.get(rel)
+        if hit is None:
+            hit = self.loaded[rel] = load_deliverable_file(self.root, rel)
+        return hit
+
+
+def validate(opts: ValidateOptions) -> Report:
+    """Validate a data repository; raise UsageError when that cannot be done."""
+    root = opts.root
+    if not root.is_dir():
+        raise UsageError(f'--root {root} is not a directory')
+    series, series_findings = load_series(root)
+    report = Report(findings=list(series_findings))
+    all_files, link_findings = list_deliverable_files(root)
+    report.findings.extend(link_findings)
+    series_dirs = frozenset(p.split('/')[1] for p in all_files) | _series_dirs(root)
+    loader = _Loader(root)
+
+    explicit = [_normalise(root, f) for f in opts.files]
+    base_commit: str | None = None
+    deleted: list[str] = []
+    if opts.all:
+        targets = explicit or all_files
+    else:
+        base_commit = _resolve_base(root, opts.base)
+        changed, deleted = gitrepo.changed_paths(root, base_commit, DELIVERABLES)
+        changed = [p for p in changed if split_deliverable_path(p) is not None]
+        deleted = [p for p in deleted if split_deliverable_path(p) is not None]
+        if explicit:
+            wanted = set(explicit)
+            changed = [p for p in changed if p in wanted] + [p for p in explicit if p not in set(changed)]
+            deleted = [p for p in deleted if p in wanted]
+        targets = changed
+    targets = sorted(set(targets) - set(deleted))
+
+    for rel in targets:
+        if _escapes(root, rel):
+            report.findings.append(Finding('RT007', Severity.ERROR, rel, 0,
+                                           'this is a symbolic link that leads outside the data repository',
+                                           'replace the link with the file itself'))
+    targets = [t for t in targets if not _escapes(root, t)]
+    if explicit:
+        missing = [t for t in targets if not (root / t).exists() and not (root / t).is_symlink()]
+        if missing:
+            raise UsageError(f'no such deliverable file: {", ".join(missing)}')
+
+    bases: dict[str, bytes | None] = {}
+    if base_commit is not None:
+        bases = gitrepo.read_blobs(root, base_commit, [*targets, *deleted])
+        for rel in deleted:
+            content = bases.get(rel)
+            if content is not None:
+                report.findings.append(Finding(
+                    'RT302', Severity.ERROR, rel, 0, 'the deliverable file was deleted; released history '
+                    'cannot be removed', 'restore the file'))
+
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for rel in all_files:
+        by_name[rel.rsplit('/', 1)[1]].append(rel)
+
+    for rel in targets:
+        loaded = loader.get(rel)
+        report.checked += 1
+        if loaded.deliverable is None:
+            assert loaded.problem is not None
+            report.findings.append(loaded.problem)
+            continue
+        deliverable = loaded.deliverable
+        others = tuple(o.deliverable for o in (loader.get(p) for p in by_name[rel.rsplit('/', 1)[1]] if p != rel)
+                       if o.deliverable is not None)
+        base = None
+        if base_commit is not None and bases.get(rel) is not None:
+            base = load_deliverable_bytes(rel, bases[rel] or b'').deliverable
+        ctx = DeliverableContext(deliverable, series, others, base, base_commit is not None, series_dirs)
+        _check_one(ctx, report)
+        _note_git_skips(ctx, report)
+    report.sort()
+    return report
+
+
+def _series_dirs(root: Path) -> frozenset[str]:
+    try:
+        return frozenset(e.name for e in os.scandir(root / DELIVERABLES) if e.is_dir())
+    except OSError:
+        return frozenset()
+
+
+def _resolve_base(root: Path, base: str | None) -> str:
+    if not gitrepo.is_work_tree(root):
+        raise UsageError(f'{root} is not a git repository, so there is no base to compare with',
+                         'use --all to check every file by the content rules')
+    if base is None:
+        commit = gitrepo.default_base(root)
+        if commit is None:
+            raise UsageError('no base revision: HEAD has no parent and there is no origin/HEAD',
+                             'pass --base REV, or --all')
+        return commit
+    commit = gitrepo.resolve_commit(root, base)
+    if commit is None:
+        raise UsageError(f'unknown base revision {base!r}', 'pass a commit, branch or tag of --root')
+    return commit
+
+
+def _check_one(ctx: DeliverableContext, report: Report) -> None:
+    path = ctx.path
+    for rule_, item in run_rules(ctx):
+        if isinstance(item, Problem):
+            report.findings.append(Finding(rule_.id, item.severity or rule_.severity, path, item.line,
+                                           item.message, item.hint))
+        else:
+            report.skipped.append(Skipped(rule_.id, item.repo, item.reason))
+
+
+def _note_git_skips(ctx: DeliverableContext, report: Report) -> None:
+    repos: Iterable[str] = {repo for r in ctx.new_releases for repo in r.repos}
+    for repo in repos:
+        report.skipped.append(Skipped('git', repo, GIT_SKIP_REASON))
+

@@ -1,0 +1,215 @@
+"""Version rules of release data: canonical spellings, semver steps, special tags.
+
+Versions are written as pbr writes them: ``X.Y.Z`` and pre-releases
+``X.Y.Z.0aN`` / ``X.Y.Z.0bN`` / ``X.Y.Z.0rcN``. ``packaging`` parses everything
+else (``v1.2``, ``1.0.0rc1``) so that we can propose the canonical spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from packaging.version import InvalidVersion, Version
+
+__all__ = [
+    'PRE_KINDS', 'SemVer', 'XStatic', 'SpecialTag', 'parse_semver', 'parse_xstatic',
+    'parse_special', 'canonical_spelling', 'step_problem', 'prerelease_problem', 'step_kind',
+]
+
+#: Pre-release kinds in the order they must progress.
+PRE_KINDS = ('a', 'b', 'rc')
+_RANK = {'a': 0, 'b': 1, 'rc': 2}
+
+_NUM = r'(0|[1-9][0-9]*)'
+_SEMVER_RE = re.compile(rf'^{_NUM}\.{_NUM}\.{_NUM}(?:\.0(a|b|rc){_NUM})?$')
+_XSTATIC_RE = re.compile(rf'^{_NUM}\.{_NUM}\.{_NUM}\.{_NUM}$')
+_SPECIAL_RE = re.compile(r'^(?P<prefix>.+)-(?P<kind>eol|eom|em|last)$')
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SemVer:
+    """A canonical version; orders like pbr/PEP 440 (pre-releases before finals)."""
+
+    major: int
+    minor: int
+    patch: int
+    pre_rank: int = 3  # 0 a, 1 b, 2 rc, 3 final
+    pre_num: int = 0
+    text: str = ''
+
+    @property
+    def release(self) -> tuple[int, int, int]:
+        return (self.major, self.minor, self.patch)
+
+    @property
+    def is_prerelease(self) -> bool:
+        return self.pre_rank < 3
+
+    @property
+    def pre_kind(self) -> str | None:
+        return PRE_KINDS[self.pre_rank] if self.pre_rank < 3 else None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class XStatic:
+    """An xstatic version: the packaged upstream version plus a build number."""
+
+    upstream: tuple[int, int, int]
+    build: int
+    text: str = ''
+
+
+@dataclass(frozen=True, slots=True)
+class SpecialTag:
+    """A tag that closes a series: ``<series>-eol``, ``<deliverable>-<series>-last``..."""
+
+    prefix: str
+    kind: str  # eol, eom, em, last
+
+
+def parse_semver(text: str) -> SemVer | None:
+    """Parse a canonical pbr version; ``None`` if it is not canonical."""
+    m = _SEMVER_RE.match(text)
+    if m is None:
+        return None
+    major, minor, patch, kind, num = m.groups()
+    if kind is None:
+        return SemVer(int(major), int(minor), int(patch), 3, 0, text)
+    return SemVer(int(major), int(minor), int(patch), _RANK[kind], int(num), text)
+
+
+def parse_xstatic(text: str) -> XStatic | None:
+    m = _XSTATIC_RE.match(text)
+    if m is None:
+        return None
+    a, b, c, d = (int(x) for x in m.groups())
+    return XStatic((a, b, c), d, text)
+
+
+def parse_special(text: str) -> SpecialTag | None:
+    m = _SPECIAL_RE.match(text)
+    if m is None:
+        return None
+    return SpecialTag(m.group('prefix'), m.group('kind'))
+
+
+def canonical_spelling(text: str, *, parts: int = 3) -> str | None:
+    """The pbr spelling of a version that packaging can read, or None.
+
+    ``1.2`` -> ``1.2.0``, ``v1.2.3`` -> ``1.2.3``, ``1.0.0rc1`` -> ``1.0.0.0rc1``.
+    """
+    try:
+        v = Version(text)
+    except InvalidVersion:
+        return None
+    if v.epoch or v.post is not None or v.dev is not None or v.local is not None:
+        return None
+    release = list(v.release[:parts]) + [0] * max(0, parts - len(v.release))
+    if len(v.release) > parts:
+        return None
+    spelled = '.'.join(str(x) for x in release)
+    if v.pre is not None:
+        spelled += f'.0{v.pre[0]}{v.pre[1]}'
+    return spelled if spelled != text else None
+
+
+def step_problem(new: SemVer, prior: Iterable[SemVer]) -> str | None:
+    """Why ``new`` (its X.Y.Z) is not a semver step from the final releases in ``prior``.
+
+    A patch release follows the highest release of its own X.Y line; a minor
+    release follows its major line; a major release follows the highest
+    release overall. Exactly one part goes up by one and the parts to its right
+    reset to zero. ``None`` when the step is legal (or there is nothing before it).
+    """
+    finals = [v for v in prior if not v.is_prerelease]
+    if not finals:
+        return None
+    x, y, z = new.release
+    if z > 0:
+        line = [v for v in finals if v.major == x and v.minor == y]
+        if not line:
+            return (f'{x}.{y}.{z} is a patch release of the {x}.{y} line, which has no release; '
+                    f'the next step would start it at {x}.{y}.0')
+        top = max(line)
+        if top.patch != z - 1:
+            return _wrong_step(new, top, f'{x}.{y}.{top.patch + 1}')
+        return None
+    if y > 0:
+        line = [v for v in finals if v.major == x and v.minor < y]
+        same_or_later = [v for v in finals if v.major == x and v.minor >= y]
+        if same_or_later:
+            return f'{new.text} goes backwards: {max(same_or_later).text} is already released'
+        if not line:
+            if any(v.major == x - 1 for v in finals) or max(finals).major < x:
+                top = max(finals)
+                return _wrong_step(new, top, _next_major(top))
+            return f'{x}.{y}.0 has no release of the {x}.x line before it'
+        top = max(line)
+        if top.minor != y - 1:
+            return _wrong_step(new, top, f'{x}.{top.minor + 1}.0')
+        return None
+    later = [v for v in finals if v.major >= x]
+    if later:
+        return f'{new.text} goes backwards: {max(later).text} is already released'
+    top = max(finals)
+    if top.major != x - 1:
+        return _wrong_step(new, top, _next_major(top))
+    return None
+
+
+def _next_major(top: SemVer) -> str:
+    return f'{top.major + 1}.0.0'
+
+
+def _wrong_step(new: SemVer, top: SemVer, expected: str) -> str:
+    return f'{new.text} does not follow {top.text} by one semver step (expected {expected})'
+
+
+def prerelease_problem(new: SemVer, earlier_same_release: Iterable[SemVer], *,
+                       final_needs_rc: bool = True) -> str | None:
+    """Why ``new`` breaks the ``0aN -> 0bN -> 0rcN -> final`` progression of its X.Y.Z.
+
+    Within a kind numbers rise by one. A first release candidate is rc1; a
+    first alpha or beta may carry its milestone's number (b2 when the first
+    milestone was skipped). With ``final_needs_rc`` a final must follow an rc.
+    """
+    earlier = sorted(earlier_same_release)
+    base = '.'.join(str(p) for p in new.release)
+    if any(not v.is_prerelease for v in earlier):
+        return f'{base} is already released; {new.text} cannot come after it'
+    if not new.is_prerelease:
+        if final_needs_rc and earlier and earlier[-1].pre_kind != 'rc':
+            return (f'the final {new.text} must follow a release candidate, '
+                    f'but the last pre-release is {earlier[-1].text}')
+        return None
+    first_of_kind = not any(v.pre_rank == new.pre_rank for v in earlier)
+    if first_of_kind and new.pre_kind == 'rc' and new.pre_num != 1:
+        return f'{new.text} must be the first release candidate: {base}.0rc1'
+    if not earlier:
+        return None
+    last = earlier[-1]
+    if new <= last:
+        return f'{new.text} goes backwards: {last.text} is already released'
+    if new.pre_rank == last.pre_rank:
+        if new.pre_num != last.pre_num + 1:
+            return f'{new.text} skips a number: the next after {last.text} is {base}.0{last.pre_kind}{last.pre_num + 1}'
+        return None
+    return None
+
+
+def step_kind(previous: SemVer | None, new: SemVer) -> str:
+    """Name the step from ``previous`` to ``new``: major, minor, patch or pre-release."""
+    if previous is None:
+        return 'first'
+    if new.release == previous.release:
+        return 'final' if not new.is_prerelease else 'pre-release'
+    if new.major != previous.major:
+        return 'major'
+    if new.minor != previous.minor:
+        return 'minor'
+    return 'patch'

@@ -1,0 +1,213 @@
+"""Safe, fast YAML reading that keeps line numbers and refuses ambiguity.
+
+libyaml (through PyYAML's C parser) builds the node tree; a small constructor of
+our own turns it into plain Python values. Doing the construction ourselves is
+both faster than PyYAML's generic constructor and the one place where we can:
+
+* record the line of every mapping, sequence and mapping key (``YMap.line``,
+  ``YMap.key_lines``, ``YList.item_lines``) so findings can point at a line;
+* reject duplicate keys, which PyYAML silently resolves to the last value;
+* reject anchors and aliases, which release data never needs and which make
+  "billion laughs" documents possible.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+__all__ = ['YMap', 'YList', 'YamlProblem', 'MAX_FILE_SIZE', 'parse_yaml', 'read_yaml_file']
+
+#: Release data files are a few kilobytes; anything this big is a mistake.
+MAX_FILE_SIZE = 2 * 1024 * 1024
+
+#: Deeper than this is not release data (and would exhaust the C stack).
+MAX_DEPTH = 64
+
+try:
+    _Parser: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = yaml.SafeLoader
+
+_STR = 'tag:yaml.org,2002:str'
+_MERGE = 'tag:yaml.org,2002:merge'
+
+
+class YMap(dict[Any, Any]):
+    """A mapping that remembers its line and the line of each key."""
+
+    __slots__ = ('line', 'key_lines', 'scalar_text')
+
+    def __init__(self, line: int = 0) -> None:
+        super().__init__()
+        self.line = line
+        self.key_lines: dict[Any, int] = {}
+        #: The source text of values that YAML did not read as strings
+        #: (``version: 1.10`` reads as the float 1.1; the hint needs "1.10").
+        self.scalar_text: dict[Any, str] | None = None
+
+    def line_of(self, key: Any) -> int:
+        """The line of ``key`` if present, else the mapping's own line."""
+        return self.key_lines.get(key, self.line)
+
+
+class YList(list[Any]):
+    """A sequence that remembers its line and the line of each item."""
+
+    __slots__ = ('line', 'item_lines')
+
+    def __init__(self, line: int = 0) -> None:
+        super().__init__()
+        self.line = line
+        self.item_lines: list[int] = []
+
+
+class YamlProblem(Exception):
+    """A file that cannot be read as YAML data; carries a check id and a line."""
+
+    def __init__(self, check: str, line: int, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.check = check
+        self.line = line
+        self.message = message
+        self.hint = hint
+
+
+# Scalars other than plain strings go through PyYAML's own, well-tested
+# resolvers (ints in every base, floats, booleans, timestamps).
+_SCALARS = {
+    'tag:yaml.org,2002:null': yaml.constructor.SafeConstructor.construct_yaml_null,
+    'tag:yaml.org,2002:bool': yaml.constructor.SafeConstructor.construct_yaml_bool,
+    'tag:yaml.org,2002:int': yaml.constructor.SafeConstructor.construct_yaml_int,
+    'tag:yaml.org,2002:float': yaml.constructor.SafeConstructor.construct_yaml_float,
+    'tag:yaml.org,2002:timestamp': yaml.constructor.SafeConstructor.construct_yaml_timestamp,
+}
+
+
+class _Builder:
+    __slots__ = ('seen', 'ctor')
+
+    def __init__(self, ctor: Any) -> None:
+        self.seen: set[int] = set()
+        self.ctor = ctor
+
+    def build(self, node: Node, depth: int = 0) -> Any:
+        if id(node) in self.seen:
+            raise YamlProblem(
+                'RT005', node.start_mark.line + 1,
+                'YAML anchors and aliases are not allowed in release data',
+                'write the value out in full where the alias (*name) stands')
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise YamlProblem('RT002', node.start_mark.line + 1,
+                              f'the document nests deeper than {MAX_DEPTH} levels')
+        if node.__class__ is ScalarNode:
+            if node.tag == _STR:
+                return node.value
+            make = _SCALARS.get(node.tag)
+            if make is None:
+                raise YamlProblem('RT002', node.start_mark.line + 1,
+                                  f'unsupported YAML tag {node.tag!r}',
+                                  'remove the explicit tag (!...)')
+            return make(self.ctor, node)
+        if node.__class__ is SequenceNode:
+            seq = YList(node.start_mark.line + 1)
+            lines = seq.item_lines
+            for item in node.value:
+                lines.append(item.start_mark.line + 1)
+                seq.append(self.build(item, depth + 1))
+            return seq
+        if node.__class__ is MappingNode:
+            mapping = YMap(node.start_mark.line + 1)
+            key_lines = mapping.key_lines
+            for key_node, value_node in node.value:
+                line = key_node.start_mark.line + 1
+                if key_node.tag == _MERGE:
+                    raise YamlProblem('RT005', line, 'YAML merge keys (<<) are not allowed in release data',
+                                      'write the keys out in full')
+                key = self.build(key_node, depth + 1)
+                if key.__class__ in (YMap, YList):
+                    raise YamlProblem('RT002', line, 'a mapping key must be a plain value, not a collection')
+                if key in mapping:
+                    raise YamlProblem(
+                        'RT003', line,
+                        f'duplicate key {key!r} (first at line {key_lines[key]})',
+                        'YAML keeps only the last value of a duplicated key: merge the two entries')
+                key_lines[key] = line
+                if value_node.__class__ is ScalarNode and value_node.tag != _STR:
+                    if mapping.scalar_text is None:
+                        mapping.scalar_text = {}
+                    mapping.scalar_text[key] = value_node.value
+                mapping[key] = self.build(value_node, depth + 1)
+            return mapping
+        raise YamlProblem('RT002', node.start_mark.line + 1, f'unexpected YAML node {node!r}')  # pragma: no cover
+
+
+def parse_yaml(data: bytes | str) -> Any:
+    """Parse one YAML document into YMap/YList/scalars; raise YamlProblem."""
+    if isinstance(data, bytes) and b'\0' in data:
+        raise YamlProblem('RT001', 1, 'the file is binary (it contains NUL bytes), not YAML text')
+    loader = _Parser(data)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else 1
+            problem = exc.problem or str(exc)
+            context = f' ({exc.context})' if exc.context else ''
+            raise YamlProblem('RT002', line, f'YAML syntax error: {problem}{context}',
+                              'check the indentation and quoting around this line') from None
+        except yaml.YAMLError as exc:
+            # Reader errors: bad encoding or control characters.
+            position = getattr(exc, 'position', None)
+            line = 1
+            if position is not None and isinstance(data, bytes):
+                line = data.count(b'\n', 0, position) + 1
+            raise YamlProblem('RT001', line, f'the file is not valid UTF-8 YAML text: {exc}',
+                              'save the file as UTF-8') from None
+        if node is None:
+            return None
+        try:
+            return _Builder(loader).build(node)
+        except yaml.constructor.ConstructorError as exc:
+            mark = exc.problem_mark
+            raise YamlProblem('RT002', mark.line + 1 if mark else 1, f'invalid YAML value: {exc.problem}') from None
+        except (ValueError, OverflowError) as exc:
+            raise YamlProblem('RT002', node.start_mark.line + 1, f'invalid YAML value: {exc}') from None
+        except RecursionError:
+            raise YamlProblem('RT002', 1, 'the document nests too deeply') from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml_file(path: str | os.PathLike[str]) -> Any:
+    """Read and parse a YAML file, turning every kind of bad input into YamlProblem."""
+    try:
+        with open(path, 'rb') as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_SIZE:
+                raise YamlProblem(
+                    'RT006', 1,
+                    f'the file is {size / 1e6:.1f} MB; release data files are limited to '
+                    f'{MAX_FILE_SIZE // (1024 * 1024)} MiB',
+                    'is this really a deliverable file? split or remove it')
+            data = fh.read()
+    except IsADirectoryError:
+        raise YamlProblem('RT001', 0, 'this is a directory, not a file') from None
+    except OSError as exc:
+        raise YamlProblem('RT001', 0, f'cannot read the file: {exc.strerror or exc}') from None
+    return parse_yaml(data)
+
+
+def date_to_str(value: Any) -> str | None:
+    """Dates in release data are written unquoted; normalise them to ISO strings."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    return None
