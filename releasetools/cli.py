@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .errors import ReleaseToolsError
+from .errors import ReleaseToolsError, UsageError
 from .findings import Report
 
-__all__ = ['main', 'build_parser']
+__all__ = ['build_parser', 'main']
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -72,7 +72,32 @@ def build_parser() -> argparse.ArgumentParser:
                    help='deliverable files to check, relative to --root (default: the files that differ '
                         'from the base, or every file with --all)')
     v.set_defaults(func=_cmd_validate)
+
+    r = sub.add_parser('rules', help='list every check with its id and title',
+                       description='List the checks of releasetools validate: id, severity, title; '
+                                   'with --explain, the full explanation of each.')
+    r.add_argument('--explain', action='store_true', help='print each check\'s full explanation')
+    r.add_argument('ids', nargs='*', metavar='ID', help='only these check ids (e.g. RT203)')
+    r.set_defaults(func=_cmd_rules)
     return parser
+
+
+def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
+    from .rules import all_rules
+
+    rules = all_rules()
+    wanted = {i.upper() for i in args.ids}
+    unknown = wanted - {r.id for r in rules}
+    if unknown:
+        raise UsageError(f'no such check: {", ".join(sorted(unknown))}', 'releasetools rules lists them all')
+    for r in rules:
+        if wanted and r.id not in wanted:
+            continue
+        base = ' (skipped with --all)' if r.needs_base else ''
+        out.write(f'{r.id}  {r.severity:<7}  {r.family:<9} {r.title}{base}\n')
+        if args.explain and r.doc:
+            out.write(''.join(f'      {line}\n' for line in r.doc.splitlines()) + '\n')
+    return EXIT_OK
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:

@@ -6,7 +6,7 @@ the command could not do its work at all (no such root, unknown revision, ...).
 
 from __future__ import annotations
 
-__all__ = ['ReleaseToolsError', 'UsageError', 'GitError']
+__all__ = ['GitError', 'ReleaseToolsError', 'UsageError']
 
 
 class ReleaseToolsError(Exception):

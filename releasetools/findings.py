@@ -6,10 +6,10 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ['Severity', 'Finding', 'Skipped', 'Report']
+__all__ = ['Finding', 'Report', 'Severity', 'Skipped']
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     """How bad a finding is: errors fail validation, warnings do not."""
 
     ERROR = 'error'

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import GitError
 
-__all__ = ['run_git', 'is_work_tree', 'resolve_commit', 'default_base', 'changed_paths', 'read_blobs']
+__all__ = ['changed_paths', 'default_base', 'is_work_tree', 'read_blobs', 'resolve_commit', 'run_git']
 
 _ENV = {
     # Never ask for credentials or open an editor: this runs unattended in CI.
@@ -71,7 +71,7 @@ def changed_paths(path: Path, base: str, under: str) -> tuple[list[str], list[st
     fields = diff.decode('utf-8', 'surrogateescape').split('\0')
     present: list[str] = []
     deleted: list[str] = []
-    for status, name in zip(fields[0::2], fields[1::2]):
+    for status, name in zip(fields[0::2], fields[1::2], strict=False):
         (deleted if status.startswith('D') else present).append(name)
     untracked = run_git(['ls-files', '--others', '--exclude-standard', '-z', '--', under], path).stdout
     present.extend(p for p in untracked.decode('utf-8', 'surrogateescape').split('\0') if p)

@@ -19,8 +19,15 @@ from .model import Branch, Deliverable, Project, Release, RepoSettings, Series, 
 from .yamlio import YamlProblem, YMap, date_to_str, parse_yaml, read_yaml_file
 
 __all__ = [
-    'SERIES_STATUS', 'DELIVERABLES', 'LoadedFile', 'load_series', 'deliverable_from_raw',
-    'split_deliverable_path', 'list_deliverable_files', 'load_deliverable_file', 'load_deliverable_bytes',
+    'DELIVERABLES',
+    'SERIES_STATUS',
+    'LoadedFile',
+    'deliverable_from_raw',
+    'list_deliverable_files',
+    'load_deliverable_bytes',
+    'load_deliverable_file',
+    'load_series',
+    'split_deliverable_path',
 ]
 
 SERIES_STATUS = 'data/series_status.yaml'
@@ -192,7 +199,7 @@ def _from_parsed(relpath: str, data: Any) -> LoadedFile:
 def load_deliverable_file(root: Path, relpath: str) -> LoadedFile:
     """Read one deliverable file of the working tree."""
     try:
-        data = read_yaml_file(root / relpath)
+        data = read_yaml_file(os.path.join(root, relpath))
     except YamlProblem as problem:
         return LoadedFile(relpath, None, _problem_finding(relpath, problem))
     return _from_parsed(relpath, data)

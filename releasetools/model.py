@@ -13,8 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
-    'OPEN_STATUSES', 'INDEPENDENT', 'Series', 'SeriesTable', 'Project', 'Release',
-    'Branch', 'RepoSettings', 'Deliverable',
+    'INDEPENDENT',
+    'OPEN_STATUSES',
+    'Branch',
+    'Deliverable',
+    'Project',
+    'Release',
+    'RepoSettings',
+    'Series',
+    'SeriesTable',
 ]
 
 #: The directory of deliverables that follow no series.

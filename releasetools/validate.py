@@ -5,22 +5,32 @@ I/O lives here and in ``load``/``gitrepo``; the rules stay pure.
 
 from __future__ import annotations
 
+import concurrent.futures
+import multiprocessing
 import os
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import gitrepo
 from .errors import UsageError
 from .findings import Finding, Report, Severity, Skipped
 from .load import (
-    DELIVERABLES, LoadedFile, list_deliverable_files, load_deliverable_bytes, load_deliverable_file, load_series,
+    DELIVERABLES,
+    LoadedFile,
+    list_deliverable_files,
+    load_deliverable_bytes,
+    load_deliverable_file,
+    load_series,
     split_deliverable_path,
 )
+from .model import SeriesTable
 from .rules import DeliverableContext, Problem, run_rules
 
-__all__ = ['ValidateOptions', 'validate', 'GIT_SKIP_REASON']
+__all__ = ['GIT_SKIP_REASON', 'ValidateOptions', 'validate']
 
 GIT_SKIP_REASON = 'git-backed checks are not available in this version of releasetools'
 
@@ -50,8 +60,12 @@ def _normalise(root: Path, name: str) -> str:
 
 
 def _escapes(root: Path, rel: str) -> bool:
+    """Whether ``rel`` (or its series directory) is a link leading out of root."""
+    path = root / rel
+    if not (path.is_symlink() or path.parent.is_symlink() or path.parent.parent.is_symlink()):
+        return False
     real_root = os.path.realpath(root)
-    real = os.path.realpath(root / rel)
+    real = os.path.realpath(path)
     return not real.startswith(real_root + os.sep)
 
 
@@ -79,8 +93,6 @@ def validate(opts: ValidateOptions) -> Report:
     all_files, link_findings = list_deliverable_files(root)
     report.findings.extend(link_findings)
     series_dirs = frozenset(p.split('/')[1] for p in all_files) | _series_dirs(root)
-    loader = _Loader(root)
-
     explicit = [_normalise(root, f) for f in opts.files]
     base_commit: str | None = None
     deleted: list[str] = []
@@ -98,12 +110,14 @@ def validate(opts: ValidateOptions) -> Report:
         targets = changed
     targets = sorted(set(targets) - set(deleted))
 
+    # Enumerated files were checked for links while listing; the others not yet.
+    listed = set(all_files)
     for rel in targets:
-        if _escapes(root, rel):
+        if rel not in listed and _escapes(root, rel):
             report.findings.append(Finding('RT007', Severity.ERROR, rel, 0,
                                            'this is a symbolic link that leads outside the data repository',
                                            'replace the link with the file itself'))
-    targets = [t for t in targets if not _escapes(root, t)]
+    targets = [t for t in targets if t in listed or not _escapes(root, t)]
     if explicit:
         missing = [t for t in targets if not (root / t).exists() and not (root / t).is_symlink()]
         if missing:
@@ -122,25 +136,83 @@ def validate(opts: ValidateOptions) -> Report:
     by_name: dict[str, list[str]] = defaultdict(list)
     for rel in all_files:
         by_name[rel.rsplit('/', 1)[1]].append(rel)
-
-    for rel in targets:
-        loaded = loader.get(rel)
-        report.checked += 1
-        if loaded.deliverable is None:
-            assert loaded.problem is not None
-            report.findings.append(loaded.problem)
-            continue
-        deliverable = loaded.deliverable
-        others = tuple(o.deliverable for o in (loader.get(p) for p in by_name[rel.rsplit('/', 1)[1]] if p != rel)
-                       if o.deliverable is not None)
-        base = None
-        if base_commit is not None and bases.get(rel) is not None:
-            base = load_deliverable_bytes(rel, bases[rel] or b'').deliverable
-        ctx = DeliverableContext(deliverable, series, others, base, base_commit is not None, series_dirs)
-        _check_one(ctx, report)
-        _note_git_skips(ctx, report)
+    job = _Job(root, series, series_dirs, dict(by_name), base_commit is not None, bases)
+    chunks = _chunks(targets, _workers(len(targets)))
+    if len(chunks) > 1:
+        ctx = multiprocessing.get_context('fork')
+        with concurrent.futures.ProcessPoolExecutor(len(chunks), mp_context=ctx) as pool:
+            parts = list(pool.map(job.run, chunks))
+    else:
+        parts = [job.run(targets)]
+    for part in parts:
+        report.findings.extend(part.findings)
+        report.skipped.extend(part.skipped)
+        report.checked += part.checked
     report.sort()
     return report
+
+
+#: Below this many files one process is faster than starting workers.
+PARALLEL_THRESHOLD = 400
+
+
+def _workers(count: int) -> int:
+    if count < PARALLEL_THRESHOLD or sys.platform == 'win32':
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8, count // (PARALLEL_THRESHOLD // 2)))
+
+
+def _chunks(targets: list[str], n: int) -> list[list[str]]:
+    """Split targets into n lists, keeping all series files of one deliverable together.
+
+    A deliverable's files are read together (they are each other's history),
+    so keeping them in one worker reads each file once.
+    """
+    if n <= 1:
+        return [targets]
+    groups: dict[str, list[str]] = defaultdict(list)
+    for rel in targets:
+        groups[rel.rsplit('/', 1)[1]].append(rel)
+    chunks: list[list[str]] = [[] for _ in range(n)]
+    for files in sorted(groups.values(), key=len, reverse=True):
+        min(chunks, key=len).extend(files)
+    return [c for c in chunks if c]
+
+
+@dataclass
+class _Job:
+    """Checks a list of deliverable files; runs in this process or in a forked worker."""
+
+    root: Path
+    series: SeriesTable
+    series_dirs: frozenset[str]
+    by_name: dict[str, list[str]]
+    has_base: bool
+    bases: dict[str, bytes | None]
+
+    def run(self, targets: list[str]) -> Report:
+        report = Report()
+        loader = _Loader(self.root)
+        groups: dict[str, dict[str, Any]] = defaultdict(dict)
+        for rel in targets:
+            loaded = loader.get(rel)
+            report.checked += 1
+            if loaded.deliverable is None:
+                assert loaded.problem is not None
+                report.findings.append(loaded.problem)
+                continue
+            name = rel.rsplit('/', 1)[1]
+            others = tuple(o.deliverable for o in (loader.get(p) for p in self.by_name.get(name, ()) if p != rel)
+                           if o.deliverable is not None)
+            base = None
+            content = self.bases.get(rel)
+            if content is not None:
+                base = load_deliverable_bytes(rel, content).deliverable
+            ctx = DeliverableContext(loaded.deliverable, self.series, others, base, self.has_base,
+                                     self.series_dirs, group_cache=groups[name])
+            _check_one(ctx, report)
+            _note_git_skips(ctx, report)
+        return report
 
 
 def _series_dirs(root: Path) -> frozenset[str]:

@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from packaging.version import InvalidVersion, Version
 
 __all__ = [
-    'PRE_KINDS', 'SemVer', 'XStatic', 'SpecialTag', 'parse_semver', 'parse_xstatic',
-    'parse_special', 'canonical_spelling', 'step_problem', 'prerelease_problem', 'step_kind',
+    'PRE_KINDS',
+    'SemVer',
+    'SpecialTag',
+    'XStatic',
+    'canonical_spelling',
+    'parse_semver',
+    'parse_special',
+    'parse_xstatic',
+    'prerelease_problem',
+    'step_kind',
+    'step_problem',
 ]
 
 #: Pre-release kinds in the order they must progress.
@@ -38,10 +48,8 @@ class SemVer:
     pre_rank: int = 3  # 0 a, 1 b, 2 rc, 3 final
     pre_num: int = 0
     text: str = ''
-
-    @property
-    def release(self) -> tuple[int, int, int]:
-        return (self.major, self.minor, self.patch)
+    #: (major, minor, patch), stored: rules compare it in tight loops.
+    release: tuple[int, int, int] = field(default=(0, 0, 0), compare=False)
 
     @property
     def is_prerelease(self) -> bool:
@@ -72,15 +80,17 @@ class SpecialTag:
     kind: str  # eol, eom, em, last
 
 
+@lru_cache(maxsize=65536)
 def parse_semver(text: str) -> SemVer | None:
     """Parse a canonical pbr version; ``None`` if it is not canonical."""
     m = _SEMVER_RE.match(text)
     if m is None:
         return None
-    major, minor, patch, kind, num = m.groups()
+    major_s, minor_s, patch_s, kind, num = m.groups()
+    major, minor, patch = int(major_s), int(minor_s), int(patch_s)
     if kind is None:
-        return SemVer(int(major), int(minor), int(patch), 3, 0, text)
-    return SemVer(int(major), int(minor), int(patch), _RANK[kind], int(num), text)
+        return SemVer(major, minor, patch, 3, 0, text, (major, minor, patch))
+    return SemVer(major, minor, patch, _RANK[kind], int(num), text, (major, minor, patch))
 
 
 def parse_xstatic(text: str) -> XStatic | None:
@@ -91,6 +101,7 @@ def parse_xstatic(text: str) -> XStatic | None:
     return XStatic((a, b, c), d, text)
 
 
+@lru_cache(maxsize=65536)
 def parse_special(text: str) -> SpecialTag | None:
     m = _SPECIAL_RE.match(text)
     if m is None:
@@ -118,7 +129,42 @@ def canonical_spelling(text: str, *, parts: int = 3) -> str | None:
     return spelled if spelled != text else None
 
 
-def step_problem(new: SemVer, prior: Iterable[SemVer]) -> str | None:
+class FinalIndex:
+    """The highest final release per X.Y line, per major line and overall.
+
+    Built incrementally while walking a deliverable's history, so checking a
+    step costs a few dictionary look-ups instead of a scan of all releases.
+    """
+
+    __slots__ = ('by_line', 'by_major', 'top')
+
+    def __init__(self, versions: Iterable[SemVer] = ()) -> None:
+        self.by_line: dict[tuple[int, int], SemVer] = {}
+        self.by_major: dict[int, SemVer] = {}
+        self.top: SemVer | None = None
+        for v in versions:
+            self.add(v)
+
+    def copy(self) -> FinalIndex:
+        other = FinalIndex()
+        other.by_line = dict(self.by_line)
+        other.by_major = dict(self.by_major)
+        other.top = self.top
+        return other
+
+    def add(self, v: SemVer) -> None:
+        if v.is_prerelease:
+            return
+        line = (v.major, v.minor)
+        if (old := self.by_line.get(line)) is None or v > old:
+            self.by_line[line] = v
+        if (old := self.by_major.get(v.major)) is None or v > old:
+            self.by_major[v.major] = v
+        if self.top is None or v > self.top:
+            self.top = v
+
+
+def step_problem(new: SemVer, prior: Iterable[SemVer] | FinalIndex) -> str | None:
     """Why ``new`` (its X.Y.Z) is not a semver step from the final releases in ``prior``.
 
     A patch release follows the highest release of its own X.Y line; a minor
@@ -126,39 +172,34 @@ def step_problem(new: SemVer, prior: Iterable[SemVer]) -> str | None:
     release overall. Exactly one part goes up by one and the parts to its right
     reset to zero. ``None`` when the step is legal (or there is nothing before it).
     """
-    finals = [v for v in prior if not v.is_prerelease]
-    if not finals:
+    index = prior if isinstance(prior, FinalIndex) else FinalIndex(prior)
+    top_all = index.top
+    if top_all is None:
         return None
     x, y, z = new.release
     if z > 0:
-        line = [v for v in finals if v.major == x and v.minor == y]
-        if not line:
+        top = index.by_line.get((x, y))
+        if top is None:
             return (f'{x}.{y}.{z} is a patch release of the {x}.{y} line, which has no release; '
                     f'the next step would start it at {x}.{y}.0')
-        top = max(line)
         if top.patch != z - 1:
             return _wrong_step(new, top, f'{x}.{y}.{top.patch + 1}')
         return None
     if y > 0:
-        line = [v for v in finals if v.major == x and v.minor < y]
-        same_or_later = [v for v in finals if v.major == x and v.minor >= y]
-        if same_or_later:
-            return f'{new.text} goes backwards: {max(same_or_later).text} is already released'
-        if not line:
-            if any(v.major == x - 1 for v in finals) or max(finals).major < x:
-                top = max(finals)
-                return _wrong_step(new, top, _next_major(top))
+        top = index.by_major.get(x)
+        if top is None:
+            if top_all.major < x:
+                return _wrong_step(new, top_all, _next_major(top_all))
             return f'{x}.{y}.0 has no release of the {x}.x line before it'
-        top = max(line)
+        if top.minor >= y:
+            return f'{new.text} goes backwards: {top.text} is already released'
         if top.minor != y - 1:
             return _wrong_step(new, top, f'{x}.{top.minor + 1}.0')
         return None
-    later = [v for v in finals if v.major >= x]
-    if later:
-        return f'{new.text} goes backwards: {max(later).text} is already released'
-    top = max(finals)
-    if top.major != x - 1:
-        return _wrong_step(new, top, _next_major(top))
+    if top_all.major >= x:
+        return f'{new.text} goes backwards: {top_all.text} is already released'
+    if top_all.major != x - 1:
+        return _wrong_step(new, top_all, _next_major(top_all))
     return None
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..findings import Severity
 from .context import DeliverableContext, Problem, Skip
 
-__all__ = ['Rule', 'RULES', 'rule', 'describe', 'DeliverableContext', 'Problem', 'Skip', 'all_rules']
+__all__ = ['RULES', 'DeliverableContext', 'Problem', 'Rule', 'Skip', 'all_rules', 'describe', 'rule']
 
 RuleFunc = Callable[[DeliverableContext], Iterable['Problem | Skip']]
 

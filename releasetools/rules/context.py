@@ -8,9 +8,9 @@ from typing import Any
 
 from ..findings import Severity
 from ..model import Deliverable, Release, SeriesTable
-from ..versions import SemVer, parse_semver, parse_special
+from ..versions import FinalIndex, SemVer, parse_semver, parse_special
 
-__all__ = ['Problem', 'Skip', 'DeliverableContext']
+__all__ = ['DeliverableContext', 'Problem', 'Skip']
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,8 @@ class DeliverableContext:
     has_base: bool = False
     series_dirs: frozenset[str] = frozenset()
     cache: dict[str, Any] = field(default_factory=dict)
+    #: Shared by the contexts of one deliverable's files (facts about the whole group).
+    group_cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -97,16 +99,60 @@ class DeliverableContext:
     def older_versions(self) -> tuple[str, ...]:
         return tuple(r.version for o in self.older_files for r in o.releases if r.version)
 
+    @cached_property
+    def older_index(self) -> FinalIndex:
+        """The highest finals of the older series' files (shared by the group)."""
+        return _index_before(self.deliverable.series, self.older_files, self.group_cache)
+
+    @cached_property
+    def older_semvers(self) -> tuple[SemVer, ...]:
+        """Canonical versions of the older series' files, oldest series last."""
+        return tuple(v for v in map(parse_semver, self.older_versions) if v is not None)
+
+    @cached_property
+    def own_semvers(self) -> tuple[SemVer | None, ...]:
+        """The canonical version of each release of this file (None: not canonical)."""
+        return tuple(parse_semver(r.version) if r.version else None for r in self.deliverable.releases)
+
     def prior_semvers(self, release: Release) -> list[SemVer]:
         """Canonical versions released before ``release``: older series, then this file."""
-        out = []
-        texts = list(self.older_versions)
-        texts.extend(r.version for r in self.deliverable.releases[:release.index] if r.version)
-        for text in texts:
-            v = parse_semver(text)
-            if v is not None:
-                out.append(v)
-        return out
+        own = [v for v in self.own_semvers[:release.index] if v is not None]
+        return [*self.older_semvers, *own]
+
+    def released_elsewhere(self, version: str) -> str | None:
+        """The other series file of this deliverable that has ``version``, if any."""
+        everywhere: dict[str, list[str]] | None = self.group_cache.get('versions')
+        if everywhere is None:
+            everywhere = {}
+            for d in (self.deliverable, *self.others):
+                for r in d.releases:
+                    if r.version:
+                        everywhere.setdefault(r.version, []).append(d.series)
+            self.group_cache['versions'] = everywhere
+        mine = self.deliverable.series
+        return next((s for s in everywhere.get(version, ()) if s != mine), None)
 
     def is_special(self, release: Release) -> bool:
         return release.version is not None and parse_special(release.version) is not None
+
+
+def _index_before(series: str, older: tuple[Deliverable, ...], cache: dict[str, Any]) -> FinalIndex:
+    """FinalIndex of every release in ``older`` (newest first), built on the next older one's.
+
+    Each series file of a deliverable needs the index of all series before it;
+    building them on one another makes the whole group linear, not quadratic.
+    """
+    memo: dict[str, FinalIndex] = cache.setdefault('index-before', {})
+    hit = memo.get(series)
+    if hit is not None:
+        return hit
+    if not older:
+        index = FinalIndex()
+    else:
+        previous = older[0]
+        index = _index_before(previous.series, older[1:], cache).copy()
+        for r in previous.releases:
+            if r.version and (v := parse_semver(r.version)) is not None:
+                index.add(v)
+    memo[series] = index
+    return index

@@ -6,7 +6,13 @@ from collections.abc import Iterator
 
 from ..model import Release
 from ..versions import (
-    canonical_spelling, parse_semver, parse_special, parse_xstatic, prerelease_problem, step_problem,
+    FinalIndex,
+    canonical_spelling,
+    parse_semver,
+    parse_special,
+    parse_xstatic,
+    prerelease_problem,
+    step_problem,
 )
 from . import DeliverableContext, Problem, Skip, rule
 
@@ -54,11 +60,6 @@ def check_version_unique(ctx: DeliverableContext) -> Iterator[Problem]:
     version can never be reused, whatever series file it is in.
     """
     d = ctx.deliverable
-    elsewhere = {}
-    for other in ctx.others:
-        for r in other.releases:
-            if r.version:
-                elsewhere.setdefault(r.version, other.series)
     earlier: set[str] = set()
     new = set(map(id, ctx.new_releases))
     for release in d.releases:
@@ -68,8 +69,8 @@ def check_version_unique(ctx: DeliverableContext) -> Iterator[Problem]:
         if id(release) in new:
             if v in earlier:
                 yield Problem(release.line, f'{v} is already released earlier in this file')
-            elif v in elsewhere:
-                yield Problem(release.line, f'{v} is already released in {elsewhere[v]}',
+            elif (where := ctx.released_elsewhere(v)) is not None:
+                yield Problem(release.line, f'{v} is already released in {where}',
                               'pick the next version of the line you release from')
         earlier.add(v)
 
@@ -84,22 +85,27 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     line; earlier series count for the first release of a series.
     """
     d = ctx.deliverable
-    for release in _regular(ctx):
-        v = parse_semver(release.version or '')
+    new = set(map(id, _regular(ctx)))
+    if not new:
+        return
+    prior = ctx.older_index.copy()
+    released = {o.release for o in ctx.older_semvers}
+    own = False
+    for release, v in zip(d.releases, ctx.own_semvers, strict=True):
         if v is None:
             continue
-        prior = ctx.prior_semvers(release)
-        if any(p.release == v.release for p in prior):
-            continue  # same X.Y.Z as an earlier pre-release: RT205's business
-        own = [r for r in d.releases[:release.index] if r.version and not ctx.is_special(r)]
-        if not own and not ctx.history_complete:
-            older = ctx.series.older_than(d.series)
-            yield Skip('', f'{d.path}: {release.version} not compared with earlier releases: series '
-                       f'{older[0].name} is not in this tree')
-            continue
-        problem = step_problem(v, prior)
-        if problem:
-            yield Problem(release.line, problem)
+        # A version whose X.Y.Z was released before continues a pre-release
+        # progression: that is RT205's business.
+        if id(release) in new and v.release not in released:
+            if not own and not ctx.history_complete:
+                older = ctx.series.older_than(d.series)
+                yield Skip('', f'{d.path}: {release.version} not compared with earlier releases: series '
+                           f'{older[0].name} is not in this tree')
+            elif problem := step_problem(v, prior):
+                yield Problem(release.line, problem)
+        prior.add(v)
+        released.add(v.release)
+        own = True
 
 
 @rule('RT204')
@@ -139,11 +145,13 @@ def check_prerelease_progression(ctx: DeliverableContext) -> Iterator[Problem]:
     ``cycle-with-rc``/``cycle-with-milestones`` a final follows a candidate.
     """
     d = ctx.deliverable
+    older = ctx.older_semvers
     for release in _regular(ctx):
-        v = parse_semver(release.version or '')
+        v = ctx.own_semvers[release.index]
         if v is None:
             continue
-        same = [p for p in ctx.prior_semvers(release) if p.release == v.release]
+        same = [p for p in older if p.release == v.release]
+        same.extend(p for p in ctx.own_semvers[:release.index] if p is not None and p.release == v.release)
         if not same and not v.is_prerelease:
             continue
         problem = prerelease_problem(v, same, final_needs_rc=d.model in RC_MODELS)
