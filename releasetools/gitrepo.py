@@ -31,7 +31,7 @@ def run_git(args: Sequence[str], cwd: str | os.PathLike[str], *, input: bytes | 
     """Run ``git args`` in ``cwd``; raise GitError with git's message on failure."""
     full_env = {**os.environ, **_ENV, **(env or {})}
     try:
-        proc = subprocess.run(['git', *args], cwd=cwd, input=input, capture_output=True, env=full_env)
+        proc = subprocess.run(['git', *args], cwd=cwd, input=input, capture_output=True, env=full_env, check=False)
     except FileNotFoundError:
         raise GitError('git is not installed', 'install git') from None
     if check and proc.returncode != 0:

@@ -154,10 +154,10 @@ def _repo_settings(raw: Any) -> dict[str, RepoSettings] | None:
     if not isinstance(raw, Mapping):
         return None
     out = {}
-    for repo, settings in raw.items():
+    for repo, value in raw.items():
         if not isinstance(repo, str):
             continue
-        settings = settings if isinstance(settings, Mapping) else {}
+        settings = value if isinstance(value, Mapping) else {}
         flags = settings.get('flags')
         out[repo] = RepoSettings(
             repo, _str(settings.get('pypi-name')), _str(settings.get('tarball-base')),

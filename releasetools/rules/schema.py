@@ -119,7 +119,7 @@ def _type_name(v: Any) -> str:
         type(v), type(v).__name__)
 
 
-def _check_map(m: Any, fields: dict[str, Field], where: str, line: int, events: list[Event],
+def _check_map(m: Any, fields: dict[str, Field], where: str, line: int, events: list[Event],  # noqa: PLR0917
                required: tuple[str, ...] = ()) -> bool:
     """Check one mapping's keys and values; False when it is not a mapping at all."""
     if not isinstance(m, YMap):
@@ -134,8 +134,8 @@ def _check_map(m: Any, fields: dict[str, Field], where: str, line: int, events: 
         test, expected, allowed = spec
         if key == 'version' and not isinstance(value, str):
             text = (m.scalar_text or {}).get(key, str(value))
-            events.append(Event('version', kline, f'version {text} is not a string: YAML reads it as {_type_name(value)}'
-                                f'{f" ({value!r})" if isinstance(value, float) else ""}',
+            read_as = _type_name(value) + (f' ({value!r})' if isinstance(value, float) else '')
+            events.append(Event('version', kline, f'version {text} is not a string: YAML reads it as {read_as}',
                                 f"quote it: version: '{text}'"))
             continue
         if not test(value):

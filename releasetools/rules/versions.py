@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from ..model import Release
 from ..versions import (
-    FinalIndex,
     canonical_spelling,
     parse_semver,
     parse_special,
