@@ -61,11 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
                         'change may add (open series, append-only history) need a base and are skipped. '
                         'Works on a directory that is not a git repository')
     v.add_argument('--offline', action='store_true',
-                   help='never touch the network: git checks use local repositories only, and list the '
-                        'others as skipped')
+                   help='never touch the network: git checks use local repositories (and mirrors already '
+                        'in the cache) only; the others are listed as skipped, never as passed')
     v.add_argument('--repos', metavar='TEMPLATE',
                    help='where the deliverables\' git repositories are; {repo} is replaced by the '
                         'repository name, e.g. /srv/git/{repo} (default: https://opendev.org/{repo})')
+    v.add_argument('--cache-dir', type=Path, metavar='DIR',
+                   help='where mirrors of remote repositories are kept (default: '
+                        '$XDG_CACHE_HOME/releasetools, i.e. ~/.cache/releasetools)')
     v.add_argument('--format', choices=('text', 'json'), default='text',
                    help='text: one line per finding and a summary; json: {"findings", "checked", "skipped"}')
     v.add_argument('files', nargs='*', metavar='FILE',
@@ -104,7 +107,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     from .validate import ValidateOptions, validate
 
     report = validate(ValidateOptions(root=args.root, base=args.base, all=args.all, files=list(args.files),
-                                      offline=args.offline, repos=args.repos))
+                                      offline=args.offline, repos=args.repos, cache_dir=args.cache_dir))
     if args.format == 'json':
         json.dump(report.to_dict(), out, indent=2)
         out.write('\n')
@@ -118,9 +121,13 @@ def _print_report(report: Report, out: TextIO) -> None:
         out.write(f'{f.file}:{f.line}: {f.severity} [{f.check}] {f.message}\n')
         if f.hint:
             out.write(f'    hint: {f.hint}\n')
+    # One line per repository and reason, naming every check it stopped.
+    grouped: dict[tuple[str, str], list[str]] = {}
     for s in report.skipped:
-        where = f' {s.repo}' if s.repo else ''
-        out.write(f'skipped [{s.check}]{where}: {s.reason}\n')
+        grouped.setdefault((s.repo, s.reason), []).append(s.check)
+    for (repo, reason), checks in grouped.items():
+        where = f' {repo}' if repo else ''
+        out.write(f'skipped [{",".join(sorted(set(checks)))}]{where}: {reason}\n')
     errors, warnings = len(report.errors), len(report.warnings)
     out.write(f'checked {report.checked} file{"s" if report.checked != 1 else ""}: '
               f'{errors} error{"s" if errors != 1 else ""}, {warnings} warning{"s" if warnings != 1 else ""}, '

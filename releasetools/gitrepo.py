@@ -11,11 +11,15 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import GitError
 
 __all__ = ['changed_paths', 'default_base', 'is_work_tree', 'read_blobs', 'resolve_commit', 'run_git']
+
+#: How many git processes this process has started (benchmarks read it).
+CALLS = {'count': 0}
 
 _ENV = {
     # Never ask for credentials or open an editor: this runs unattended in CI.
@@ -30,6 +34,7 @@ def run_git(args: Sequence[str], cwd: str | os.PathLike[str], *, input: bytes | 
             check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
     """Run ``git args`` in ``cwd``; raise GitError with git's message on failure."""
     full_env = {**os.environ, **_ENV, **(env or {})}
+    CALLS['count'] += 1
     try:
         proc = subprocess.run(['git', *args], cwd=cwd, input=input, capture_output=True, env=full_env, check=False)
     except FileNotFoundError:
@@ -81,9 +86,16 @@ def changed_paths(path: Path, base: str, under: str) -> tuple[list[str], list[st
 def read_blobs(path: Path, rev: str, files: Iterable[str]) -> dict[str, bytes | None]:
     """Contents of ``files`` at ``rev`` in one ``cat-file --batch``; None where absent."""
     names = list(files)
+    by_spec = read_blobs_spec(path, [f'{rev}:{name}' for name in names])
+    return {name: by_spec[f'{rev}:{name}'] for name in names}
+
+
+def read_blobs_spec(path: Path, specs: Sequence[str]) -> dict[str, bytes | None]:
+    """Contents of ``REV:PATH`` specs in one ``cat-file --batch``; None where absent."""
+    names = list(dict.fromkeys(specs))
     if not names:
         return {}
-    request = ''.join(f'{rev}:{name}\n' for name in names).encode('utf-8', 'surrogateescape')
+    request = ''.join(f'{name}\n' for name in names).encode('utf-8', 'surrogateescape')
     out = run_git(['cat-file', '--batch'], path, input=request).stdout
     result: dict[str, bytes | None] = {}
     pos = 0
@@ -99,3 +111,148 @@ def read_blobs(path: Path, rev: str, files: Iterable[str]) -> dict[str, bytes | 
         result[name] = out[pos:pos + size] if header[1] == b'blob' else None
         pos += size + 1
     return result
+
+
+# --- facts about a deliverable's repository, gathered in a few processes ---
+
+
+@dataclass(frozen=True)
+class Refs:
+    """Every tag (peeled to its commit) and branch of a repository, from one for-each-ref."""
+
+    tags: dict[str, str]
+    tag_types: dict[str, str]  # tag name -> 'tag' (annotated) or 'commit' (lightweight)
+    branches: dict[str, str]
+    default_branch: str | None
+
+
+def list_refs(path: Path) -> Refs:
+    """Tags and branches (local heads, or a mirror's heads) in one ``for-each-ref``."""
+    fmt = '%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(*objecttype)'
+    out = run_git(['for-each-ref', f'--format={fmt}', 'refs/tags', 'refs/heads', 'refs/remotes/origin'],
+                  path).stdout.decode('utf-8', 'surrogateescape')
+    tags: dict[str, str] = {}
+    tag_types: dict[str, str] = {}
+    branches: dict[str, str] = {}
+    remote: dict[str, str] = {}
+    for line in out.splitlines():
+        ref, otype, sha, peeled, peeled_type = line.split('\0')
+        if ref.startswith('refs/tags/'):
+            name = ref[len('refs/tags/'):]
+            # A tag of a tag peels all the way down; only commits count as release points.
+            target, ttype = (peeled, peeled_type) if peeled else (sha, otype)
+            if ttype == 'commit':
+                tags[name] = target
+                tag_types[name] = otype
+        elif ref.startswith('refs/heads/'):
+            branches[ref[len('refs/heads/'):]] = sha
+        elif ref.startswith('refs/remotes/origin/') and not ref.endswith('/HEAD'):
+            remote[ref[len('refs/remotes/origin/'):]] = sha
+    for name, sha in remote.items():
+        branches.setdefault(name, sha)  # a plain clone knows its branches as origin/*
+    return Refs(tags, tag_types, branches, _default_branch(path, branches))
+
+
+def _default_branch(path: Path, branches: dict[str, str]) -> str | None:
+    proc = run_git(['symbolic-ref', '--quiet', 'HEAD'], path, check=False)
+    head = proc.stdout.decode().strip()
+    if proc.returncode == 0 and head.startswith('refs/heads/') and head[len('refs/heads/'):] in branches:
+        return head[len('refs/heads/'):]
+    for name in ('master', 'main'):
+        if name in branches:
+            return name
+    return None
+
+
+def object_types(path: Path, shas: Iterable[str]) -> dict[str, str]:
+    """The type of each object ('commit', 'tree', 'blob', 'tag' or 'missing'), one process."""
+    names = sorted(set(shas))
+    if not names:
+        return {}
+    out = run_git(['cat-file', '--batch-check=%(objectname) %(objecttype)'], path,
+                  input=''.join(f'{n}\n' for n in names).encode()).stdout.decode()
+    result: dict[str, str] = {}
+    for name, line in zip(names, out.splitlines(), strict=True):
+        parts = line.split()
+        result[name] = parts[1] if len(parts) == 2 and parts[1] != 'missing' else 'missing'
+    return result
+
+
+def shallow_boundary(path: Path) -> frozenset[str]:
+    """Commits at the boundary of a shallow clone (empty for a complete repository)."""
+    proc = run_git(['rev-parse', '--git-path', 'shallow'], path)
+    shallow = Path(path) / proc.stdout.decode().strip()
+    try:
+        return frozenset(shallow.read_text().split())
+    except FileNotFoundError:
+        return frozenset()
+
+
+class Ancestry:
+    """Answers "is A an ancestor of B" for many pairs from one ``rev-list``.
+
+    ``git rev-list --topo-order --parents TIPS`` lists every commit reachable
+    from the tips, children before parents. If A is an ancestor of B, B comes
+    first, and a walk down from B never needs to visit a commit listed after A:
+    so each question costs the commits between the two, not the whole history.
+    """
+
+    def __init__(self, path: Path, tips: Iterable[str]) -> None:
+        tips = sorted(set(tips))
+        self.parents: dict[str, tuple[str, ...]] = {}
+        self.position: dict[str, int] = {}
+        if not tips:
+            return
+        out = run_git(['rev-list', '--topo-order', '--parents', '--stdin'], path,
+                      input=''.join(f'{t}\n' for t in tips).encode()).stdout.decode()
+        for i, line in enumerate(out.splitlines()):
+            sha, *parents = line.split()
+            self.parents[sha] = tuple(parents)
+            self.position[sha] = i
+        self._reach: dict[str, frozenset[str]] = {}
+
+    def known(self, sha: str) -> bool:
+        return sha in self.position
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool | None:
+        """True/False, or None when either commit is not in the walked history."""
+        pa = self.position.get(ancestor)
+        pd = self.position.get(descendant)
+        if pa is None or pd is None:
+            return None
+        if pa == pd:
+            return True
+        if pd > pa:
+            return False
+        seen = {descendant}
+        stack = [descendant]
+        parents, position = self.parents, self.position
+        while stack:
+            for parent in parents.get(stack.pop(), ()):
+                if parent == ancestor:
+                    return True
+                if parent not in seen and position.get(parent, pa + 1) < pa:
+                    seen.add(parent)
+                    stack.append(parent)
+        return False
+
+    def reachable(self, tip: str) -> frozenset[str]:
+        """Every commit reachable from ``tip`` (cached; for branch membership)."""
+        hit = self._reach.get(tip)
+        if hit is None:
+            seen = {tip} if tip in self.parents else set()
+            stack = list(seen)
+            while stack:
+                for parent in self.parents.get(stack.pop(), ()):
+                    if parent not in seen:
+                        seen.add(parent)
+                        stack.append(parent)
+            hit = self._reach[tip] = frozenset(seen)
+        return hit
+
+
+def read_files_at(path: Path, specs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], bytes | None]:
+    """Contents of (commit, file) pairs in one ``cat-file --batch``; None where absent."""
+    pairs = sorted(set(specs))
+    by_spec = read_blobs_spec(path, [f'{sha}:{name}' for sha, name in pairs])
+    return {pair: by_spec[f'{pair[0]}:{pair[1]}'] for pair in pairs}

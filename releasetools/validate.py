@@ -10,7 +10,6 @@ import multiprocessing
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from . import gitrepo
 from .errors import UsageError
 from .findings import Finding, Report, Severity, Skipped
+from .gitfacts import RepoRequest, gather_all
 from .load import (
     DELIVERABLES,
     LoadedFile,
@@ -28,7 +28,9 @@ from .load import (
     split_deliverable_path,
 )
 from .model import SeriesTable
-from .rules import DeliverableContext, Problem, run_rules
+from .repos import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
+from .rules import DeliverableContext, Problem, all_rules_cached, run_rules
+from .rules import git as git_rules
 
 __all__ = ['GIT_SKIP_REASON', 'ValidateOptions', 'validate']
 
@@ -45,6 +47,8 @@ class ValidateOptions:
     files: list[str] = field(default_factory=list)
     offline: bool = False
     repos: str | None = None
+    cache_dir: Path | None = None
+    git_workers: int = 4
 
 
 def _normalise(root: Path, name: str) -> str:
@@ -136,7 +140,9 @@ def validate(opts: ValidateOptions) -> Report:
     by_name: dict[str, list[str]] = defaultdict(list)
     for rel in all_files:
         by_name[rel.rsplit('/', 1)[1]].append(rel)
-    job = _Job(root, series, series_dirs, dict(by_name), base_commit is not None, bases)
+    locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline)
+    job = _Job(root, series, series_dirs, dict(by_name), base_commit is not None, bases, locator,
+               opts.git_workers)
     chunks = _chunks(targets, _workers(len(targets)))
     if len(chunks) > 1:
         ctx = multiprocessing.get_context('fork')
@@ -189,11 +195,14 @@ class _Job:
     by_name: dict[str, list[str]]
     has_base: bool
     bases: dict[str, bytes | None]
+    locator: RepoLocator
+    git_workers: int = 4
 
     def run(self, targets: list[str]) -> Report:
         report = Report()
         loader = _Loader(self.root)
         groups: dict[str, dict[str, Any]] = defaultdict(dict)
+        contexts: list[DeliverableContext] = []
         for rel in targets:
             loaded = loader.get(rel)
             report.checked += 1
@@ -208,10 +217,23 @@ class _Job:
             content = self.bases.get(rel)
             if content is not None:
                 base = load_deliverable_bytes(rel, content).deliverable
-            ctx = DeliverableContext(loaded.deliverable, self.series, others, base, self.has_base,
-                                     self.series_dirs, group_cache=groups[name])
+            contexts.append(DeliverableContext(loaded.deliverable, self.series, others, base, self.has_base,
+                                               self.series_dirs, group_cache=groups[name]))
+        # All git facts first, batched per repository, then the (pure) rules.
+        requests: dict[str, RepoRequest] = {}
+        for ctx in contexts:
+            for repo, req in git_rules.wanted(ctx).items():
+                merged = requests.setdefault(repo, RepoRequest())
+                merged.commits |= req.commits
+                merged.files |= req.files
+        facts = gather_all(self.locator, requests, self.git_workers)
+        git_ids = [r.id for r in all_rules_cached() if r.family == 'git' and r.func is not None]
+        for repo, answer in facts.items():
+            if isinstance(answer, str):
+                report.skipped.extend(Skipped(rule_id, repo, answer) for rule_id in git_ids)
+        for ctx in contexts:
+            ctx.git = facts
             _check_one(ctx, report)
-            _note_git_skips(ctx, report)
         return report
 
 
@@ -247,9 +269,4 @@ def _check_one(ctx: DeliverableContext, report: Report) -> None:
         else:
             report.skipped.append(Skipped(rule_.id, item.repo, item.reason))
 
-
-def _note_git_skips(ctx: DeliverableContext, report: Report) -> None:
-    repos: Iterable[str] = {repo for r in ctx.new_releases for repo in r.repos}
-    for repo in repos:
-        report.skipped.append(Skipped('git', repo, GIT_SKIP_REASON))
 

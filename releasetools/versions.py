@@ -33,7 +33,7 @@ PRE_KINDS = ('a', 'b', 'rc')
 _RANK = {'a': 0, 'b': 1, 'rc': 2}
 
 _NUM = r'(0|[1-9][0-9]*)'
-_SEMVER_RE = re.compile(rf'^{_NUM}\.{_NUM}\.{_NUM}(?:\.0(a|b|rc){_NUM})?$')
+_SEMVER_RE = re.compile(rf'^{_NUM}\.{_NUM}\.{_NUM}(?:\.0(a|b|rc){_NUM})?\Z')
 _XSTATIC_RE = re.compile(rf'^{_NUM}\.{_NUM}\.{_NUM}\.{_NUM}$')
 _SPECIAL_RE = re.compile(r'^(?P<prefix>.+)-(?P<kind>eol|eom|em|last)$')
 

@@ -49,6 +49,8 @@ class DeliverableContext:
     cache: dict[str, Any] = field(default_factory=dict)
     #: Shared by the contexts of one deliverable's files (facts about the whole group).
     group_cache: dict[str, Any] = field(default_factory=dict)
+    #: Git facts per repository (``gitfacts.RepoFacts``), or why they are missing (a str).
+    git: dict[str, Any] = field(default_factory=dict)
 
     @property
     def path(self) -> str:

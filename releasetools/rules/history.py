@@ -15,7 +15,12 @@ def _entries(raw: Any, key: str) -> Sequence[Any]:
 
 
 def _ident(entry: Any, field: str) -> Any:
-    return entry.get(field) if hasattr(entry, 'get') else None
+    value = entry.get(field) if hasattr(entry, 'get') else None
+    try:
+        hash(value)
+    except TypeError:  # a list or mapping where a version or name belongs (RT102/RT105 report it)
+        return repr(value)
+    return value
 
 
 def _compare(ctx: DeliverableContext, key: str, field: str, code: str) -> Iterator[Problem]:

@@ -1,0 +1,90 @@
+"""Gathering the git facts the git rules read: a few batched processes per repository.
+
+The rules say which commits and files they need (``rules.git.wanted``); this
+module asks git for all of them at once per repository, repositories in
+parallel threads (the work is in git processes), and hands the rules a
+read-only :class:`RepoFacts`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import gitrepo
+from .errors import GitError
+from .repos import RepoLocator
+
+__all__ = ['RepoFacts', 'RepoRequest', 'gather', 'gather_all']
+
+
+@dataclass
+class RepoRequest:
+    """What the rules want to know about one repository."""
+
+    commits: set[str] = field(default_factory=set)
+    files: set[tuple[str, str]] = field(default_factory=set)  # (commit, path)
+
+
+@dataclass(frozen=True)
+class RepoFacts:
+    """Read-only answers about one repository, for pure rules."""
+
+    repo: str
+    path: Path
+    refs: gitrepo.Refs
+    types: Mapping[str, str]
+    shallow: frozenset[str]
+    ancestry: gitrepo.Ancestry
+    files: Mapping[tuple[str, str], bytes | None]
+
+    def object_type(self, sha: str) -> str:
+        return self.types.get(sha, 'missing')
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool | None:
+        """None when unknown: a commit is missing, or history is cut by a shallow clone."""
+        answer = self.ancestry.is_ancestor(ancestor, descendant)
+        if answer is False and self.shallow:
+            return None
+        return answer
+
+    def on_branch(self, sha: str, branch: str) -> bool | None:
+        """Whether ``sha`` is reachable from ``branch`` (None: no such branch or unknown)."""
+        tip = self.refs.branches.get(branch)
+        if tip is None or not self.ancestry.known(sha):
+            return None
+        if sha in self.ancestry.reachable(tip):
+            return True
+        return None if self.shallow else False
+
+
+def gather(locator: RepoLocator, repo: str, request: RepoRequest) -> RepoFacts | str:
+    """Facts about ``repo``, or the reason they cannot be had (never raises for git)."""
+    located = locator.locate(repo)
+    if located.path is None:
+        return located.reason or 'unavailable'
+    path = located.path
+    try:
+        refs = gitrepo.list_refs(path)
+        types = gitrepo.object_types(path, request.commits)
+        shallow = gitrepo.shallow_boundary(path)
+        commits = {sha for sha, kind in types.items() if kind == 'commit'}
+        ancestry = gitrepo.Ancestry(path, commits | set(refs.branches.values()))
+        files = gitrepo.read_files_at(path, ((c, f) for c, f in request.files if c in commits))
+    except GitError as exc:
+        return f'cannot read {path}: {exc.message}'
+    return RepoFacts(repo, path, refs, types, shallow, ancestry, files)
+
+
+def gather_all(locator: RepoLocator, requests: Mapping[str, RepoRequest], workers: int = 4
+               ) -> dict[str, RepoFacts | str]:
+    """Facts for every repository, several repositories at a time."""
+    if not requests:
+        return {}
+    if len(requests) == 1 or workers <= 1:
+        return {repo: gather(locator, repo, req) for repo, req in requests.items()}
+    with concurrent.futures.ThreadPoolExecutor(min(workers, len(requests))) as pool:
+        futures = {repo: pool.submit(gather, locator, repo, req) for repo, req in requests.items()}
+        return {repo: f.result() for repo, f in futures.items()}
