@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
+import stat
 from typing import Any
 
 import yaml
@@ -174,10 +176,64 @@ class _Builder:
         raise YamlProblem('RT002', node.start_mark.line + 1, f'unexpected YAML node {node!r}')  # pragma: no cover
 
 
+_WIDE_LEADING = re.compile(rb'^[ \t-]{%d,}' % (MAX_DEPTH // 2), re.MULTILINE)
+
+
+def _may_nest_deep(data: bytes) -> bool:
+    """Whether a document could nest deeper than MAX_DEPTH (cheap, no parsing).
+
+    Flow collections need a bracket per level and block collections an
+    indentation column (or a compact "- ") per level: with fewer than half
+    the limit in brackets and no line led by half the limit of blanks and
+    dashes, the depth stays under the limit.
+    """
+    return data.count(b'[') + data.count(b'{') >= MAX_DEPTH // 2 or _WIDE_LEADING.search(data) is not None
+
+
+def _too_deep(data: bytes | str) -> int | None:
+    """The line where nesting passes MAX_DEPTH, found from the flat event stream."""
+    depth = 0
+    loader = _Base(data)
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the parser proper reports syntax errors with their line
+    finally:
+        loader.dispose()
+    return None
+
+
+def _first_alias_line(data: bytes | str) -> int | None:
+    """Where the first alias (*name) stands: the composer only shows its anchor."""
+    loader = _Base(data)
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 1
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
+
+
 def parse_yaml(data: bytes | str) -> Any:
     """Parse one YAML document into YMap/YList/scalars; raise YamlProblem."""
     if isinstance(data, bytes) and b'\0' in data:
         raise YamlProblem('RT001', 1, 'the file is binary (it contains NUL bytes), not YAML text')
+    raw = data.encode('utf-8', 'surrogateescape') if isinstance(data, str) else data
+    # libyaml composes recursively in C: a document nested thousands deep would
+    # overflow the C stack, so nesting is measured first (exactly, from the flat
+    # event stream, only when the cheap bound says it could be deep).
+    if _may_nest_deep(raw) and (line := _too_deep(data)) is not None:
+        raise YamlProblem('RT002', line, f'the document nests deeper than {MAX_DEPTH} levels',
+                          'release data is a few levels deep: check the brackets and indentation')
     loader = _Parser(data)
     try:
         try:
@@ -201,6 +257,10 @@ def parse_yaml(data: bytes | str) -> Any:
             return None
         try:
             return _Builder(loader).build(node)
+        except YamlProblem as problem:
+            if problem.check == 'RT005':
+                problem.line = _first_alias_line(data) or problem.line
+            raise
         except yaml.constructor.ConstructorError as exc:
             mark = exc.problem_mark
             raise YamlProblem('RT002', mark.line + 1 if mark else 1, f'invalid YAML value: {exc.problem}') from None
@@ -215,8 +275,16 @@ def parse_yaml(data: bytes | str) -> Any:
 def read_yaml_file(path: str | os.PathLike[str]) -> Any:
     """Read and parse a YAML file, turning every kind of bad input into YamlProblem."""
     try:
-        with open(path, 'rb') as fh:
-            size = os.fstat(fh.fileno()).st_size
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; we refuse it below.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, 'rb') as fh:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(path)
+            if not stat.S_ISREG(st.st_mode):
+                raise YamlProblem('RT001', 0, 'this is not a regular file (a pipe, socket or device)',
+                                  'replace it with a regular YAML file')
+            size = st.st_size
             if size > MAX_FILE_SIZE:
                 raise YamlProblem(
                     'RT006', 1,
