@@ -21,6 +21,9 @@ __all__ = ['build_parser', 'main']
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
+#: Text output lists this many skipped checks (grouped by repository and reason).
+SKIPPED_SHOWN = 20
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -125,7 +128,10 @@ def _print_report(report: Report, out: TextIO) -> None:
     grouped: dict[tuple[str, str], list[str]] = {}
     for s in report.skipped:
         grouped.setdefault((s.repo, s.reason), []).append(s.check)
-    for (repo, reason), checks in grouped.items():
+    for n, ((repo, reason), checks) in enumerate(grouped.items()):
+        if n == SKIPPED_SHOWN:
+            out.write(f'... and {len(grouped) - n} more skipped (--format json lists every one)\n')
+            break
         where = f' {repo}' if repo else ''
         out.write(f'skipped [{",".join(sorted(set(checks)))}]{where}: {reason}\n')
     errors, warnings = len(report.errors), len(report.warnings)

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .errors import UsageError
@@ -165,6 +166,10 @@ def _repo_settings(raw: Any) -> dict[str, RepoSettings] | None:
     return out
 
 
+def _frozen(mapping: dict[str, RepoSettings] | None) -> Mapping[str, RepoSettings] | None:
+    return None if mapping is None else MappingProxyType(mapping)
+
+
 def deliverable_from_raw(raw: Mapping[str, Any], series: str, name: str, path: str) -> Deliverable:
     """Build the model from a parsed file; wrong types become None/empty."""
     return Deliverable(
@@ -177,7 +182,7 @@ def deliverable_from_raw(raw: Mapping[str, Any], series: str, name: str, path: s
         release_type=_str(raw.get('release-type')) or 'python-service',
         stable_branch_type=_str(raw.get('stable-branch-type')) or 'std',
         stable_status=_str(raw.get('stable-status')),
-        repository_settings=_repo_settings(raw.get('repository-settings')),
+        repository_settings=_frozen(_repo_settings(raw.get('repository-settings'))),
         releases=_releases(raw.get('releases')),
         branches=_branches(raw.get('branches')),
         raw=raw,

@@ -34,8 +34,8 @@ _RANK = {'a': 0, 'b': 1, 'rc': 2}
 
 _NUM = r'(0|[1-9][0-9]*)'
 _SEMVER_RE = re.compile(rf'^{_NUM}\.{_NUM}\.{_NUM}(?:\.0(a|b|rc){_NUM})?\Z')
-_XSTATIC_RE = re.compile(rf'^{_NUM}\.{_NUM}\.{_NUM}\.{_NUM}$')
-_SPECIAL_RE = re.compile(r'^(?P<prefix>.+)-(?P<kind>eol|eom|em|last)$')
+_XSTATIC_RE = re.compile(rf'^{_NUM}\.{_NUM}\.{_NUM}\.{_NUM}\Z')
+_SPECIAL_RE = re.compile(r'^(?P<prefix>.+)-(?P<kind>eol|eom|em|last)\Z')
 
 
 @dataclass(frozen=True, slots=True, order=True)

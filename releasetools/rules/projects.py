@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from . import DeliverableContext, Problem, rule
 
-HASH_RE = re.compile(r'^[0-9a-f]{40}$')
+HASH_RE = re.compile(r'^[0-9a-f]{40}\Z')
 
 
 @rule('RT501')
