@@ -140,15 +140,30 @@ def _print_report(report: Report, out: TextIO) -> None:
               f'{len(report.skipped)} check{"s" if len(report.skipped) != 1 else ""} skipped\n')
 
 
+def _tolerant(stream: TextIO) -> TextIO:
+    """stdout that prints undecodable file names escaped instead of failing.
+
+    File names that are not UTF-8 reach us as surrogate escapes, which a
+    strict UTF-8 stdout refuses with a traceback.
+    """
+    reconfigure = getattr(stream, 'reconfigure', None)
+    if reconfigure is not None:
+        try:
+            reconfigure(errors='backslashreplace')
+        except (ValueError, OSError):  # pragma: no cover - detached or closed stream
+            pass
+    return stream
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Entry point of the ``releasetools`` console script."""
-    out = out or sys.stdout
+    out = _tolerant(out or sys.stdout)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args, out))
     except ReleaseToolsError as exc:
-        sys.stderr.write(f'releasetools: error: {exc.message}\n')
+        _tolerant(sys.stderr).write(f'releasetools: error: {exc.message}\n')
         if exc.hint:
             sys.stderr.write(f'    hint: {exc.hint}\n')
         return EXIT_USAGE

@@ -70,9 +70,11 @@ def changed_paths(path: Path, base: str, under: str) -> tuple[list[str], list[st
 
     Returns (present, deleted): files added or modified (including untracked
     files git does not ignore) and files deleted since the base. Paths are
-    relative to the top of the repository.
+    relative to ``path``, which need not be the top of the work tree.
     """
-    diff = run_git(['diff', '--name-status', '--no-renames', '-z', base, '--', under], path).stdout
+    # --relative: paths relative to ``path`` (and only below it), which may be
+    # a subdirectory of the work tree; ls-files is relative to it by default.
+    diff = run_git(['diff', '--name-status', '--no-renames', '--relative', '-z', base, '--', under], path).stdout
     fields = diff.decode('utf-8', 'surrogateescape').split('\0')
     present: list[str] = []
     deleted: list[str] = []
@@ -86,8 +88,9 @@ def changed_paths(path: Path, base: str, under: str) -> tuple[list[str], list[st
 def read_blobs(path: Path, rev: str, files: Iterable[str]) -> dict[str, bytes | None]:
     """Contents of ``files`` at ``rev`` in one ``cat-file --batch``; None where absent."""
     names = list(files)
-    by_spec = read_blobs_spec(path, [f'{rev}:{name}' for name in names])
-    return {name: by_spec[f'{rev}:{name}'] for name in names}
+    # "REV:./PATH" is relative to the current directory, like our paths.
+    by_spec = read_blobs_spec(path, [f'{rev}:./{name}' for name in names])
+    return {name: by_spec[f'{rev}:./{name}'] for name in names}
 
 
 def read_blobs_spec(path: Path, specs: Sequence[str]) -> dict[str, bytes | None]:
@@ -128,28 +131,50 @@ class Refs:
 
 def list_refs(path: Path) -> Refs:
     """Tags and branches (local heads, or a mirror's heads) in one ``for-each-ref``."""
-    fmt = '%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(*objecttype)'
+    fmt = '%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(*objecttype)%00%(symref)'
     out = run_git(['for-each-ref', f'--format={fmt}', 'refs/tags', 'refs/heads', 'refs/remotes/origin'],
                   path).stdout.decode('utf-8', 'surrogateescape')
     tags: dict[str, str] = {}
     tag_types: dict[str, str] = {}
     branches: dict[str, str] = {}
     remote: dict[str, str] = {}
+    nested: list[tuple[str, str]] = []
+    origin_head: str | None = None
     for line in out.splitlines():
-        ref, otype, sha, peeled, peeled_type = line.split('\0')
+        ref, otype, sha, peeled, peeled_type, symref = line.split('\0')
         if ref.startswith('refs/tags/'):
             name = ref[len('refs/tags/'):]
-            # A tag of a tag peels all the way down; only commits count as release points.
+            # Only commits count as release points.
             target, ttype = (peeled, peeled_type) if peeled else (sha, otype)
             if ttype == 'commit':
                 tags[name] = target
                 tag_types[name] = otype
+            elif ttype == 'tag':
+                # A tag of a tag: older git (e.g. 2.39) peels %(*...) one level only.
+                nested.append((name, otype))
         elif ref.startswith('refs/heads/'):
             branches[ref[len('refs/heads/'):]] = sha
-        elif ref.startswith('refs/remotes/origin/') and not ref.endswith('/HEAD'):
+        elif ref == 'refs/remotes/origin/HEAD':
+            if symref.startswith('refs/remotes/origin/'):
+                origin_head = symref[len('refs/remotes/origin/'):]
+        elif ref.startswith('refs/remotes/origin/'):
             remote[ref[len('refs/remotes/origin/'):]] = sha
-    for name, sha in remote.items():
-        branches.setdefault(name, sha)  # a plain clone knows its branches as origin/*
+    # A plain clone knows its branches as origin/*, and those are the repository of record's:
+    # a local head of the same name may be stale, or hold commits never pushed.
+    branches.update(remote)
+    if nested:
+        # Peel those all the way down (``^{}``) in one more process; rare, so usually none.
+        fmt_check = '--batch-check=%(objectname) %(objecttype)'
+        peeled_out = run_git(['cat-file', fmt_check], path,
+                             input=''.join(f'refs/tags/{name}^{{}}\n' for name, _ in nested).encode()).stdout
+        for (name, otype), line in zip(nested, peeled_out.decode().splitlines(), strict=True):
+            parts = line.split()
+            if len(parts) == 2 and parts[1] == 'commit':
+                tags[name] = parts[0]
+                tag_types[name] = otype
+    if origin_head in branches:
+        # A clone: the remote's default, whatever branch happens to be checked out here.
+        return Refs(tags, tag_types, branches, origin_head)
     return Refs(tags, tag_types, branches, _default_branch(path, branches))
 
 

@@ -114,8 +114,10 @@ def validate(opts: ValidateOptions) -> Report:
         targets = changed
     targets = sorted(set(targets) - set(deleted))
 
-    # Enumerated files were checked for links while listing; the others not yet.
-    listed = set(all_files)
+    # Enumerated files were checked for links while listing (and links out
+    # were reported then); the others not yet.
+    listed = set(all_files) | {f.file for f in link_findings}
+    targets = [t for t in targets if t not in {f.file for f in link_findings}]
     for rel in targets:
         if rel not in listed and _escapes(root, rel):
             report.findings.append(Finding('RT007', Severity.ERROR, rel, 0,

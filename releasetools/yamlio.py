@@ -63,6 +63,8 @@ class _Parser(_Base):  # type: ignore[misc,valid-type]
         return tag
 
 _STR = 'tag:yaml.org,2002:str'
+_SEQ = 'tag:yaml.org,2002:seq'
+_MAP = 'tag:yaml.org,2002:map'
 _MERGE = 'tag:yaml.org,2002:merge'
 
 
@@ -143,6 +145,9 @@ class _Builder:
                                   f'unsupported YAML tag {node.tag!r}',
                                   'remove the explicit tag (!...)')
             return make(self.ctor, node)
+        if node.tag not in (_SEQ, _MAP):
+            raise YamlProblem('RT002', node.start_mark.line + 1, f'unsupported YAML tag {node.tag!r}',
+                              'remove the explicit tag (!...)')
         if node.__class__ is SequenceNode:
             seq = YList(node.start_mark.line + 1)
             lines = seq.item_lines

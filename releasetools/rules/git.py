@@ -18,7 +18,7 @@ from packaging.version import InvalidVersion, Version
 
 from ..findings import Severity
 from ..gitfacts import RepoFacts, RepoRequest
-from ..model import Release
+from ..model import OPEN_STATUSES, Release
 from ..versions import SemVer, parse_semver, parse_special
 from . import DeliverableContext, Problem, Skip, rule
 
@@ -100,12 +100,17 @@ def wanted(ctx: DeliverableContext) -> dict[str, RepoRequest]:
                 if _is_patch(release):
                     req.files.add((prev[1], 'requirements.txt'))
                     req.files.add((project.hash, 'requirements.txt'))
+    by_version = {r.version: r for r in d.releases}
     for branch in ctx.new_branches:
         if isinstance(branch.location, dict):
             for repo, sha in branch.location.items():
                 if isinstance(sha, str):
                     want(repo).commits.add(sha)
-    del d
+        elif isinstance(branch.location, str) and branch.location in by_version:
+            # The release may be old: RT705 still needs its commits in the walked history.
+            for repo, sha in by_version[branch.location].hashes.items():
+                if repo and sha:
+                    want(repo).commits.add(sha)
     return requests
 
 
@@ -140,6 +145,25 @@ def expected_branches(ctx: DeliverableContext, facts: RepoFacts, release: Releas
     return stable or unmaintained or default
 
 
+def _closed_branch_gone(ctx: DeliverableContext, facts: RepoFacts) -> str | None:
+    """Why a closed series' releases cannot be checked: its branch was deleted (None: it was not).
+
+    At end of life the stable branch is deleted and only the ``<series>-eol``
+    tag remains; the default branch is no stand-in for it (``--all`` checks
+    that old history too).
+    """
+    d = ctx.deliverable
+    series = ctx.series.get(d.series)
+    if d.is_independent or series is None:
+        return None
+    status = d.stable_status or series.status
+    if status in OPEN_STATUSES or status == 'future':
+        return None
+    if _series_branches(ctx, facts, 'stable') or _series_branches(ctx, facts, 'unmaintained'):
+        return None
+    return f'{d.series} is {status} and its stable branch is gone from {facts.repo}: no branch to check against'
+
+
 # --- the rules ------------------------------------------------------------
 
 @rule('RT701')
@@ -168,7 +192,12 @@ def check_commit_exists(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
         if isinstance(branch.location, dict):
             for repo, sha in branch.location.items():
                 facts = _facts(ctx, repo)
-                if facts is not None and facts.object_type(str(sha)) != 'commit' and not facts.shallow:
+                kind = facts.object_type(str(sha)) if facts is not None else 'commit'
+                if facts is None or kind == 'commit':
+                    continue
+                if kind == 'missing' and facts.shallow:
+                    yield Skip(facts.repo, f'{sha} is not in the shallow clone at {facts.path}')
+                else:
                     yield Problem(branch.line, f'{sha} (location of {branch.name}) is not a commit of {repo}')
 
 
@@ -242,12 +271,16 @@ def check_branch_membership(ctx: DeliverableContext) -> Iterator[Problem | Skip]
             if None in answers:
                 yield Skip(facts.repo, _SHALLOW)
                 continue
+            gone = _closed_branch_gone(ctx, facts)
+            if gone:
+                yield Skip(facts.repo, gone)
+                continue
             yield Problem(project.line, f'{project.hash[:12]} is not on {" or ".join(branches)} of {project.repo}',
                           'release a commit merged on that branch')
 
 
 @rule('RT705')
-def check_branch_points(ctx: DeliverableContext) -> Iterator[Problem]:
+def check_branch_points(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     """A new branch starts where the file says.
 
     A branch located at a version starts at that release's commit (when the
@@ -270,15 +303,26 @@ def check_branch_points(ctx: DeliverableContext) -> Iterator[Problem]:
             need_default = False
         for repo, sha in points.items():
             facts = _facts(ctx, repo)
-            if facts is None or facts.object_type(sha) != 'commit':
+            if facts is None:
                 continue
-            if branch.name in facts.refs.branches and facts.on_branch(sha, branch.name) is False:
-                yield Problem(branch.line, f'{branch.name} of {repo} exists but does not contain {sha[:12]}',
-                              'the branch was cut elsewhere: correct the location')
+            if facts.object_type(sha) != 'commit':
+                if facts.shallow:
+                    yield Skip(facts.repo, _SHALLOW)
+                continue
+            answers: list[bool | None] = []
+            if branch.name in facts.refs.branches:
+                answers.append(on := facts.on_branch(sha, branch.name))
+                if on is False:
+                    yield Problem(branch.line, f'{branch.name} of {repo} exists but does not contain {sha[:12]}',
+                                  'the branch was cut elsewhere: correct the location')
             default = facts.refs.default_branch
-            if need_default and default and facts.on_branch(sha, default) is False:
-                yield Problem(branch.line, f'the branch point {sha[:12]} of {branch.name} is not on {default} '
-                              f'of {repo}')
+            if need_default and default:
+                answers.append(on := facts.on_branch(sha, default))
+                if on is False:
+                    yield Problem(branch.line, f'the branch point {sha[:12]} of {branch.name} is not on {default} '
+                                  f'of {repo}')
+            if None in answers:
+                yield Skip(facts.repo, _SHALLOW)
 
 
 def _package_name(blob_cfg: bytes | None, blob_toml: bytes | None) -> str | None:
@@ -362,7 +406,7 @@ def _lower_bounds(blob: bytes | None) -> dict[str, Version]:
 
 
 @rule('RT707')
-def check_requirements_patch(ctx: DeliverableContext) -> Iterator[Problem]:
+def check_requirements_patch(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     """A patch release does not raise a requirement's lower bound.
 
     Raising a minimum in a bug-fix release forces upgrades on people who only
@@ -381,6 +425,10 @@ def check_requirements_patch(ctx: DeliverableContext) -> Iterator[Problem]:
                 continue
             prev = previous_release(ctx, release, project.repo)
             if prev is None or not prev[1]:
+                continue
+            if facts.object_type(prev[1]) != 'commit' or facts.object_type(project.hash) != 'commit':
+                if facts.shallow:  # else RT701/RT703 report the missing commit
+                    yield Skip(facts.repo, _SHALLOW)
                 continue
             before = _lower_bounds(facts.files.get((prev[1], 'requirements.txt')))
             after = _lower_bounds(facts.files.get((project.hash, 'requirements.txt')))
