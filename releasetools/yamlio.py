@@ -181,18 +181,21 @@ class _Builder:
         raise YamlProblem('RT002', node.start_mark.line + 1, f'unexpected YAML node {node!r}')  # pragma: no cover
 
 
-_WIDE_LEADING = re.compile(rb'^[ \t-]{%d,}' % (MAX_DEPTH // 2), re.MULTILINE)
+_DEEP_INDENT = re.compile(rb'^[ \t]{16,}', re.MULTILINE)
+# Compact nesting on one line: "- - -", "? ? ?", ": - ?", with anchors or tags between.
+_COMPACT_RUN = re.compile(rb'^[ \t]*(?:(?:[-?:]|[&!][^ \t\r\n]*)[ \t]+){8,}', re.MULTILINE)
 
 
 def _may_nest_deep(data: bytes) -> bool:
     """Whether a document could nest deeper than MAX_DEPTH (cheap, no parsing).
 
-    Flow collections need a bracket per level and block collections an
-    indentation column (or a compact "- ") per level: with fewer than half
-    the limit in brackets and no line led by half the limit of blanks and
-    dashes, the depth stays under the limit.
+    A level of nesting costs a flow bracket, a column of indentation (at most
+    two levels per column: a sequence may sit at its key's indentation) or a
+    compact indicator on the line ("- - -", "? ? ?"). Fewer than 16 brackets,
+    16 columns and 8 compact indicators cannot reach 64 levels.
     """
-    return data.count(b'[') + data.count(b'{') >= MAX_DEPTH // 2 or _WIDE_LEADING.search(data) is not None
+    return (data.count(b'[') + data.count(b'{') >= 16 or _DEEP_INDENT.search(data) is not None
+            or _COMPACT_RUN.search(data) is not None)
 
 
 def _too_deep(data: bytes | str) -> int | None:
