@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ __all__ = ['changed_paths', 'default_base', 'is_work_tree', 'read_blobs', 'resol
 
 #: How many git processes this process has started (benchmarks read it).
 CALLS = {'count': 0}
+_CALLS_LOCK = threading.Lock()
 
 _ENV = {
     # Never ask for credentials or open an editor: this runs unattended in CI.
@@ -34,7 +36,8 @@ def run_git(args: Sequence[str], cwd: str | os.PathLike[str], *, input: bytes | 
             check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
     """Run ``git args`` in ``cwd``; raise GitError with git's message on failure."""
     full_env = {**os.environ, **_ENV, **(env or {})}
-    CALLS['count'] += 1
+    with _CALLS_LOCK:  # facts are gathered from several threads
+        CALLS['count'] += 1
     try:
         proc = subprocess.run(['git', *args], cwd=cwd, input=input, capture_output=True, env=full_env, check=False)
     except FileNotFoundError:

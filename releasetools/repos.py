@@ -81,9 +81,12 @@ class RepoLocator:
         path = Path(where)
         if not path.exists():
             return Located(repo, None, f'no repository at {path}')
-        proc = run_git(['rev-parse', '--git-dir'], path, check=False)
+        # A prefix means a plain directory inside some other repository: never read that one instead.
+        proc = run_git(['rev-parse', '--show-prefix'], path, check=False)
         if proc.returncode != 0:
             return Located(repo, None, f'{path} is not a git repository')
+        if proc.stdout.strip():
+            return Located(repo, None, f'{path} is not a git repository (only a directory inside one)')
         return Located(repo, path)
 
     def _mirror_path(self, where: str) -> Path:
