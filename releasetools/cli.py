@@ -7,6 +7,7 @@ caught in one place and become a message and exit status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -148,10 +149,8 @@ def _tolerant(stream: TextIO) -> TextIO:
     """
     reconfigure = getattr(stream, 'reconfigure', None)
     if reconfigure is not None:
-        try:
+        with contextlib.suppress(ValueError, OSError):  # a detached or closed stream
             reconfigure(errors='backslashreplace')
-        except (ValueError, OSError):  # pragma: no cover - detached or closed stream
-            pass
     return stream
 
 

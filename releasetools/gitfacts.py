@@ -1,6 +1,6 @@
 """Gathering the git facts the git rules read: a few batched processes per repository.
 
-The rules say which commits and files they need (``rules.git.wanted``); this
+The rules say which commits and files they need (``rules.gitplan.wanted``); this
 module asks git for all of them at once per repository, repositories in
 parallel threads (the work is in git processes), and hands the rules a
 read-only :class:`RepoFacts`.

@@ -29,8 +29,7 @@ from .load import (
 )
 from .model import SeriesTable
 from .repos import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
-from .rules import DeliverableContext, Problem, all_rules_cached, run_rules
-from .rules import git as git_rules
+from .rules import DeliverableContext, Problem, all_rules_cached, gitplan, run_rules
 
 __all__ = ['GIT_SKIP_REASON', 'ValidateOptions', 'validate']
 
@@ -95,7 +94,6 @@ def validate(opts: ValidateOptions) -> Report:
     series, series_findings = load_series(root)
     report = Report(findings=list(series_findings))
     all_files, link_findings = list_deliverable_files(root)
-    report.findings.extend(link_findings)
     series_dirs = frozenset(p.split('/')[1] for p in all_files) | _series_dirs(root)
     explicit = [_normalise(root, f) for f in opts.files]
     base_commit: str | None = None
@@ -114,10 +112,17 @@ def validate(opts: ValidateOptions) -> Report:
         targets = changed
     targets = sorted(set(targets) - set(deleted))
 
-    # Enumerated files were checked for links while listing (and links out
-    # were reported then); the others not yet.
-    listed = set(all_files) | {f.file for f in link_findings}
-    targets = [t for t in targets if t not in {f.file for f in link_findings}]
+    # Links out of the repository found while listing are reported when they
+    # are in scope: every one with --all, else those the request changes or names.
+    escaped = {f.file: f for f in link_findings}
+    if opts.all and not explicit:
+        report.findings.extend(link_findings)
+    else:
+        in_scope = set(targets) | set(explicit)
+        report.findings.extend(f for f in link_findings if f.file in in_scope
+                               or any(f.file == t.rsplit('/', 1)[0] for t in in_scope))
+    listed = set(all_files) | set(escaped)
+    targets = [t for t in targets if t not in escaped and t.rsplit('/', 1)[0] not in escaped]
     for rel in targets:
         if rel not in listed and _escapes(root, rel):
             report.findings.append(Finding('RT007', Severity.ERROR, rel, 0,
@@ -134,7 +139,9 @@ def validate(opts: ValidateOptions) -> Report:
         bases = gitrepo.read_blobs(root, base_commit, [*targets, *deleted])
         for rel in deleted:
             content = bases.get(rel)
-            if content is not None:
+            old = load_deliverable_bytes(rel, content).deliverable if content is not None else None
+            # A file that never released or branched erases no history when it goes.
+            if old is None or old.releases or old.branches:
                 report.findings.append(Finding(
                     'RT302', Severity.ERROR, rel, 0, 'the deliverable file was deleted; released history '
                     'cannot be removed', 'restore the file'))
@@ -224,7 +231,7 @@ class _Job:
         # All git facts first, batched per repository, then the (pure) rules.
         requests: dict[str, RepoRequest] = {}
         for ctx in contexts:
-            for repo, req in git_rules.wanted(ctx).items():
+            for repo, req in gitplan.wanted(ctx).items():
                 merged = requests.setdefault(repo, RepoRequest())
                 merged.commits |= req.commits
                 merged.files |= req.files

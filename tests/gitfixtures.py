@@ -1,6 +1,6 @@
 """Fixtures of the git-backed checks' tests: real repositories, built with tests.githelpers.
 
-Test modules load them with ``pytest_plugins = ['tests.gitfixtures']`` (conftest.py
+The root conftest.py loads them with ``pytest_plugins = ['tests.gitfixtures']`` (conftest.py
 belongs to the other test suites) and import the helpers from ``tests.githelpers``;
 importing them from here works too.
 """

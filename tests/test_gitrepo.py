@@ -12,7 +12,6 @@ from releasetools.errors import GitError
 from tests.githelpers import Sources, commit_file, git, make_package_repo
 
 #: The fixtures ``sources`` and ``data`` (conftest.py belongs to the other suites).
-pytest_plugins = ['tests.gitfixtures']
 
 MISSING = '0123456789abcdef' * 2 + '01234567'
 

@@ -13,7 +13,6 @@ from releasetools.repos import Located, RepoLocator, is_remote
 from tests.githelpers import Sources, commit_file, git, make_package_repo
 
 #: The fixtures ``sources`` and ``data`` (conftest.py belongs to the other suites).
-pytest_plugins = ['tests.gitfixtures']
 
 
 def leftovers(cache: Path) -> list[str]:

@@ -26,7 +26,6 @@ from tests.githelpers import (
 )
 
 #: The fixtures ``sources`` and ``data`` (conftest.py belongs to the other suites).
-pytest_plugins = ['tests.gitfixtures']
 
 HIB_300 = {HIBISCUS: deliverable([rel('3.0.0', '@M')])}
 REQUEST = {HIBISCUS: deliverable([rel('3.0.0', '@M'), rel('3.1.0', '@E')])}

@@ -226,14 +226,11 @@ def check_enumerations(ctx: DeliverableContext) -> Iterator[Problem]:
 def check_required_keys(ctx: DeliverableContext) -> Iterator[Problem]:
     """Required keys are present.
 
-    A deliverable needs ``team`` and ``type`` (and ``release-model`` outside
-    ``_independent/``); a release needs ``version`` and ``projects``; a project
-    ``repo`` and ``hash``; a branch ``name`` and ``location``.
+    A deliverable needs ``team`` and ``type``; a release needs ``version``
+    and ``projects``; a project ``repo`` and ``hash``; a branch ``name`` and
+    ``location``.
     """
-    yield from _pick(ctx, 'missing')
-    d = ctx.deliverable
-    if not d.is_independent and 'release-model' not in d.raw and isinstance(d.raw, YMap):
-        yield Problem(1, 'the deliverable has no release-model', 'add e.g. release-model: cycle-with-rc')
+    return _pick(ctx, 'missing')
 
 
 @rule('RT105')
@@ -270,3 +267,15 @@ def check_bug_tracker(ctx: DeliverableContext) -> Iterator[Problem]:
     if isinstance(raw, YMap) and 'launchpad' not in raw and 'storyboard' not in raw:
         yield Problem(1, 'no bug tracker: neither launchpad nor storyboard is set',
                       'add launchpad: <project> or storyboard: <project>')
+
+
+@rule('RT108', severity=Severity.WARNING)
+def check_release_model_named(ctx: DeliverableContext) -> Iterator[Problem]:
+    """A deliverable of a series names its release model.
+
+    A warning: the data format does not require it (old series files lack
+    it), but without it the version rules cannot tell which model applies.
+    """
+    d = ctx.deliverable
+    if not d.is_independent and isinstance(d.raw, YMap) and 'release-model' not in d.raw:
+        yield Problem(1, 'the deliverable has no release-model', 'add e.g. release-model: cycle-with-rc')

@@ -30,15 +30,18 @@ def check_series_exists(ctx: DeliverableContext) -> Iterator[Problem]:
 def check_series_open(ctx: DeliverableContext) -> Iterator[Problem]:
     """New releases go only to an open series.
 
-    A series takes releases while its status (or the file's ``stable-status``)
-    is ``development`` or ``maintained``. Closing tags (``-eom``, ``-eol``,
+    A series takes releases while its status (or the file's ``stable-status``
+    as it was before the request) is ``development`` or ``maintained``. Closing tags (``-eom``, ``-eol``,
     ``-last``) are also accepted in extended maintenance and unmaintained series.
     """
     d = ctx.deliverable
     series = ctx.series.get(d.series)
     if d.is_independent or series is None:
         return
-    status = d.stable_status or series.status
+    # The status before the request decides: a request cannot reopen a series
+    # (stable-status: maintained) and release into it in the same change.
+    override = ctx.base.stable_status if ctx.base is not None else d.stable_status
+    status = override or series.status
     for release in ctx.new_releases:
         allowed = CLOSING_STATUSES if ctx.is_special(release) else OPEN_STATUSES
         if status not in allowed:

@@ -35,6 +35,15 @@ def _regular(ctx: DeliverableContext) -> Iterator[Release]:
         yield release
 
 
+def _reused(ctx: DeliverableContext, release: Release) -> bool:
+    """Whether the version was released before (RT202 reports that, once)."""
+    v = release.version
+    if v is None:
+        return False
+    earlier = any(r.version == v for r in ctx.deliverable.releases[:release.index])
+    return earlier or ctx.released_elsewhere(v) is not None
+
+
 @rule('RT201')
 def check_canonical_version(ctx: DeliverableContext) -> Iterator[Problem]:
     """Versions are written in pbr's canonical form.
@@ -147,7 +156,7 @@ def check_prerelease_progression(ctx: DeliverableContext) -> Iterator[Problem]:
     older = ctx.older_semvers
     for release in _regular(ctx):
         v = ctx.own_semvers[release.index]
-        if v is None:
+        if v is None or _reused(ctx, release):
             continue
         same = [p for p in older if p.release == v.release]
         same.extend(p for p in ctx.own_semvers[:release.index] if p is not None and p.release == v.release)
@@ -194,7 +203,7 @@ def check_first_release_of_series(ctx: DeliverableContext) -> Iterator[Problem |
     if first is None or first not in ctx.new_releases:
         return
     v = parse_semver(first.version or '')
-    if v is None or v.is_prerelease or v.patch == 0:
+    if v is None or v.is_prerelease or v.patch == 0 or _reused(ctx, first):
         return
     if not ctx.older_versions:
         if not ctx.history_complete:

@@ -24,7 +24,6 @@ from tests.githelpers import (
 )
 
 #: The fixtures ``sources`` and ``data`` (conftest.py belongs to the other suites).
-pytest_plugins = ['tests.gitfixtures']
 
 P = pytest.param
 INDEPENDENT = 'deliverables/_independent/x.yaml'

@@ -1,0 +1,60 @@
+"""Package metadata read from a commit's files, without building or running anything."""
+
+from __future__ import annotations
+
+import configparser
+import tomllib
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+__all__ = ['lower_bounds', 'package_name']
+
+
+def package_name(blob_cfg: bytes | None, blob_toml: bytes | None) -> str | None:
+    """The distribution name in ``setup.cfg`` ``[metadata]`` or ``pyproject.toml`` ``[project]``."""
+    if blob_cfg is not None:
+        parser = configparser.ConfigParser(interpolation=None, strict=False)
+        try:
+            parser.read_string(blob_cfg.decode('utf-8', 'replace'))
+            name = parser.get('metadata', 'name', fallback=None)
+        except configparser.Error:
+            name = None
+        if name:
+            return name.strip()
+    if blob_toml is not None:
+        try:
+            data: dict[str, Any] = tomllib.loads(blob_toml.decode('utf-8', 'replace'))
+        except tomllib.TOMLDecodeError:
+            return None
+        name = data.get('project', {}).get('name')
+        if isinstance(name, str):
+            return name
+    return None
+
+
+def lower_bounds(blob: bytes | None) -> dict[str, Version]:
+    """The lower bound of each requirement of a requirements.txt (canonical names)."""
+    out: dict[str, Version] = {}
+    if blob is None:
+        return out
+    for raw in blob.decode('utf-8', 'replace').splitlines():
+        line = raw.split('#', 1)[0].strip()
+        if not line or line.startswith('-'):
+            continue
+        try:
+            req = Requirement(line)
+        except InvalidRequirement:
+            continue
+        for spec in req.specifier:
+            if spec.operator in ('>=', '==', '~=', '>', '==='):
+                try:
+                    bound = Version(spec.version.rstrip('.*'))
+                except InvalidVersion:
+                    continue
+                name = canonicalize_name(req.name)
+                if name not in out or bound > out[name]:
+                    out[name] = bound
+    return out

@@ -1,0 +1,146 @@
+"""Planning the git checks: which commit a release follows, which branches it must be on,
+and which commits and files to gather before the (pure) git rules run."""
+
+from __future__ import annotations
+
+from ..gitfacts import RepoFacts, RepoRequest
+from ..model import OPEN_STATUSES, Release
+from ..versions import SemVer, parse_semver, parse_special
+from .context import DeliverableContext
+
+__all__ = ['closed_branch_gone', 'expected_branches', 'facts_for', 'is_patch', 'previous_release', 'wanted']
+
+
+def _semver(release: Release) -> SemVer | None:
+    return parse_semver(release.version) if release.version else None
+
+
+def previous_release(ctx: DeliverableContext, release: Release, repo: str) -> tuple[str, str] | None:
+    """(version, hash) of the release ``release`` must descend from in ``repo``.
+
+    A patch release follows the highest earlier release of its X.Y line; other
+    releases follow the highest earlier ``X.Y.0``-type release of this file
+    (the branch line); the first of a series follows the previous series'
+    stable branch point (or its last such release).
+    """
+    v = _semver(release)
+    if v is None:
+        return None
+
+    def on_line(r: Release) -> bool:
+        p = _semver(r)
+        if p is None or p >= v or repo not in r.repos:
+            return False
+        return p.release[:2] == v.release[:2] if v.patch > 0 else p.patch == 0
+
+    own = [r for r in ctx.deliverable.releases[:release.index] if on_line(r)]
+    if v.patch > 0 and not own:
+        own = [r for o in ctx.older_files for r in o.releases if on_line(r)]
+    if own:
+        best = max(own, key=_semver)  # type: ignore[arg-type,return-value]
+        return best.version or '', best.hashes[repo] or ''
+    if v.patch > 0 or not ctx.older_files:
+        return None
+    previous = ctx.older_files[0]
+    by_version = {r.version: r for r in previous.releases}
+    for branch in previous.branches:
+        if branch.name and branch.name.startswith('stable/') and isinstance(branch.location, str):
+            point = by_version.get(branch.location)
+            if point is not None and point.hashes.get(repo):
+                return point.version or '', point.hashes[repo] or ''
+    candidates = [r for r in previous.releases if on_line(r)]
+    if candidates:
+        best = max(candidates, key=_semver)  # type: ignore[arg-type,return-value]
+        return best.version or '', best.hashes[repo] or ''
+    return None
+
+
+def is_patch(release: Release) -> bool:
+    v = _semver(release)
+    return v is not None and v.patch > 0 and not v.is_prerelease
+
+
+def wanted(ctx: DeliverableContext) -> dict[str, RepoRequest]:
+    """The commits and files the git rules will ask about, per repository."""
+    requests: dict[str, RepoRequest] = {}
+
+    def want(repo: str) -> RepoRequest:
+        return requests.setdefault(repo, RepoRequest())
+
+    d = ctx.deliverable
+    for release in ctx.new_releases:
+        for project in release.projects:
+            if not project.repo or not project.hash:
+                continue
+            req = want(project.repo)
+            req.commits.add(project.hash)
+            req.files.add((project.hash, 'setup.cfg'))
+            req.files.add((project.hash, 'pyproject.toml'))
+            prev = previous_release(ctx, release, project.repo)
+            if prev and prev[1]:
+                req.commits.add(prev[1])
+                if is_patch(release):
+                    req.files.add((prev[1], 'requirements.txt'))
+                    req.files.add((project.hash, 'requirements.txt'))
+    by_version = {r.version: r for r in d.releases}
+    for branch in ctx.new_branches:
+        if isinstance(branch.location, dict):
+            for repo, sha in branch.location.items():
+                if isinstance(sha, str):
+                    want(repo).commits.add(sha)
+        elif isinstance(branch.location, str) and branch.location in by_version:
+            # The release may be old: RT705 still needs its commits in the walked history.
+            for repo, sha in by_version[branch.location].hashes.items():
+                if repo and sha:
+                    want(repo).commits.add(sha)
+    return requests
+
+
+def facts_for(ctx: DeliverableContext, repo: str | None) -> RepoFacts | None:
+    facts = ctx.git.get(repo) if repo else None
+    return facts if isinstance(facts, RepoFacts) else None
+
+
+def _series_branches(ctx: DeliverableContext, facts: RepoFacts, prefix: str) -> list[str]:
+    d = ctx.deliverable
+    series = ctx.series.get(d.series)
+    names = [d.series] + ([series.release_id] if series and series.release_id else [])
+    return [f'{prefix}/{n}' for n in names if f'{prefix}/{n}' in facts.refs.branches]
+
+
+def expected_branches(ctx: DeliverableContext, facts: RepoFacts, release: Release) -> list[str]:
+    """The branches a release's commit must be on, existing in the repository."""
+    d = ctx.deliverable
+    default = [facts.refs.default_branch] if facts.refs.default_branch else []
+    tag = parse_special(release.version or '')
+    if d.is_independent:
+        listed = [b.name for b in d.branches if b.name and b.name in facts.refs.branches]
+        return default + listed
+    if tag is not None and tag.kind == 'last':
+        return default
+    stable = _series_branches(ctx, facts, 'stable')
+    unmaintained = _series_branches(ctx, facts, 'unmaintained')
+    if tag is not None:
+        return stable + unmaintained or default
+    return stable or unmaintained or default
+
+
+def closed_branch_gone(ctx: DeliverableContext, facts: RepoFacts) -> str | None:
+    """Why a closed series' releases cannot be checked: its branch was deleted (None: it was not).
+
+    At end of life the stable branch is deleted and only the ``<series>-eol``
+    tag remains; the default branch is no stand-in for it (``--all`` checks
+    that old history too).
+    """
+    d = ctx.deliverable
+    series = ctx.series.get(d.series)
+    if d.is_independent or series is None:
+        return None
+    status = d.stable_status or series.status
+    if status in OPEN_STATUSES or status == 'future':
+        return None
+    if _series_branches(ctx, facts, 'stable') or _series_branches(ctx, facts, 'unmaintained'):
+        return None
+    return f'{d.series} is {status} and its stable branch is gone from {facts.repo}: no branch to check against'
+
+

@@ -1,0 +1,262 @@
+"""Schema rules RT101-RT107: keys, value types, enumerations, required keys.
+
+Snippets go after the three header lines (team, type, launchpad): the first
+line of a snippet is line 4 of the file.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from releasetools.findings import Severity
+from tests.helpers import DataRepo
+
+P = pytest.param
+
+SCHEMA_CASES = [
+    # -- RT101: unknown keys ---------------------------------------------------
+    P("""
+      release-model: cycle-with-rc
+      release-notes: https://docs.openstack.org/releasenotes/nova/
+      repository-settings:
+        openstack/nova: {}
+      """, [], id='RT101-pass-known-keys'),
+    P("""
+      release-model: cycle-with-rc
+      relase-notes: https://docs.openstack.org/releasenotes/nova/
+      """, [('RT101', 5)], id='RT101-top-level-typo'),
+    P("""
+      release-model: cycle-with-rc
+      releases:
+        - version: 3.0.0
+          diff_start: 2.0.0
+          projects:
+            - repo: openstack/nova
+              hash: $1
+              hsh: $1
+      """, [('RT101', 7), ('RT101', 11)], id='RT101-in-release-and-project'),
+    P("""
+      release-model: cycle-with-rc
+      releases:
+        - version: 3.0.0
+          projects:
+            - repo: openstack/nova
+              hash: $1
+      branches:
+        - name: stable/2026.2
+          location: 3.0.0
+          from: master
+      repository-settings:
+        openstack/nova:
+          pypi_name: nova
+      """, [('RT101', 13), ('RT101', 16)], id='RT101-in-branch-and-repository-settings'),
+    # -- RT102: value types ----------------------------------------------------
+    P("""
+      release-model: cycle-with-rc
+      include-pypi-link: true
+      storyboard: 760
+      cycle-highlights:
+        - Faster scheduling.
+      """, [], id='RT102-pass-types'),
+    P("""
+      release-model: cycle-with-rc
+      include-pypi-link: 'yes'
+      """, [('RT102', 5)], id='RT102-bool-as-string'),
+    P("""
+      release-model: cycle-with-rc
+      releases:
+        version: 3.0.0
+      """, [('RT102', 5)], id='RT102-releases-not-a-list'),
+    P("""
+      release-model: cycle-with-rc
+      releases:
+        - 3.0.0
+        - version: 3.0.1
+          projects: openstack/nova
+      """, [('RT102', 6), ('RT102', 8)], id='RT102-release-not-a-mapping-and-projects-not-a-list'),
+    P("""
+      release-model: cycle-with-rc
+      repository-settings:
+        openstack/nova:
+          flags: retired
+      """, [('RT102', 7)], id='RT102-flags-not-a-list'),
+    P("""
+      release-model: cycle-with-rc
+      branches:
+        - name: stable/2026.2
+          location:
+            openstack/nova: 42
+      """, [('RT102', 7), ('RT603', 6)], id='RT102-location-map-of-non-strings'),
+    # -- RT103: enumerations ---------------------------------------------------
+    P("""
+      release-model: cycle-with-intermediary
+      release-type: python-pypi
+      stable-branch-type: std-with-versions
+      artifact-link-mode: none
+      stable-status: maintained
+      repository-settings:
+        openstack/nova:
+          flags: [no-artifact-build-job, retired]
+      """, [], id='RT103-pass-known-values'),
+    P("""
+      release-model: cycle-with-rcs
+      release-type: pypi
+      stable-branch-type: tagles
+      """, [('RT103', 4), ('RT103', 5), ('RT103', 6)], id='RT103-unknown-values'),
+    P("""
+      release-model: cycle-with-rc
+      releases:
+        - version: 3.0.0
+          flags: [forcd]
+          projects:
+            - repo: openstack/nova
+              hash: $1
+      """, [('RT103', 7)], id='RT103-unknown-release-flag'),
+    # -- RT104: required keys --------------------------------------------------
+    P("""
+      release-model: cycle-with-rc
+      releases:
+        - version: 3.0.0
+          projects:
+            - repo: openstack/nova
+              hash: $1
+      branches:
+        - name: stable/2026.2
+          location: 3.0.0
+      """, [], id='RT104-pass-complete'),
+    P("""
+      releases: []
+      """, [('RT108', 1)], id='RT108-no-release-model-in-a-series'),
+    P("""
+      release-model: cycle-with-rc
+      releases:
+        - version: 3.0.0
+        - version: 3.0.1
+          projects:
+            - repo: openstack/nova
+      branches:
+        - name: stable/2026.2
+      """, [('RT104', 6), ('RT104', 9), ('RT104', 11)], id='RT104-release-project-branch-incomplete'),
+    # -- RT105: versions are strings ---------------------------------------------
+    P("""
+      release-model: cycle-with-intermediary
+      releases:
+        - version: '1.10.0'
+          projects:
+            - repo: openstack/nova
+              hash: $1
+      """, [], id='RT105-pass-quoted'),
+    P("""
+      release-model: cycle-with-intermediary
+      releases:
+        - version: 1.10
+          projects:
+            - repo: openstack/nova
+              hash: $1
+        - version: 2
+          projects:
+            - repo: openstack/nova
+              hash: $2
+      """, [('RT105', 6), ('RT105', 10)], id='RT105-float-and-int'),
+]
+
+
+@pytest.mark.parametrize(('snippet', 'expected'), SCHEMA_CASES)
+def test_schema_rules(repo: DataRepo, snippet: str, expected: list[tuple[str, int]]) -> None:
+    rel = repo.write('hibiscus', 'nova', snippet)
+    assert repo.findings(rel) == expected
+
+
+def _one(repo: DataRepo, rel: str, check: str):
+    found = [f for f in repo.report(rel).findings if f.check == check]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_unknown_key_hint_names_the_closest_key(repo: DataRepo) -> None:
+    rel = repo.write('hibiscus', 'nova', 'release-model: cycle-with-rc\nrelase-notes: https://example.org\n')
+    finding = _one(repo, rel, 'RT101')
+    assert (finding.line, finding.severity) == (5, Severity.ERROR)
+    assert "'relase-notes'" in finding.message
+    assert finding.hint is not None and "'release-notes'" in finding.hint
+
+
+def test_enumeration_hint_names_the_closest_value(repo: DataRepo) -> None:
+    rel = repo.write('hibiscus', 'nova', 'type: servce\nrelease-model: cycle-with-rc\nlaunchpad: nova\n',
+                     header=False)
+    finding = _one(repo, rel, 'RT103')
+    assert finding.line == 1
+    assert finding.hint == "did you mean 'service'?"
+
+
+def test_float_version_hint_keeps_the_written_text(repo: DataRepo) -> None:
+    """``version: 1.10`` is the float 1.1: the hint must quote what was written."""
+    rel = repo.write('hibiscus', 'nova', """
+        release-model: cycle-with-intermediary
+        releases:
+          - version: 1.10
+            projects:
+              - repo: openstack/nova
+                hash: $1
+        """)
+    finding = _one(repo, rel, 'RT105')
+    assert finding.line == 6
+    assert "'1.10'" in (finding.hint or '')
+    assert '1.1)' in finding.message  # what YAML made of it
+    # The number is not coerced into a version: no version rule sees "1.1".
+    assert [f.check for f in repo.report(rel).findings] == ['RT105']
+
+
+@pytest.mark.parametrize(('text', 'expected'), [
+    P('team: nova\ntype: service\nrelease-model: cycle-with-rc\nlaunchpad: nova\n', [], id='pass'),
+    P('type: service\nrelease-model: cycle-with-rc\nlaunchpad: nova\n', [('RT104', 1)], id='no-team'),
+    P('team: nova\nrelease-model: cycle-with-rc\nlaunchpad: nova\n', [('RT104', 1)], id='no-type'),
+    P('release-model: cycle-with-rc\nlaunchpad: nova\n', [('RT104', 1), ('RT104', 1)], id='neither'),
+])
+def test_required_top_level_keys(repo: DataRepo, text: str, expected: list[tuple[str, int]]) -> None:
+    rel = repo.write('hibiscus', 'nova', text, header=False)
+    assert repo.findings(rel) == expected
+
+
+# -- RT106: independent deliverables have no release model --------------------------
+
+@pytest.mark.parametrize(('snippet', 'expected'), [
+    P('releases: []\n', [], id='pass-no-model'),
+    P('release-model: abandoned\n', [], id='pass-abandoned'),
+    P('release-model: cycle-with-rc\n', [('RT106', 4)], id='cycle-model'),
+    P('release-model: independent\n', [('RT103', 4), ('RT106', 4)], id='independent-is-not-a-model-value'),
+])
+def test_independent_model(repo: DataRepo, snippet: str, expected: list[tuple[str, int]]) -> None:
+    rel = repo.write('_independent', 'reno', snippet)
+    assert repo.findings(rel) == expected
+
+
+# -- RT107: a bug tracker is named (a warning) --------------------------------------
+
+@pytest.mark.parametrize(('text', 'expected'), [
+    P('team: nova\ntype: service\nrelease-model: cycle-with-rc\nlaunchpad: nova\n', [], id='pass-launchpad'),
+    P('team: nova\ntype: service\nrelease-model: cycle-with-rc\nstoryboard: 760\n', [], id='pass-storyboard'),
+    P('team: nova\ntype: service\nrelease-model: cycle-with-rc\n', [('RT107', 1)], id='none'),
+])
+def test_bug_tracker(repo: DataRepo, text: str, expected: list[tuple[str, int]]) -> None:
+    rel = repo.write('hibiscus', 'nova', text, header=False)
+    report = repo.report(rel)
+    assert sorted((f.check, f.line) for f in report.findings) == expected
+    # A warning never makes validation fail.
+    assert report.errors == []
+    assert all(f.severity is Severity.WARNING for f in report.findings)
+
+
+def test_schema_problems_are_all_reported_together(repo: DataRepo) -> None:
+    """One typo gives one finding and the rest of the file is still checked."""
+    rel = repo.write('hibiscus', 'nova', """
+        release-model: cycle-with-rcs
+        relase-notes: x
+        include-pypi-link: 1
+        releases:
+          - version: 3.0.0
+            projects:
+              - repo: openstack/nova
+                hash: ABC
+        """)
+    assert repo.findings(rel) == [('RT101', 5), ('RT102', 6), ('RT103', 4), ('RT502', 10)]

@@ -1,0 +1,106 @@
+"""Series rules RT401-RT404.
+
+RT402 and RT404 look at what a change adds, so they run against a real git
+repository: the base state is committed, the working tree adds releases and
+``validate --base HEAD`` checks the difference. Release *n* is on line 5 + n.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import DataRepo, R, doc
+
+P = pytest.param
+RC = 'release-model: cycle-with-rc'
+INTERMEDIARY = 'release-model: cycle-with-intermediary'
+
+
+# -- RT401: the series exists --------------------------------------------------------
+
+@pytest.mark.parametrize(('series', 'expected', 'hint'), [
+    P('hibiscus', [], None, id='pass-listed'),
+    P('_independent', [], None, id='pass-independent'),
+    P('hibiscos', [('RT401', 1)], "did you mean 'hibiscus'?", id='typo'),
+    P('zed', [('RT401', 1)], 'add the series to data/series_status.yaml first', id='unknown'),
+])
+def test_series_exists(repo: DataRepo, series: str, expected: list[tuple[str, int]], hint: str | None) -> None:
+    head = 'release-type: python-pypi' if series == '_independent' else RC
+    rel = repo.write(series, 'nova', doc(head))
+    report = repo.report(rel)
+    assert sorted((f.check, f.line) for f in report.findings) == expected
+    assert [f.hint for f in report.findings] == ([hint] if hint else [])
+
+
+# -- RT402: only open series take new releases ---------------------------------------------
+
+@pytest.mark.parametrize(('series', 'head', 'before', 'added', 'expected'), [
+    P('hibiscus', [RC], [], [R('3.0.0.0rc1')], [], id='pass-development'),
+    P('gazpacho', [RC], [R('2.0.0')], [R('2.0.1')], [], id='pass-maintained'),
+    P('flamingo', [RC], [R('1.0.0')], [R('1.0.1')], [('RT402', 7)], id='unmaintained'),
+    P('flamingo', [RC], [R('1.0.0')], [R('2025.2-eol')], [], id='pass-unmaintained-closing-tag'),
+    P('epoxy', [RC], [R('1.0.0')], [R('1.0.1')], [('RT402', 7)], id='end-of-life'),
+    P('epoxy', [RC], [R('1.0.0')], [R('2025.1-eol')], [('RT402', 7)], id='end-of-life-closing-tag'),
+    P('indri', [RC], [], [R('4.0.0.0b1')], [('RT402', 6)], id='future'),
+    P('flamingo', [RC, 'stable-status: maintained'], [R('1.0.0')], [R('1.0.1')], [],
+      id='pass-stable-status-overrides'),
+    P('gazpacho', [RC, 'stable-status: end of life'], [R('2.0.0')], [R('2.0.1')], [('RT402', 8)],
+      id='stable-status-closes'),
+    P('_independent', ['release-type: python-pypi'], [R('1.0.0')], [R('1.0.1')], [],
+      id='pass-independent'),
+])
+def test_series_open(git_repo: DataRepo, series: str, head: list[str], before: list[str],  # noqa: PLR0917
+                     added: list[str], expected: list[tuple[str, int]]) -> None:
+    if before:
+        git_repo.write(series, 'nova', doc(*head, releases=before))
+        git_repo.commit()
+    rel = git_repo.write(series, 'nova', doc(*head, releases=[*before, *added]))
+    assert git_repo.findings(base='HEAD') == expected
+    # The rule needs a base: --all checks content only.
+    assert git_repo.findings(rel, all=True) == [f for f in expected if f[0] != 'RT402']
+
+
+def test_series_open_message(git_repo: DataRepo) -> None:
+    git_repo.write('flamingo', 'nova', doc(RC, releases=[R('1.0.0')]))
+    git_repo.commit()
+    git_repo.write('flamingo', 'nova', doc(RC, releases=[R('1.0.0'), R('1.0.1')]))
+    [finding] = git_repo.report(base='HEAD').findings
+    assert (finding.check, finding.line) == ('RT402', 7)
+    assert finding.message == "flamingo is 'unmaintained' and takes no new release such as 1.0.1"
+
+
+# -- RT403: untagged deliverables have no releases -------------------------------------------
+
+@pytest.mark.parametrize(('releases', 'expected'), [
+    P([], [], id='pass-no-releases'),
+    P([R('2026.1-eol')], [], id='pass-closing-tag'),
+    P([R('2.0.0'), R('2026.1-eol')], [('RT403', 6)], id='release'),
+])
+def test_untagged_has_no_releases(repo: DataRepo, releases: list[str], expected: list[tuple[str, int]]) -> None:
+    rel = repo.write('gazpacho', 'devstack', doc('release-model: untagged', releases=releases))
+    assert repo.findings(rel) == expected
+
+
+# -- RT404: abandoned deliverables take no new release ------------------------------------------
+
+@pytest.mark.parametrize(('model', 'added', 'expected'), [
+    P('release-model: abandoned', [], [], id='pass-nothing-new'),
+    P('release-model: abandoned', [R('2026.1-eol')], [], id='pass-closing-tag'),
+    P('release-model: abandoned', [R('2.0.1')], [('RT404', 7)], id='new-release'),
+    P(INTERMEDIARY, [R('2.0.1')], [], id='pass-not-abandoned'),
+])
+def test_abandoned_takes_no_new_release(git_repo: DataRepo, model: str, added: list[str],
+                                        expected: list[tuple[str, int]]) -> None:
+    git_repo.write('gazpacho', 'nova', doc(model, releases=[R('2.0.0')]))
+    git_repo.commit()
+    rel = git_repo.write('gazpacho', 'nova', doc(model, releases=[R('2.0.0'), *added]))
+    assert git_repo.findings(base='HEAD') == expected
+    # Its past releases are history, not new releases: --all does not report them.
+    assert git_repo.findings(rel, all=True) == []
+
+
+def test_reopening_a_series_in_the_same_request_does_not_open_it(git_repo: DataRepo) -> None:
+    git_repo.write('flamingo', 'nova', doc(RC, releases=[R('1.0.0')]))
+    git_repo.commit()
+    git_repo.write('flamingo', 'nova', doc(RC, 'stable-status: maintained', releases=[R('1.0.0'), R('1.0.1', '$2')]))
+    assert git_repo.findings(base='HEAD') == [('RT402', 8)]

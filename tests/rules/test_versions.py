@@ -1,0 +1,255 @@
+"""Version rules RT201-RT209, checked with --all on the file under test.
+
+Files are built with :func:`tests.helpers.doc`: one head line (the release
+model), so release *n* of a file is on line 5 + n. Other series of the same
+deliverable are written first (``older``) and are seen by the rules as
+history, but not checked themselves.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import DataRepo, R, doc, only
+
+P = pytest.param
+RC = 'release-model: cycle-with-rc'
+INTERMEDIARY = 'release-model: cycle-with-intermediary'
+
+#: nova as released in gazpacho (2026.1), the series before hibiscus.
+GAZPACHO = {'gazpacho': doc(RC, releases=[R('2.0.0'), R('2.1.0')])}
+
+
+def check(repo: DataRepo, series: str, body: str, older: dict[str, str] | None = None,
+          name: str = 'nova') -> list[tuple[str, int]]:
+    for other_series, other_body in (older or {}).items():
+        repo.write(other_series, name, other_body)
+    rel = repo.write(series, name, body)
+    return repo.findings(rel)
+
+
+# -- RT201: canonical spelling ----------------------------------------------------
+
+@pytest.mark.parametrize(('version', 'expected', 'hint'), [
+    P('3.0.0', [], None, id='pass-final'),
+    P('3.0.0.0rc1', [], None, id='pass-rc'),
+    P('3.0.0.0b2', [], None, id='pass-beta'),
+    P('1.0.0rc1', [('RT201', 6)], "write '1.0.0.0rc1'", id='pep440-rc'),
+    P('33.0.0rc1', [('RT201', 6)], "write '33.0.0.0rc1'", id='pep440-rc-big'),
+    P('v1.2.3', [('RT201', 6)], "write '1.2.3'", id='v-prefix'),
+    P('1.2', [('RT201', 6)], "write '1.2.0'", id='two-parts'),
+    P('01.2.3', [('RT201', 6)], "write '1.2.3'", id='leading-zero'),
+    P('1.2.3.dev4', [('RT201', 6)], 'use X.Y.Z, or X.Y.Z.0rcN for a release candidate', id='dev'),
+    P('banana', [('RT201', 6)], 'use X.Y.Z, or X.Y.Z.0rcN for a release candidate', id='not-a-version'),
+])
+def test_canonical_version(repo: DataRepo, version: str, expected: list[tuple[str, int]], hint: str | None) -> None:
+    rel = repo.write('hibiscus', 'nova', doc(RC, releases=[R(version)]))
+    report = repo.report(rel)
+    assert sorted((f.check, f.line) for f in report.findings) == expected
+    assert [f.hint for f in report.findings] == ([hint] if expected else [])
+
+
+VERSION_CASES = [
+    # -- RT202: a version is released once ------------------------------------------
+    P('hibiscus', doc(RC, releases=[R('3.0.0.0rc1'), R('3.0.0')]), GAZPACHO, [], id='RT202-pass'),
+    P('hibiscus', doc(RC, releases=[R('2.1.0')]), GAZPACHO, [('RT202', 6)],
+      id='RT202-released-in-an-earlier-series'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('3.0.0'), R('3.0.0', '$2')]), GAZPACHO,
+      [('RT202', 7)], id='RT202-twice-in-one-file'),
+    P('gazpacho', doc(RC, releases=[R('2.0.0'), R('2.1.0'), R('3.0.0')]),
+      {'hibiscus': doc(RC, releases=[R('3.0.0')])}, [('RT202', 8)], id='RT202-released-in-a-later-series'),
+    # -- RT203: semver steps ---------------------------------------------------------
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('3.0.0')]), GAZPACHO, [], id='RT203-pass-major-from-earlier-series'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('2.2.0')]), GAZPACHO, [], id='RT203-pass-minor-from-earlier-series'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('4.0.0')]), GAZPACHO, [('RT203', 6)], id='RT203-skips-a-major'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('3.1.0')]), GAZPACHO, [('RT203', 6)], id='RT203-new-major-not-at-0'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('2.3.0')]), GAZPACHO, [('RT203', 6)], id='RT203-skips-a-minor'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('3.0.0'), R('3.0.2')]), GAZPACHO, [('RT203', 7)],
+      id='RT203-skips-a-patch'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('3.0.0'), R('3.2.0')]), GAZPACHO, [('RT203', 7)],
+      id='RT203-skips-a-minor-in-the-series'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('3.0.0'), R('3.0.1'), R('3.1.0'), R('4.0.0')]), GAZPACHO, [],
+      id='RT203-pass-patch-minor-major'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('3.0.0'), R('3.1.0'), R('3.0.1')]), GAZPACHO, [],
+      id='RT203-pass-patch-follows-its-own-line'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('3.0.0'), R('1.0.0')]), GAZPACHO, [('RT203', 7)],
+      id='RT203-major-goes-backwards'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('3.1.0'), R('3.1.1'), R('3.0.1')]),
+      {'gazpacho': doc(RC, releases=[R('3.0.0')])}, [],
+      id='RT203-pass-patch-follows-its-line-in-the-previous-series'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('3.1.0'), R('3.0.2')]),
+      {'gazpacho': doc(RC, releases=[R('3.0.0')])}, [('RT203', 7)],
+      id='RT203-patch-skips-a-number-of-its-line-in-the-previous-series'),
+    P('hibiscus', doc(RC, releases=[R('4.0.0.0rc1')]), GAZPACHO, [('RT203', 6)],
+      id='RT203-pre-release-of-a-wrong-step'),
+    P('hibiscus', doc(RC, releases=[R('3.0.0.0b1'), R('3.0.0.0rc1'), R('3.0.0', '$1')]), GAZPACHO, [],
+      id='RT203-pass-pre-releases-share-one-step'),
+    P('gazpacho', doc(RC, releases=[R('2.0.0'), R('2.1.0'), R('2.1.1')]),
+      {'hibiscus': doc(RC, releases=[R('3.0.0')])}, [],
+      id='RT203-pass-stable-patch-after-newer-series-released'),
+    P('gazpacho', doc(RC, releases=[R('2.0.0'), R('2.1.0'), R('2.1.2')]),
+      {'hibiscus': doc(RC, releases=[R('3.0.0')])}, [('RT203', 8)],
+      id='RT203-stable-patch-skips-a-number'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('1.0.0')]), {}, [], id='RT203-pass-very-first-release'),
+    # -- RT205: pre-release progression ------------------------------------------------
+    P('hibiscus', doc(RC, releases=[R('3.0.0.0b1'), R('3.0.0.0b2'), R('3.0.0.0rc1', '$2'),
+                                    R('3.0.0.0rc2', '$3'), R('3.0.0', '$3')]), GAZPACHO, [],
+      id='RT205-pass-full-progression'),
+    P('hibiscus', doc(RC, releases=[R('3.0.0.0b2'), R('3.0.0.0rc1')]), GAZPACHO, [],
+      id='RT205-pass-first-beta-carries-milestone-number'),
+    P('hibiscus', doc(RC, releases=[R('3.0.0.0b1'), R('3.0.0.0b3')]), GAZPACHO, [('RT205', 7)],
+      id='RT205-beta-skips-a-number'),
+    P('hibiscus', doc(RC, releases=[R('3.0.0.0rc2')]), GAZPACHO, [('RT205', 6)], id='RT205-first-rc-is-not-rc1'),
+    P('hibiscus', doc(RC, releases=[R('3.0.0.0rc1'), R('3.0.0.0b1')]), GAZPACHO, [('RT205', 7)],
+      id='RT205-beta-after-rc'),
+    P('hibiscus', doc(RC, releases=[R('3.0.0.0b1'), R('3.0.0')]), GAZPACHO, [('RT205', 7)],
+      id='RT205-final-without-rc-in-cycle-with-rc'),
+    P('hibiscus', doc(RC, releases=[R('3.0.0.0rc1'), R('3.0.0', '$1'), R('3.0.0.0rc2')]), GAZPACHO,
+      [('RT205', 8)], id='RT205-rc-after-final'),
+    # -- RT206: pre-releases only where the model uses them --------------------------------
+    P('hibiscus', doc('release-model: cycle-trailing', releases=[R('3.0.0.0rc1')]), GAZPACHO, [],
+      id='RT206-pass-trailing'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('3.0.0.0rc1')]), GAZPACHO, [('RT206', 6)],
+      id='RT206-intermediary'),
+    P('hibiscus', doc('release-model: cycle-automatic', releases=[R('3.0.0.0b1')]), GAZPACHO, [('RT206', 6)],
+      id='RT206-automatic'),
+    # -- RT207: first release of a series -------------------------------------------------
+    P('hibiscus', doc(RC, releases=[R('2.2.0')]), GAZPACHO, [], id='RT207-pass-minor'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('2.1.1')]), GAZPACHO, [('RT207', 6)], id='RT207-patch'),
+    P('hibiscus', doc('release-model: cycle-automatic', 'stable-branch-type: tagless',
+                      releases=[R('2.1.1')]), GAZPACHO, [], id='RT207-pass-tagless'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('1.0.1')]), {}, [], id='RT207-pass-first-release-ever'),
+    # -- RT208: the final re-tags the last rc ----------------------------------------------
+    P('hibiscus', doc(RC, releases=[R('3.0.0.0rc1', '$1'), R('3.0.0', '$1')]), GAZPACHO, [],
+      id='RT208-pass-same-hash'),
+    P('hibiscus', doc(RC, releases=[R('3.0.0.0rc1', '$1'), R('3.0.0', '$2')]), GAZPACHO, [('RT208', 7)],
+      id='RT208-other-hash'),
+    P('hibiscus', doc(RC, releases=[R('3.0.0.0rc1', '$1'), R('3.0.0.0rc2', '$2'), R('3.0.0', '$1')]), GAZPACHO,
+      [('RT208', 8)], id='RT208-hash-of-an-older-rc'),
+    P('hibiscus', doc(RC, releases=[R('3.0.0.0rc1', 'openstack/nova=$1,openstack/placement=$2'),
+                                    R('3.0.0', '$1')]), GAZPACHO, [('RT208', 7)],
+      id='RT208-repository-left-out'),
+]
+
+
+@pytest.mark.parametrize(('series', 'body', 'older', 'expected'), VERSION_CASES)
+def test_version_rules(repo: DataRepo, series: str, body: str, older: dict[str, str],
+                       expected: list[tuple[str, int]]) -> None:
+    assert check(repo, series, body, older) == expected
+
+
+def test_step_message_names_the_expected_version(repo: DataRepo) -> None:
+    for series, body in GAZPACHO.items():
+        repo.write(series, 'nova', body)
+    rel = repo.write('hibiscus', 'nova', doc(INTERMEDIARY, releases=[R('4.0.0')]))
+    [finding] = repo.report(rel).findings
+    assert finding.check == 'RT203'
+    assert finding.message == '4.0.0 does not follow 2.1.0 by one semver step (expected 3.0.0)'
+
+
+def test_first_release_hint_offers_the_next_minor_and_major(repo: DataRepo) -> None:
+    for series, body in GAZPACHO.items():
+        repo.write(series, 'nova', body)
+    rel = repo.write('hibiscus', 'nova', doc(INTERMEDIARY, releases=[R('2.1.1')]))
+    [finding] = repo.report(rel).findings
+    assert (finding.check, finding.hint) == ('RT207', 'release 2.2.0 (or 3.0.0)')
+
+
+def test_independent_final_needs_no_rc(repo: DataRepo) -> None:
+    rel = repo.write('_independent', 'reno', doc('release-type: python-pypi',
+                                                 releases=[R('1.0.0'), R('2.0.0.0b1'), R('2.0.0', '$2')]))
+    assert repo.findings(rel) == []
+
+
+def test_earlier_series_missing_from_the_tree_skips_the_comparison(repo: DataRepo) -> None:
+    """A partial copy of a data repository: no gazpacho directory at all."""
+    (repo.root / 'deliverables' / 'gazpacho').rmdir()
+    rel = repo.write('hibiscus', 'nova', doc(INTERMEDIARY, releases=[R('7.0.1'), R('7.0.3')]))
+    assert repo.findings(rel) == [('RT203', 7)]  # within the file it is still checked
+    skipped = repo.skipped(rel)
+    assert [check for check, _ in skipped] == ['RT203', 'RT207']
+    assert 'series gazpacho is not in this tree' in skipped[0][1]
+    assert all('7.0.1' in reason for _, reason in skipped)
+
+
+# -- RT204: xstatic numbering -----------------------------------------------------------
+
+XSTATIC = 'release-type: xstatic'
+
+
+@pytest.mark.parametrize(('versions', 'expected'), [
+    P(['1.2.3.1', '1.2.3.2', '2.0.0.0', '1.2.4.0'], [], id='pass-builds-rise'),
+    P(['1.2.3.2', '1.2.3.1'], [('RT204', 7)], id='build-goes-down'),
+    P(['1.2.3.1', '1.2.3.1'], [('RT202', 7), ('RT204', 7)], id='same-build-twice'),
+    P(['1.2.3.4.5'], [('RT201', 6), ('RT204', 6)], id='five-parts'),
+])
+def test_xstatic_numbering(repo: DataRepo, versions: list[str], expected: list[tuple[str, int]]) -> None:
+    rel = repo.write('_independent', 'xstatic-angular',
+                     doc(XSTATIC, releases=[R(v, f'${i + 1}') for i, v in enumerate(versions)]))
+    assert repo.findings(rel) == expected
+
+
+def test_xstatic_build_hint(repo: DataRepo) -> None:
+    rel = repo.write('_independent', 'xstatic-angular', doc(XSTATIC, releases=[R('1.2.3.2'), R('1.2.3.1', '$2')]))
+    [finding] = repo.report(rel).findings
+    assert finding.hint == 'write 1.2.3.3'
+
+
+# -- RT209: closing tags ------------------------------------------------------------------
+
+SETTINGS = """
+repository-settings:
+  openstack/nova: {}
+  openstack/placement: {}
+  openstack/os-vif:
+    flags: [retired]
+"""
+BOTH = 'openstack/nova=$1,openstack/placement=$2'
+
+
+@pytest.mark.parametrize(('tag', 'hashes', 'expected'), [
+    P('2026.1-eol', BOTH, [], id='pass-release-id'),
+    P('gazpacho-eol', BOTH, [], id='pass-series-name'),
+    P('gazpacho-eom', BOTH, [], id='pass-eom'),
+    P('nova-gazpacho-last', BOTH, [], id='pass-deliverable-last'),
+    P('2026.1-eol', 'openstack/nova=$1', [('RT209', 8)], id='does-not-cover-every-repo'),
+    P('hibiscus-eol', BOTH, [('RT209', 8)], id='other-series'),
+    P('2026.2-eol', BOTH, [('RT209', 8)], id='other-release-id'),
+    P('neutron-gazpacho-last', BOTH, [('RT209', 8)], id='other-deliverable'),
+])
+def test_closing_tags(repo: DataRepo, tag: str, hashes: str, expected: list[tuple[str, int]]) -> None:
+    rel = repo.write('gazpacho', 'nova', doc(RC, releases=[R('2.0.0.0rc1', BOTH), R('2.0.0', BOTH), R(tag, hashes)],
+                                             tail=SETTINGS))
+    assert repo.findings(rel) == expected
+
+
+def test_closing_tag_messages(repo: DataRepo) -> None:
+    rel = repo.write('gazpacho', 'nova', doc(RC, releases=[R('2.0.0', BOTH), R('hibiscus-eol', '$1')], tail=SETTINGS))
+    findings = sorted(repo.report(rel).findings, key=lambda f: f.hint or '')
+    assert [(f.check, f.line, f.hint) for f in findings] == [
+        ('RT209', 7, 'a closing tag covers every repository of the deliverable'),
+        ('RT209', 7, 'write 2026.1-eol'),
+    ]
+    assert 'openstack/placement' in findings[0].message
+
+
+@pytest.mark.parametrize(('tag_hashes', 'expected'), [
+    P(BOTH, [], id='pass'),
+    P('$1', [('RT209', 7)], id='repo-of-the-previous-release-left-out'),
+])
+def test_closing_tag_without_repository_settings(repo: DataRepo, tag_hashes: str,
+                                                 expected: list[tuple[str, int]]) -> None:
+    rel = repo.write('gazpacho', 'nova', doc(INTERMEDIARY, releases=[R('2.0.0', BOTH), R('2026.1-eol', tag_hashes)]))
+    assert repo.findings(rel) == expected
+
+
+def test_independent_closing_tag_may_name_any_series(repo: DataRepo) -> None:
+    rel = repo.write('_independent', 'reno', doc('release-type: python-pypi',
+                                                 releases=[R('1.0.0'), R('2026.1-eol'), R('epoxy-eol')]))
+    assert repo.findings(rel) == []
+
+
+def test_closing_tags_are_not_version_checked(repo: DataRepo) -> None:
+    """``2026.1-eol`` is not a semver version: RT201/RT203 leave it to RT209."""
+    rel = repo.write('gazpacho', 'nova', doc(INTERMEDIARY, releases=[R('2.0.0'), R('2026.1-eol')]))
+    assert only(repo.findings(rel), 'RT201', 'RT203', 'RT205') == []
