@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import sys
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,20 @@ from .rules import DeliverableContext, Problem, all_rules_cached, gitplan, run_r
 __all__ = ['GIT_SKIP_REASON', 'ValidateOptions', 'validate']
 
 GIT_SKIP_REASON = 'git-backed checks are not available in this version of releasetools'
+
+
+@dataclass
+class Request:
+    """What a run works on: the data repository, its series, the files in scope."""
+
+    root: Path
+    series: SeriesTable
+    series_dirs: frozenset[str]
+    by_name: dict[str, list[str]]  # file name -> every series file of that name
+    targets: list[str]
+    base_commit: str | None
+    bases: dict[str, bytes | None]  # target -> content at the base (None: new file)
+    findings: list[Finding]
 
 
 @dataclass
@@ -86,22 +101,27 @@ class _Loader:
         return hit
 
 
-def validate(opts: ValidateOptions) -> Report:
-    """Validate a data repository; raise UsageError when that cannot be done."""
-    root = opts.root
+def read_request(root: Path, *, base: str | None = None, all: bool = False,
+                 files: Sequence[str] = ()) -> Request:
+    """Find what a run works on: every file (``all``), or what differs from the base.
+
+    Raises UsageError when that cannot be done (no such root, unknown base).
+    Problems of the data found on the way (series file, links out of the
+    repository, deleted history) are returned as findings, not raised.
+    """
     if not root.is_dir():
         raise UsageError(f'--root {root} is not a directory')
     series, series_findings = load_series(root)
-    report = Report(findings=list(series_findings))
+    report = Report(findings=list(series_findings))  # only its findings are used
     all_files, link_findings = list_deliverable_files(root)
     series_dirs = frozenset(p.split('/')[1] for p in all_files) | _series_dirs(root)
-    explicit = [_normalise(root, f) for f in opts.files]
+    explicit = [_normalise(root, f) for f in files]
     base_commit: str | None = None
     deleted: list[str] = []
-    if opts.all:
+    if all:
         targets = explicit or all_files
     else:
-        base_commit = _resolve_base(root, opts.base)
+        base_commit = _resolve_base(root, base)
         changed, deleted = gitrepo.changed_paths(root, base_commit, DELIVERABLES)
         changed = [p for p in changed if split_deliverable_path(p) is not None]
         deleted = [p for p in deleted if split_deliverable_path(p) is not None]
@@ -115,7 +135,7 @@ def validate(opts: ValidateOptions) -> Report:
     # Links out of the repository found while listing are reported when they
     # are in scope: every one with --all, else those the request changes or names.
     escaped = {f.file: f for f in link_findings}
-    if opts.all and not explicit:
+    if all and not explicit:
         report.findings.extend(link_findings)
     else:
         in_scope = set(targets) | set(explicit)
@@ -149,9 +169,44 @@ def validate(opts: ValidateOptions) -> Report:
     by_name: dict[str, list[str]] = defaultdict(list)
     for rel in all_files:
         by_name[rel.rsplit('/', 1)[1]].append(rel)
+    return Request(root, series, series_dirs, dict(by_name), targets, base_commit, bases, report.findings)
+
+
+def deliverable_contexts(request: Request, targets: Iterable[str], report: Report) -> list[DeliverableContext]:
+    """Load ``targets`` with their other series files and base versions, for the rules.
+
+    Files that cannot be read are counted and their finding added to ``report``.
+    """
+    loader = _Loader(request.root)
+    groups: dict[str, dict[str, Any]] = defaultdict(dict)
+    contexts: list[DeliverableContext] = []
+    for rel in targets:
+        loaded = loader.get(rel)
+        report.checked += 1
+        if loaded.deliverable is None:
+            assert loaded.problem is not None
+            report.findings.append(loaded.problem)
+            continue
+        name = rel.rsplit('/', 1)[1]
+        others = tuple(o.deliverable for o in (loader.get(p) for p in request.by_name.get(name, ()) if p != rel)
+                       if o.deliverable is not None)
+        base = None
+        content = request.bases.get(rel)
+        if content is not None:
+            base = load_deliverable_bytes(rel, content).deliverable
+        contexts.append(DeliverableContext(loaded.deliverable, request.series, others, base,
+                                           request.base_commit is not None, request.series_dirs,
+                                           group_cache=groups[name]))
+    return contexts
+
+
+def validate(opts: ValidateOptions) -> Report:
+    """Validate a data repository; raise UsageError when that cannot be done."""
+    request = read_request(opts.root, base=opts.base, all=opts.all, files=opts.files)
+    report = Report(findings=list(request.findings))
     locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline)
-    job = _Job(root, series, series_dirs, dict(by_name), base_commit is not None, bases, locator,
-               opts.git_workers)
+    job = _Job(request, locator, opts.git_workers)
+    targets = request.targets
     chunks = _chunks(targets, _workers(len(targets)))
     if len(chunks) > 1:
         ctx = multiprocessing.get_context('fork')
@@ -198,44 +253,15 @@ def _chunks(targets: list[str], n: int) -> list[list[str]]:
 class _Job:
     """Checks a list of deliverable files; runs in this process or in a forked worker."""
 
-    root: Path
-    series: SeriesTable
-    series_dirs: frozenset[str]
-    by_name: dict[str, list[str]]
-    has_base: bool
-    bases: dict[str, bytes | None]
+    request: Request
     locator: RepoLocator
     git_workers: int = 4
 
     def run(self, targets: list[str]) -> Report:
         report = Report()
-        loader = _Loader(self.root)
-        groups: dict[str, dict[str, Any]] = defaultdict(dict)
-        contexts: list[DeliverableContext] = []
-        for rel in targets:
-            loaded = loader.get(rel)
-            report.checked += 1
-            if loaded.deliverable is None:
-                assert loaded.problem is not None
-                report.findings.append(loaded.problem)
-                continue
-            name = rel.rsplit('/', 1)[1]
-            others = tuple(o.deliverable for o in (loader.get(p) for p in self.by_name.get(name, ()) if p != rel)
-                           if o.deliverable is not None)
-            base = None
-            content = self.bases.get(rel)
-            if content is not None:
-                base = load_deliverable_bytes(rel, content).deliverable
-            contexts.append(DeliverableContext(loaded.deliverable, self.series, others, base, self.has_base,
-                                               self.series_dirs, group_cache=groups[name]))
+        contexts = deliverable_contexts(self.request, targets, report)
         # All git facts first, batched per repository, then the (pure) rules.
-        requests: dict[str, RepoRequest] = {}
-        for ctx in contexts:
-            for repo, req in gitplan.wanted(ctx).items():
-                merged = requests.setdefault(repo, RepoRequest())
-                merged.commits |= req.commits
-                merged.files |= req.files
-        facts = gather_all(self.locator, requests, self.git_workers)
+        facts = gather_all(self.locator, git_requests(contexts), self.git_workers)
         git_ids = [r.id for r in all_rules_cached() if r.family == 'git' and r.func is not None]
         for repo, answer in facts.items():
             if isinstance(answer, str):
@@ -244,6 +270,17 @@ class _Job:
             ctx.git = facts
             _check_one(ctx, report)
         return report
+
+
+def git_requests(contexts: Iterable[DeliverableContext]) -> dict[str, RepoRequest]:
+    """What the git rules need to know, merged per repository over all contexts."""
+    requests: dict[str, RepoRequest] = {}
+    for ctx in contexts:
+        for repo, req in gitplan.wanted(ctx).items():
+            merged = requests.setdefault(repo, RepoRequest())
+            merged.commits |= req.commits
+            merged.files |= req.files
+    return requests
 
 
 def _series_dirs(root: Path) -> frozenset[str]:
