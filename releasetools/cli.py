@@ -17,6 +17,7 @@ from typing import TextIO
 from . import __version__
 from .errors import ReleaseToolsError, UsageError
 from .findings import Report
+from .nextversion import KINDS
 
 __all__ = ['build_parser', 'main']
 
@@ -80,6 +81,61 @@ def build_parser() -> argparse.ArgumentParser:
                         'from the base, or every file with --all)')
     v.set_defaults(func=_cmd_validate)
 
+    n = sub.add_parser(
+        'new-release', help='propose a release: append the next version to a deliverable file',
+        description='Compute the next version of a deliverable from its history and append the release '
+                    'to deliverables/SERIES/DELIVERABLE.yaml, at the head of the right branch of each '
+                    'repository (the default branch for the development series, the stable branch once '
+                    'it exists), changing no other byte of the file. Nothing is written when the result '
+                    'would not validate.',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog='kinds:\n'
+               '  bugfix     X.Y.Z -> X.Y.Z+1        feature  X.Y.Z -> X.Y+1.0    major  X.Y.Z -> X+1.0.0\n'
+               '  milestone  next beta X.0.0.0bN (the first of a series bumps the major version)\n'
+               '  rc         next release candidate X.0.0.0rcN (after no milestone: bumps the major)\n'
+               '  final      re-tags the last release candidate, same commits\n'
+               '  eol, em    the series\' closing tag (<release-id>-eol/-em) on the last release\'s commits\n',
+    )
+    n.add_argument('series', metavar='SERIES', help='the series directory (or _independent)')
+    n.add_argument('deliverable', metavar='DELIVERABLE', help='the deliverable name (file name without .yaml)')
+    n.add_argument('kind', metavar='KIND', choices=KINDS, help='one of: ' + ', '.join(KINDS))
+    n.add_argument('--root', type=Path, default=Path('.'), metavar='DIR',
+                   help='the data repository (default: the current directory)')
+    n.add_argument('--repos', metavar='TEMPLATE',
+                   help='where the repositories are, {repo} replaced by the name (default: '
+                        'https://opendev.org/{repo}); see validate --help')
+    n.add_argument('--offline', action='store_true', help='use local repositories and cached mirrors only')
+    n.add_argument('--cache-dir', type=Path, metavar='DIR', help='mirror cache (default: ~/.cache/releasetools)')
+    n.add_argument('--stable-branch', action='store_true',
+                   help='also append the stable branch of the series, cut from the new version')
+    n.add_argument('--hash', action='append', default=[], metavar='REPO=SHA',
+                   help='release this commit of REPO instead of its branch head (repeatable)')
+    n.add_argument('--dry-run', action='store_true', help='print the entry, write nothing')
+    n.set_defaults(func=_cmd_new_release)
+
+    a = sub.add_parser(
+        'check-approval', help='decide whether the owning team approved each release of the request',
+        description='The release-approval gate: for every deliverable file the request changes (as in '
+                    'validate), one of its team\'s PTL or release liaisons must have approved the request '
+                    '(or written it). Exit status 0 approved, 1 not approved, 2 bad input.',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog='team data file (YAML):\n'
+               '  teams:\n'
+               '    nova: {ptl: alice, liaisons: [bob, carol]}\n'
+               'review file (JSON): {"author": "alice", "approvers": ["bob"]}, or a Gerrit ChangeInfo\n'
+               '  with owner.username and labels["Code-Review"].all[] votes (+1 or more approves)\n',
+    )
+    a.add_argument('--root', type=Path, default=Path('.'), metavar='DIR', help='the data repository')
+    a.add_argument('--base', metavar='REV', help='the state before the request (default as in validate)')
+    a.add_argument('--teams', type=Path, metavar='FILE',
+                   help='the team data file (default: data/teams.yaml under --root)')
+    a.add_argument('--author', metavar='USER', help='who proposed the request')
+    a.add_argument('--approver', action='append', default=[], metavar='USER',
+                   help='who approved it (repeatable)')
+    a.add_argument('--review', type=Path, metavar='FILE', help='author and approvers as exported JSON')
+    a.add_argument('files', nargs='*', metavar='FILE', help='limit to these deliverable files')
+    a.set_defaults(func=_cmd_check_approval)
+
     r = sub.add_parser('rules', help='list every check with its id and title',
                        description='List the checks of releasetools validate: id, severity, title; '
                                    'with --explain, the full explanation of each.')
@@ -87,6 +143,45 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument('ids', nargs='*', metavar='ID', help='only these check ids (e.g. RT203)')
     r.set_defaults(func=_cmd_rules)
     return parser
+
+
+def _cmd_new_release(args: argparse.Namespace, out: TextIO) -> int:
+    from .propose import NewReleaseOptions, new_release, parse_hashes
+
+    proposal = new_release(NewReleaseOptions(
+        series=args.series, deliverable=args.deliverable, kind=args.kind, root=args.root, repos=args.repos,
+        offline=args.offline, cache_dir=args.cache_dir, stable_branch=args.stable_branch,
+        hashes=parse_hashes(args.hash), dry_run=args.dry_run))
+    plan = proposal.plan
+    verb = 'would add' if args.dry_run else 'added'
+    after = f' after {plan.previous}' if plan.previous else ''
+    out.write(f'{proposal.path}: {verb} {plan.version} ({plan.kind}{after})\n')
+    for head in proposal.heads:
+        where = f'head of {head.branch}' if head.branch else 'given' if plan.reuse is None else \
+            f'as {plan.reuse.version}'
+        count = '' if head.commits is None else f', {head.commits} commit{"s" if head.commits != 1 else ""}' \
+            f' since {head.previous}'
+        out.write(f'  {head.repo} {head.hash} ({where}{count})\n')
+    if proposal.branch:
+        out.write(f'  branch {proposal.branch} from {plan.version}\n')
+    return EXIT_OK
+
+
+def _cmd_check_approval(args: argparse.Namespace, out: TextIO) -> int:
+    from .approval import Review, check_approval, load_review
+
+    review = load_review(args.review) if args.review else Review(None)
+    review = Review(args.author or review.author, review.approvers | frozenset(args.approver))
+    teams = args.teams or args.root / 'data' / 'teams.yaml'
+    if not teams.is_file():
+        raise UsageError(f'no team data file at {teams}', 'pass --teams FILE')
+    report = check_approval(args.root, teams, review, base=args.base, files=args.files)
+    for decision in report.decisions:
+        verdict = 'approved' if decision.approved else 'NOT APPROVED'
+        out.write(f'{decision.path}: {verdict} (team {decision.team}): {decision.reason}\n')
+    if not report.decisions:
+        out.write('the request changes no deliverable file: nothing to approve\n')
+    return EXIT_OK if report.approved else EXIT_FINDINGS
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:

@@ -6,12 +6,12 @@ own kind, so a file is walked once however many schema rules there are.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..findings import Severity
+from ..hints import did_you_mean
 from ..yamlio import YList, YMap
 from . import DeliverableContext, Problem, rule
 
@@ -33,11 +33,6 @@ class Event:
     line: int
     message: str
     hint: str | None = None
-
-
-def _near(word: str, choices: Any) -> str | None:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f'did you mean {match[0]!r}?' if match else None
 
 
 def _is_str(v: Any) -> bool:
@@ -129,7 +124,7 @@ def _check_map(m: Any, fields: dict[str, Field], where: str, line: int, events: 
         kline = m.line_of(key)
         spec = fields.get(key)
         if spec is None:
-            events.append(Event('unknown', kline, f'unknown key {key!r} in {where}', _near(str(key), fields)))
+            events.append(Event('unknown', kline, f'unknown key {key!r} in {where}', did_you_mean(str(key), fields)))
             continue
         test, expected, allowed = spec
         if key == 'version' and not isinstance(value, str):
@@ -142,7 +137,7 @@ def _check_map(m: Any, fields: dict[str, Field], where: str, line: int, events: 
             events.append(Event('type', kline, f'{key!r} in {where} must be {expected}, not {_type_name(value)}'))
             continue
         if allowed is not None and value not in allowed:
-            hint = _near(value, allowed) or 'one of: ' + ', '.join(allowed)
+            hint = did_you_mean(value, allowed) or 'one of: ' + ', '.join(allowed)
             events.append(Event('enum', kline, f'{key!r} in {where} is {value!r}, which is not {expected} '
                                 'this tool knows', hint))
         if key == 'flags':
@@ -150,7 +145,7 @@ def _check_map(m: Any, fields: dict[str, Field], where: str, line: int, events: 
             for flag in value:
                 if flag not in known:
                     events.append(Event('enum', kline, f'unknown flag {flag!r} in {where}',
-                                        _near(flag, known) or 'one of: ' + ', '.join(known)))
+                                        did_you_mean(flag, known) or 'one of: ' + ', '.join(known)))
     for key in required:
         if key not in m:
             events.append(Event('missing', m.line, f'{where} has no {key!r}'))

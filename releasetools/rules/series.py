@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..hints import did_you_mean
 from ..model import OPEN_STATUSES
 from . import DeliverableContext, Problem, rule
 
@@ -20,10 +21,8 @@ def check_series_exists(ctx: DeliverableContext) -> Iterator[Problem]:
     """
     d = ctx.deliverable
     if not d.is_independent and d.series not in ctx.series:
-        from .schema import _near
-
         yield Problem(1, f'series {d.series!r} is not in data/series_status.yaml',
-                      _near(d.series, ctx.series.names) or 'add the series to data/series_status.yaml first')
+                      did_you_mean(d.series, ctx.series.names) or 'add the series to data/series_status.yaml first')
 
 
 @rule('RT402', needs_base=True)

@@ -1,0 +1,252 @@
+"""``releasetools new-release``: write a release request in one command.
+
+Computes the next version from the deliverable's history, takes the head of
+the right branch of each repository (or the given hashes), appends the entry
+to the deliverable file without touching any other byte, and refuses anything
+the validator would reject, before writing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import gitrepo
+from .errors import GitError, ReleaseToolsError, UsageError
+from .findings import Severity
+from .hints import did_you_mean
+from .load import DELIVERABLES, list_deliverable_files, load_deliverable_file, load_series
+from .model import INDEPENDENT, OPEN_STATUSES, Deliverable
+from .nextversion import Plan, plan_version
+from .repos import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
+from .rules import DeliverableContext, Problem, run_rules
+from .rules.series import CLOSING_STATUSES
+from .versions import parse_semver
+from .yamledit import append_to_list, list_layout, render_branch, render_release, write_atomically
+from .yamlio import parse_yaml
+
+__all__ = ['NewReleaseOptions', 'Proposal', 'RepoHead', 'new_release', 'parse_hashes', 'propose']
+
+
+@dataclass
+class NewReleaseOptions:
+    """What ``releasetools new-release`` was asked to do (see ``--help``)."""
+
+    series: str
+    deliverable: str
+    kind: str
+    root: Path = Path('.')
+    repos: str | None = None
+    offline: bool = False
+    cache_dir: Path | None = None
+    stable_branch: bool = False
+    hashes: Mapping[str, str] = field(default_factory=dict)
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class RepoHead:
+    """The commit proposed for one repository, and how it relates to the previous release."""
+
+    repo: str
+    hash: str
+    branch: str | None  # None: given with --hash, or reused from an earlier release
+    previous: str | None
+    commits: int | None  # commits since the previous release (None: unknown)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What new-release appended (or would append, with dry_run)."""
+
+    path: str
+    plan: Plan
+    heads: tuple[RepoHead, ...]
+    branch: str | None
+    text: str
+
+
+def _load(opts: NewReleaseOptions) -> tuple[Deliverable, DeliverableContext]:
+    root = opts.root
+    series_table, _ = load_series(root)
+    series_dir = INDEPENDENT if opts.series in (INDEPENDENT, 'independent') else opts.series
+    if series_dir != INDEPENDENT and series_dir not in series_table:
+        raise UsageError(f'unknown series {opts.series!r}',
+                         did_you_mean(opts.series, series_table.names) or 'see data/series_status.yaml')
+    rel = f'{DELIVERABLES}/{series_dir}/{opts.deliverable}.yaml'
+    if not (root / rel).is_file():
+        names = [p.rsplit('/', 1)[1][:-5] for p in list_deliverable_files(root, [series_dir])[0]]
+        raise UsageError(f'no deliverable {opts.deliverable!r} in {series_dir}',
+                         did_you_mean(opts.deliverable, names) or f'create {rel} first')
+    loaded = load_deliverable_file(root, rel)
+    if loaded.deliverable is None:
+        assert loaded.problem is not None
+        raise ReleaseToolsError(f'{rel}:{loaded.problem.line}: {loaded.problem.message}', loaded.problem.hint)
+    d = loaded.deliverable
+    all_files, _ = list_deliverable_files(root)
+    others = tuple(o.deliverable for p in all_files
+                   if p.endswith(f'/{opts.deliverable}.yaml') and p != rel
+                   and (o := load_deliverable_file(root, p)).deliverable is not None)
+    dirs = frozenset(p.split('/')[1] for p in all_files)
+    # The request is checked as validate checks it: the file as it is now is the base.
+    ctx = DeliverableContext(d, series_table, others, d, True, dirs)
+    return d, ctx
+
+
+def _check_open(d: Deliverable, ctx: DeliverableContext, kind: str) -> None:
+    if d.release_model == 'abandoned':
+        raise ReleaseToolsError(f'{d.name} is abandoned and takes no new release',
+                                'change release-model first if the deliverable is revived')
+    if d.release_model == 'untagged' and kind not in ('eol', 'em'):
+        raise ReleaseToolsError(f'{d.name} is untagged: it is never released')
+    series = ctx.series.get(d.series)
+    if series is None:
+        return
+    status = d.stable_status or series.status
+    allowed = CLOSING_STATUSES if kind in ('eol', 'em') else OPEN_STATUSES
+    if status not in allowed:
+        raise ReleaseToolsError(f'{d.series} is {status!r} and takes no new {kind} release',
+                                'release in an open series')
+
+
+def _repos(d: Deliverable) -> list[str]:
+    if d.repository_settings:
+        return [r for r, s in d.repository_settings.items() if 'retired' not in s.flags]
+    regular = [r for r in d.releases if r.version and parse_semver(r.version)]
+    return list(regular[-1].repos) if regular else []
+
+
+def _branch_for(d: Deliverable, ctx: DeliverableContext, refs: gitrepo.Refs) -> str | None:
+    series = ctx.series.get(d.series)
+    if series is not None:
+        for name in (series.release_id, series.name):
+            if name and f'stable/{name}' in refs.branches:
+                return f'stable/{name}'
+    return refs.default_branch
+
+
+def _previous_hash(d: Deliverable, ctx: DeliverableContext, repo: str) -> tuple[str, str] | None:
+    for release in reversed(d.releases):
+        if release.hashes.get(repo):
+            return release.version or '', release.hashes[repo] or ''
+    for older in ctx.older_files:
+        for release in reversed(older.releases):
+            if release.hashes.get(repo):
+                return release.version or '', release.hashes[repo] or ''
+    return None
+
+
+def _heads(opts: NewReleaseOptions, d: Deliverable, ctx: DeliverableContext, plan: Plan) -> list[RepoHead]:
+    repos = _repos(d)
+    unknown = sorted(set(opts.hashes) - set(repos))
+    if unknown:
+        raise UsageError(f'--hash names {", ".join(unknown)}, which is not a repository of {d.name}',
+                         f'repositories: {", ".join(repos)}')
+    if not repos:
+        raise ReleaseToolsError(f'{d.name} lists no repository', 'add repository-settings to the file')
+    if plan.reuse is not None:  # final, eol, em: the commits of an earlier release
+        return [RepoHead(p.repo, p.hash, None, plan.reuse.version, 0) for p in plan.reuse.projects
+                if p.repo and p.hash]
+    locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline)
+    heads = []
+    for repo in repos:
+        prev = _previous_hash(d, ctx, repo)
+        located = locator.locate(repo) if repo not in opts.hashes or prev else None
+        if repo in opts.hashes:
+            sha, branch = opts.hashes[repo], None
+        else:
+            if located is None or located.path is None:
+                reason = located.reason if located else 'unavailable'
+                raise ReleaseToolsError(f'cannot read {repo}: {reason}', f'pass --hash {repo}=SHA, or --repos')
+            refs = gitrepo.list_refs(located.path)
+            branch = _branch_for(d, ctx, refs)
+            if branch is None:
+                raise ReleaseToolsError(f'{repo} has no default branch (master or main)')
+            sha = refs.branches[branch]
+        commits = None
+        if prev and located is not None and located.path is not None:
+            proc = gitrepo.run_git(['rev-list', '--count', f'{prev[1]}..{sha}'], located.path, check=False)
+            commits = int(proc.stdout) if proc.returncode == 0 else None
+        heads.append(RepoHead(repo, sha, branch, prev[0] if prev else None, commits))
+    if all(h.commits == 0 for h in heads):
+        since = ', '.join(f'{h.repo} at {h.hash[:12]}' for h in heads)
+        raise ReleaseToolsError(f'nothing new since {plan.previous}: {since}',
+                                'merge changes first, or pass --hash for the commit to release')
+    return heads
+
+
+def propose(opts: NewReleaseOptions) -> Proposal:
+    """Plan the release, write it (unless dry_run) and return what was done."""
+    d, ctx = _load(opts)
+    _check_open(d, ctx, opts.kind)
+    series = ctx.series.get(d.series)
+    prefix = None if d.is_independent else (series.release_id if series and series.release_id else d.series)
+    plan = plan_version(opts.kind, d, ctx.older_semvers, prefix)
+    heads = _heads(opts, d, ctx, plan)
+
+    path = opts.root / d.path
+    text = path.read_text(encoding='utf-8')
+    data = parse_yaml(text)
+    layout = list_layout(text, data, 'releases') or (2, 6)
+    last_projects = {p.repo: p for p in (d.releases[-1].projects if d.releases else ())}
+    projects = []
+    for head in heads:
+        entry = {'repo': head.repo, 'hash': head.hash}
+        tarball = last_projects[head.repo].tarball_base if head.repo in last_projects else None
+        if tarball:
+            entry['tarball-base'] = tarball
+        projects.append(entry)
+    expected = {'version': plan.version, 'projects': projects}
+    text = append_to_list(text, 'releases', render_release(plan.version, projects, dash=layout[0],
+                                                           inner=layout[1]), expected)
+    branch = None
+    if opts.stable_branch:
+        branch = f'stable/{prefix}' if prefix else None
+        if branch is None:
+            v = parse_semver(plan.version)
+            branch = f'stable/{v.major}.{v.minor}' if v else None
+        if branch is None:
+            raise UsageError('--stable-branch needs a version to branch from')
+        dash = (list_layout(text, parse_yaml(text), 'branches') or layout)[0]
+        text = append_to_list(text, 'branches', render_branch(branch, plan.version, dash=dash),
+                              {'name': branch, 'location': plan.version})
+    _refuse_invalid(opts, d, ctx, text)
+    if not opts.dry_run:
+        write_atomically(path, text)
+    return Proposal(d.path, plan, tuple(heads), branch, text)
+
+
+def _refuse_invalid(opts: NewReleaseOptions, d: Deliverable, ctx: DeliverableContext, text: str) -> None:
+    """Run the pure rules on the edited file (as validate would) and refuse on error."""
+    from .load import load_deliverable_bytes
+
+    edited = load_deliverable_bytes(d.path, text.encode('utf-8')).deliverable
+    assert edited is not None
+    check = DeliverableContext(edited, ctx.series, ctx.others, d, True, ctx.series_dirs)
+    errors = [(r.id, item) for r, item in run_rules(check)
+              if isinstance(item, Problem) and (item.severity or r.severity) is Severity.ERROR
+              and r.family != 'git']
+    if errors:
+        listed = '; '.join(f'[{rule_id}] {p.message}' for rule_id, p in errors)
+        raise ReleaseToolsError(f'the request would not validate, so nothing was written: {listed}')
+
+
+def new_release(opts: NewReleaseOptions) -> Proposal:
+    """Library entry point; wraps git failures in a user-facing error."""
+    try:
+        return propose(opts)
+    except GitError as exc:
+        raise ReleaseToolsError(exc.message, 'check --repos, or pass --hash REPO=SHA') from None
+
+
+def parse_hashes(values: Sequence[str]) -> dict[str, str]:
+    """``REPO=SHA`` arguments as a mapping."""
+    out: dict[str, str] = {}
+    for value in values:
+        repo, sep, sha = value.partition('=')
+        if not sep or not repo or not sha:
+            raise UsageError(f'--hash {value!r} is not REPO=SHA')
+        out[repo] = sha
+    return out
+

@@ -1,0 +1,132 @@
+"""Appending an entry to a list of a deliverable file, changing no other byte.
+
+Round-trip YAML editors re-indent and re-quote; a reviewer should see a
+one-entry diff. So the new entry is written as text, in the indentation of
+the entries already there, just after the last of them; the result is parsed
+again and must equal the old data plus the entry, or nothing is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ReleaseToolsError
+from .yamlio import YList, YMap, parse_yaml
+
+__all__ = ['append_to_list', 'list_layout', 'render_branch', 'render_release', 'write_atomically']
+
+
+def _scalar(value: str) -> str:
+    """``value`` as a YAML scalar that reads back as the same string."""
+    if yaml.safe_load(value) == value and not value.startswith(('*', '&', '!', '%', '@', '`')):
+        return value
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(' '))
+
+
+def render_release(version: str, projects: list[Mapping[str, str]], *, dash: int, inner: int) -> list[str]:
+    """Lines of a release entry: ``dash`` is the column of its "-", ``inner`` of the projects' "-"."""
+    pad, key = ' ' * dash, ' ' * (dash + 2)
+    lines = [f'{pad}- version: {_scalar(version)}', f'{key}projects:']
+    for project in projects:
+        first = True
+        for name, value in project.items():
+            lines.append(f'{" " * inner}{"- " if first else "  "}{name}: {_scalar(value)}')
+            first = False
+    return lines
+
+
+def render_branch(name: str, location: str, *, dash: int) -> list[str]:
+    return [f'{" " * dash}- name: {_scalar(name)}', f'{" " * (dash + 2)}location: {_scalar(location)}']
+
+
+def list_layout(text: str, data: YMap, key: str) -> tuple[int, int] | None:
+    """(column of the items' "-", column of nested lists' "-") of an existing block list."""
+    items = data.get(key)
+    if not isinstance(items, YList) or not items:
+        return None
+    lines = text.splitlines()
+    first = items.item_lines[0]
+    if first <= data.line_of(key):
+        return None  # a flow list on the key's own line
+    dash = _indent(lines[first - 1])
+    inner = dash + 4
+    last = items[-1]
+    if isinstance(last, YMap) and isinstance(last.get('projects'), YList) and last['projects'].item_lines:
+        inner = _indent(lines[last['projects'].item_lines[0] - 1])
+    return dash, inner
+
+
+def append_to_list(text: str, key: str, entry: list[str], expected: Any) -> str:
+    """``text`` with ``entry`` (lines) appended to the top-level list ``key``.
+
+    ``expected`` is the entry as data; the edited text must parse to the old
+    data with ``expected`` appended, or ReleaseToolsError is raised.
+    """
+    data = parse_yaml(text)
+    if not isinstance(data, YMap):
+        raise ReleaseToolsError('the deliverable file is not a mapping')
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith('\n'):
+        lines[-1] += '\n'
+    block = '\n'.join(entry) + '\n'
+    items = data.get(key)
+    if key not in data or items is None:
+        while lines and not lines[-1].strip():
+            lines.pop()
+        new_text = ''.join(lines) + f'{key}:\n' + block
+    elif isinstance(items, YList) and items and items.item_lines[0] > data.line_of(key):
+        # The list ends before the next line at the left margin that is not a comment;
+        # blank lines and margin comments just before it belong to what follows.
+        margin_items = _indent(lines[items.item_lines[0] - 1]) == 0  # "- " at the margin
+        end = len(lines)
+        for i in range(data.line_of(key), len(lines)):
+            line = lines[i]
+            if line.strip() and not line.startswith((' ', '#')) and not (margin_items and line.startswith('-')):
+                end = i
+                break
+        while end > data.line_of(key) and (not lines[end - 1].strip() or lines[end - 1].startswith('#')):
+            end -= 1
+        new_text = ''.join(lines[:end]) + block + ''.join(lines[end:])
+    elif isinstance(items, YList) and not items:
+        row = data.line_of(key) - 1
+        head, _, _ = lines[row].partition(':')
+        lines[row] = f'{head}:\n'
+        new_text = ''.join(lines[:row + 1]) + block + ''.join(lines[row + 1:])
+    else:
+        raise ReleaseToolsError(f'{key} is written in a layout new-release does not edit',
+                                f'write {key} as a block list ("- " per entry) and try again')
+    after = parse_yaml(new_text)
+    old_items = list(items) if isinstance(items, list) else []
+    if not isinstance(after, YMap) or list(after.get(key) or []) != [*old_items, expected] or \
+            {k: v for k, v in after.items() if k != key} != {k: v for k, v in data.items() if k != key}:
+        raise ReleaseToolsError(f'appending to {key} would change more than the new entry; nothing was written',
+                                'add the entry by hand')
+    return new_text
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that readers see the old or the new file, never half of one."""
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', dir=path.parent)
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8') as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

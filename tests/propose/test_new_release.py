@@ -1,0 +1,176 @@
+"""new-release end to end: real source repositories, real data repository, the CLI."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from releasetools.cli import main
+from releasetools.validate import ValidateOptions, validate
+from tests.githelpers import commit_file, git, init_repo
+
+SERIES = """\
+---
+- name: hibiscus
+  release-id: '2026.2'
+  status: development
+- name: gazpacho
+  release-id: '2026.1'
+  status: maintained
+- name: flamingo
+  release-id: '2025.2'
+  status: end of life
+"""
+
+HEADER = """\
+---
+# Owned by the nova team; keep this comment.
+launchpad: nova
+release-model: cycle-with-rc
+team:   nova
+type: service
+repository-settings:
+    openstack/nova: {}
+"""
+
+
+class World:
+    """A nova source repository and a data repository referring to it."""
+
+    def __init__(self, top: Path) -> None:
+        self.top = top
+        self.src = init_repo(top / 'git' / 'openstack' / 'nova')
+        self.c = [commit_file(self.src, {'setup.cfg': '[metadata]\nname = nova\n'}, 'layout')]
+        self.c.append(commit_file(self.src, {'a.py': '1\n'}, 'work for 2.0'))
+        git(self.src, 'branch', 'stable/2026.1')
+        self.c.append(commit_file(self.src, {'a.py': '2\n'}, 'work for 3.0'))
+        self.data = top / 'data'
+        (self.data / 'data').mkdir(parents=True)
+        (self.data / 'data' / 'series_status.yaml').write_text(SERIES)
+        for series in ('hibiscus', 'gazpacho', 'flamingo'):
+            (self.data / 'deliverables' / series).mkdir(parents=True)
+        self.gazpacho = self.data / 'deliverables' / 'gazpacho' / 'nova.yaml'
+        self.gazpacho.write_text(HEADER + f'releases:\n  - version: 2.0.0\n    projects:\n'
+                                 f'      - repo: openstack/nova\n        hash: {self.c[1]}\n'
+                                 'branches:\n  - name: stable/2026.1\n    location: 2.0.0\n')
+        self.hibiscus = self.data / 'deliverables' / 'hibiscus' / 'nova.yaml'
+        self.hibiscus.write_text(HEADER)
+        init_repo(self.data)
+        commit_file(self.data, {}, 'base')
+
+    def run(self, *args: str) -> tuple[int, str]:
+        out = io.StringIO()
+        code = main(['new-release', *args, '--root', str(self.data), '--offline',
+                     '--repos', str(self.top / 'git') + '/{repo}', '--cache-dir', str(self.top / 'cache')], out=out)
+        return code, out.getvalue()
+
+    def validate(self) -> list[tuple[str, int]]:
+        report = validate(ValidateOptions(root=self.data, base='HEAD', offline=True,
+                                          repos=str(self.top / 'git') + '/{repo}', cache_dir=self.top / 'cache'))
+        assert report.skipped == []
+        return [(f.check, f.line) for f in report.findings]
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> World:
+    return World(tmp_path)
+
+
+def test_first_rc_of_the_development_series(world: World) -> None:
+    before = world.hibiscus.read_text()
+    code, out = world.run('hibiscus', 'nova', 'rc')
+    assert code == 0
+    assert out.splitlines() == [
+        'deliverables/hibiscus/nova.yaml: added 3.0.0.0rc1 (rc after 2.0.0)',
+        f'  openstack/nova {world.c[2]} (head of master, 1 commit since 2.0.0)',
+    ]
+    assert world.hibiscus.read_text() == before + (
+        f'releases:\n  - version: 3.0.0.0rc1\n    projects:\n      - repo: openstack/nova\n'
+        f'        hash: {world.c[2]}\n')
+    assert world.validate() == []
+
+
+def test_stable_bugfix_takes_the_stable_branch_head(world: World) -> None:
+    fix = commit_file(world.src, {}, 'placeholder')  # advance master, which must not be used
+    git(world.src, 'checkout', '-q', 'stable/2026.1')
+    stable_fix = commit_file(world.src, {'a.py': 'fixed\n'}, 'a fix on stable')
+    git(world.src, 'checkout', '-q', 'master')
+    code, out = world.run('gazpacho', 'nova', 'bugfix')
+    assert code == 0, out
+    assert 'added 2.0.1 (bugfix after 2.0.0)' in out
+    assert f'openstack/nova {stable_fix} (head of stable/2026.1, 1 commit since 2.0.0)' in out
+    assert fix not in world.gazpacho.read_text()
+    assert world.validate() == []
+
+
+def test_final_and_stable_branch(world: World) -> None:
+    assert world.run('hibiscus', 'nova', 'rc')[0] == 0
+    commit_file(world.data, {}, 'rc1 merged')
+    code, out = world.run('hibiscus', 'nova', 'final', '--stable-branch')
+    assert code == 0, out
+    text = world.hibiscus.read_text()
+    assert text.endswith(f'  - version: 3.0.0\n    projects:\n      - repo: openstack/nova\n'
+                         f'        hash: {world.c[2]}\nbranches:\n  - name: stable/2026.2\n    location: 3.0.0\n')
+    assert world.validate() == []
+
+
+def test_hash_option_and_dry_run(world: World) -> None:
+    before = world.hibiscus.read_text()
+    code, out = world.run('hibiscus', 'nova', 'rc', '--hash', f'openstack/nova={world.c[2]}', '--dry-run')
+    assert code == 0
+    assert out.startswith('deliverables/hibiscus/nova.yaml: would add 3.0.0.0rc1')
+    assert world.hibiscus.read_text() == before
+
+
+@pytest.mark.parametrize(('args', 'message'), [
+    (('hibiscsu', 'nova', 'rc'), "unknown series 'hibiscsu'"),
+    (('hibiscus', 'novaa', 'rc'), "no deliverable 'novaa' in hibiscus"),
+    (('flamingo', 'nova', 'rc'), "no deliverable 'nova' in flamingo"),
+    (('hibiscus', 'nova', 'rc', '--hash', 'openstack/glance=' + 'ab' * 20), 'not a repository of nova'),
+    (('hibiscus', 'nova', 'rc', '--hash', 'nonsense'), "is not REPO=SHA"),
+])
+def test_bad_arguments(world: World, capsys: pytest.CaptureFixture[str], args: tuple[str, ...],
+                       message: str) -> None:
+    before = world.hibiscus.read_text()
+    code, _ = world.run(*args)
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert world.hibiscus.read_text() == before
+
+
+def test_nothing_new_is_refused(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    git(world.src, 'reset', '-q', '--hard', world.c[1])  # master back at 2.0.0
+    before = world.hibiscus.read_text()
+    assert world.run('hibiscus', 'nova', 'rc')[0] == 2
+    assert 'nothing new since 2.0.0' in capsys.readouterr().err
+    assert world.hibiscus.read_text() == before
+
+
+def test_closed_series_and_abandoned(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    flamingo = world.data / 'deliverables' / 'flamingo' / 'nova.yaml'
+    flamingo.write_text(HEADER)
+    assert world.run('flamingo', 'nova', 'feature')[0] == 2
+    assert "flamingo is 'end of life'" in capsys.readouterr().err
+    world.hibiscus.write_text(HEADER.replace('cycle-with-rc', 'abandoned'))
+    assert world.run('hibiscus', 'nova', 'rc')[0] == 2
+    assert 'abandoned' in capsys.readouterr().err
+
+
+def test_unreachable_repository(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    out = io.StringIO()
+    code = main(['new-release', 'hibiscus', 'nova', 'rc', '--root', str(world.data), '--offline',
+                 '--repos', str(world.top / 'nowhere') + '/{repo}', '--cache-dir', str(world.top / 'cache')], out=out)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert 'cannot read openstack/nova: no repository at' in err
+    assert 'hint: pass --hash openstack/nova=SHA' in err
+
+
+def test_request_that_would_not_validate_is_not_written(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    world.hibiscus.write_text(HEADER.replace('cycle-with-rc', 'cycle-with-intermediary'))
+    before = world.hibiscus.read_text()
+    assert world.run('hibiscus', 'nova', 'rc')[0] == 2
+    assert '[RT206]' in capsys.readouterr().err
+    assert world.hibiscus.read_text() == before
