@@ -136,12 +136,60 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument('files', nargs='*', metavar='FILE', help='limit to these deliverable files')
     a.set_defaults(func=_cmd_check_approval)
 
+    rel = sub.add_parser(
+        'release', help='run a merged release request: tag, build, publish, verify, notes, announce',
+        description='Turn the releases a merged request adds (the difference from --base, as in validate) '
+                    'into published releases. For each, in order: tag each repository locally (annotated, '
+                    'signed when a key is configured), build sdist and wheel at the tag and check them, push '
+                    'the tag, create the new branches, upload to the index, copy to the tarballs directory, '
+                    'verify what the index serves, write the release notes, announce. Each completed step is '
+                    'recorded in the ledger; a re-run resumes at the first step not done and never does '
+                    'anything twice. Exit status: 0 all done, 1 a step failed (re-run to resume), 2 the job '
+                    'could not start (nothing was done).',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog='environment:\n'
+               '  RELEASETOOLS_INDEX_URL       upload URL of the package index (or --index-url)\n'
+               '  RELEASETOOLS_INDEX_USER      index user name (or TWINE_USERNAME)\n'
+               '  RELEASETOOLS_INDEX_PASSWORD  index password or token (or TWINE_PASSWORD); never printed\n'
+               '  RELEASETOOLS_SIGNING_KEY     gpg key for tags and signatures (or --signing-key); GNUPGHOME\n'
+               '  RELEASETOOLS_SMTP            mail server host:port (or --smtp)\n',
+    )
+    rel.add_argument('--root', type=Path, default=Path('.'), metavar='DIR', help='the data repository')
+    rel.add_argument('--base', metavar='REV', help='the state before the request (default as in validate)')
+    rel.add_argument('--remotes', metavar='TEMPLATE', default=None,
+                     help='where to fetch and push each repository, {repo} replaced by its name '
+                          '(default: https://opendev.org/{repo})')
+    rel.add_argument('--workdir', type=Path, metavar='DIR',
+                     help='clones, builds and the ledger (default: ~/.cache/releasetools/release)')
+    rel.add_argument('--ledger', type=Path, metavar='FILE', help='the ledger (default: WORKDIR/ledger.jsonl)')
+    rel.add_argument('--index-url', metavar='URL', help='upload URL of the package index (none: no upload)')
+    rel.add_argument('--index-simple-url', metavar='URL', help='its simple API (default: INDEX_URL/simple/)')
+    rel.add_argument('--signing-key', metavar='KEYID', help='sign tags and tarballs with this gpg key')
+    rel.add_argument('--tarballs', type=Path, metavar='DIR', help='copy artifacts (+ .sha256, .asc) here')
+    rel.add_argument('--notes-dir', type=Path, metavar='DIR', help='release notes (default: WORKDIR/notes)')
+    rel.add_argument('--smtp', metavar='HOST:PORT', help='send announcements through this server')
+    rel.add_argument('--mail-from', default='release-bot@localhost', metavar='ADDR', help='announcement sender')
+    rel.add_argument('--mail-to', action='append', metavar='ADDR', help='announcement recipient (repeatable)')
+    rel.add_argument('--announce-dir', type=Path, metavar='DIR',
+                     help='without --smtp, write announcements here (default: WORKDIR/announce)')
+    rel.add_argument('--template', type=Path, metavar='FILE', help='a Jinja2 announcement template')
+    rel.add_argument('--approver', metavar='USER', help='recorded in the tag message')
+    rel.add_argument('--no-build-isolation', action='store_true',
+                     help='build in this environment instead of a fresh isolated one (faster, offline)')
+    rel.add_argument('--dry-run', action='store_true', help='print every step it would take; change nothing')
+    rel.add_argument('--wait', type=float, default=0.0, metavar='SECONDS',
+                     help='wait this long for another run on the same ledger to finish (default: refuse)')
+    rel.add_argument('--cache-dir', type=Path, metavar='DIR', help='mirror and notes cache')
+    rel.add_argument('files', nargs='*', metavar='FILE', help='limit to these deliverable files')
+    rel.set_defaults(func=_cmd_release)
+
     r = sub.add_parser('rules', help='list every check with its id and title',
                        description='List the checks of releasetools validate: id, severity, title; '
                                    'with --explain, the full explanation of each.')
     r.add_argument('--explain', action='store_true', help='print each check\'s full explanation')
     r.add_argument('ids', nargs='*', metavar='ID', help='only these check ids (e.g. RT203)')
     r.set_defaults(func=_cmd_rules)
+    _add_list_changes(sub)
     return parser
 
 
@@ -182,6 +230,39 @@ def _cmd_check_approval(args: argparse.Namespace, out: TextIO) -> int:
     if not report.decisions:
         out.write('the request changes no deliverable file: nothing to approve\n')
     return EXIT_OK if report.approved else EXIT_FINDINGS
+
+
+def _cmd_release(args: argparse.Namespace, out: TextIO) -> int:
+    from .release.job import ReleaseOptions, StepResult, run_release
+
+    opts = ReleaseOptions(root=args.root, base=args.base, files=list(args.files), index_url=args.index_url,
+                          index_simple_url=args.index_simple_url, signing_key=args.signing_key,
+                          tarballs=args.tarballs, notes_dir=args.notes_dir, smtp=args.smtp,
+                          mail_from=args.mail_from, announce_dir=args.announce_dir, template=args.template,
+                          approver=args.approver, isolation=not args.no_build_isolation, dry_run=args.dry_run,
+                          wait=args.wait, ledger=args.ledger, cache_dir=args.cache_dir)
+    if args.remotes:
+        opts.remotes = args.remotes
+    if args.workdir:
+        opts.workdir = args.workdir
+    if args.mail_to:
+        opts.mail_to = args.mail_to
+
+    def show(result: StepResult) -> None:
+        detail = f'  {result.detail}' if result.detail else ''
+        out.write(f'{result.status:<13} {result.action:<9} {result.label}{detail}\n')
+        out.flush()
+
+    report = run_release(opts, show)
+    if not report.results:
+        out.write('the request adds no release: nothing to do\n')
+    counts = ', '.join(f'{report.count(s)} {s}' for s in ('done', 'already done', 'skipped', 'planned', 'failed')
+                       if report.count(s))
+    out.write(f'release: {counts or "nothing"}\n')
+    if report.failed:
+        out.write('a step failed: fix the cause and run the same command again to resume\n')
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -234,6 +315,59 @@ def _print_report(report: Report, out: TextIO) -> None:
     out.write(f'checked {report.checked} file{"s" if report.checked != 1 else ""}: '
               f'{errors} error{"s" if errors != 1 else ""}, {warnings} warning{"s" if warnings != 1 else ""}, '
               f'{len(report.skipped)} check{"s" if len(report.skipped) != 1 else ""} skipped\n')
+
+
+def _iso_date(text: str) -> object:
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'{text!r} is not a date (YYYY-MM-DD)') from None
+
+
+def _add_list_changes(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from .review import JSON_SCHEMA
+
+    lc = sub.add_parser(
+        'list-changes', help='show what each release of a request contains, for its reviewer',
+        description='For each release the request adds (the difference from --base, as in validate): the '
+                    'deliverable, its team, type and model, the previous release and the kind of step; per '
+                    'repository the commits since the previous release (merges left out), whether the commit '
+                    'is a branch head and which branches contain it, a preview of the release notes of the '
+                    'range (rendered by reno) with the step they call for (features: minor; upgrade, '
+                    'deprecations: major; fixes: patch), changed requirements, for libraries the incompatible '
+                    'public API changes (griffe), and timing hints from doc/source/<series>/schedule.yaml. '
+                    'Warnings: a step smaller than the notes or the API call for, nothing changed, a commit on '
+                    'none of its branches, minimums raised in a patch release. A repository that cannot be '
+                    'read is shown as unavailable, with the reason. Exit status: 0 (warnings included), '
+                    '2 the command could not run.',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog='JSON output (--format json):\n' + JSON_SCHEMA + '\n',
+    )
+    lc.add_argument('--root', type=Path, default=Path('.'), metavar='DIR',
+                    help='the data repository (default: the current directory)')
+    lc.add_argument('--base', metavar='REV', help='the state before the request (default as in validate)')
+    lc.add_argument('--repos', metavar='TEMPLATE',
+                    help='where the repositories are, {repo} replaced by the name (default: '
+                         'https://opendev.org/{repo}); see validate --help')
+    lc.add_argument('--offline', action='store_true', help='use local repositories and cached mirrors only')
+    lc.add_argument('--cache-dir', type=Path, metavar='DIR',
+                    help='mirrors and the cache of scanned ranges and notes (default: ~/.cache/releasetools)')
+    lc.add_argument('--format', choices=('text', 'json'), default='text', help='text (default) or json')
+    lc.add_argument('--date', type=_iso_date, metavar='YYYY-MM-DD',
+                    help='the day the release would happen, for the calendar hints (default: today)')
+    lc.add_argument('files', nargs='*', metavar='FILE', help='limit to these deliverable files')
+    lc.set_defaults(func=_cmd_list_changes)
+
+
+def _cmd_list_changes(args: argparse.Namespace, out: TextIO) -> int:
+    from .review import ChangesOptions, list_changes, render_json, render_text
+
+    report = list_changes(ChangesOptions(root=args.root, base=args.base, files=list(args.files), repos=args.repos,
+                                         offline=args.offline, cache_dir=args.cache_dir, date=args.date))
+    out.write(render_json(report) if args.format == 'json' else render_text(report))
+    return EXIT_OK
 
 
 def _tolerant(stream: TextIO) -> TextIO:

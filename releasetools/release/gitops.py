@@ -1,0 +1,118 @@
+"""The release job's git work: a local clone per repository, tags, pushes, branches.
+
+Every call goes through ``gitrepo.run_git``. The clone is bare and kept in
+the work directory, fetched again on each run, so re-runs are cheap and a
+build always has the full history pbr needs (a shallow clone would silently
+build version 0.0.0).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from ..errors import GitError, ReleaseToolsError
+from ..gitrepo import run_git
+
+__all__ = ['Workspace', 'remote_tags', 'tag_message']
+
+
+def _dirname(repo: str) -> str:
+    digest = hashlib.sha256(repo.encode()).hexdigest()[:8]
+    return re.sub(r'[^\w.-]+', '_', repo) + f'-{digest}.git'
+
+
+def tag_message(*, deliverable: str, series: str, version: str, release_type: str, previous: str | None,
+                approver: str | None) -> str:
+    """The annotated tag's message: a title and ``meta:`` lines machines can read."""
+    lines = [f'{deliverable} {version}', '']
+    meta = {'deliverable': deliverable, 'series': series, 'version': version, 'release-type': release_type,
+            'diff-start': previous or '-', 'approver': approver or '-'}
+    lines += [f'meta:{k}: {v}' for k, v in meta.items()]
+    return '\n'.join(lines) + '\n'
+
+
+def remote_tags(remote: str, cwd: Path) -> dict[str, str]:
+    """Tags of ``remote`` peeled to commits, from one ``ls-remote``."""
+    out = run_git(['ls-remote', '--tags', remote], cwd).stdout.decode()
+    tags: dict[str, str] = {}
+    peeled: dict[str, str] = {}
+    for line in out.splitlines():
+        sha, _, ref = line.partition('\t')
+        name = ref[len('refs/tags/'):]
+        if name.endswith('^{}'):
+            peeled[name[:-3]] = sha
+        else:
+            tags[name] = sha
+    return {**tags, **peeled}
+
+
+class Workspace:
+    """A bare clone of one repository under the work directory."""
+
+    def __init__(self, workdir: Path, repo: str, remote: str) -> None:
+        self.repo = repo
+        self.remote = remote
+        self.path = workdir / 'repos' / _dirname(repo)
+
+    def sync(self) -> None:
+        """Clone once, then fetch every branch and tag of the remote."""
+        if not (self.path / 'HEAD').exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            run_git(['init', '-q', '--bare', str(self.path)], self.path.parent)
+            run_git(['remote', 'add', 'origin', self.remote], self.path)
+        run_git(['fetch', '-q', '--prune', '--force', 'origin', '+refs/heads/*:refs/heads/*',
+                 '+refs/tags/*:refs/tags/*'], self.path)
+
+    def has_commit(self, sha: str) -> bool:
+        proc = run_git(['cat-file', '-t', sha], self.path, check=False)
+        return proc.returncode == 0 and proc.stdout.strip() == b'commit'
+
+    def local_tag(self, version: str) -> str | None:
+        proc = run_git(['rev-parse', '--verify', '--quiet', f'refs/tags/{version}^{{commit}}'], self.path,
+                       check=False)
+        return proc.stdout.decode().strip() if proc.returncode == 0 else None
+
+    def create_tag(self, version: str, sha: str, message: str, signing_key: str | None,
+                   env: dict[str, str]) -> None:
+        """An annotated (or signed) tag, unless one already points at ``sha``."""
+        existing = self.local_tag(version)
+        if existing == sha:
+            return
+        if existing is not None:
+            raise ReleaseToolsError(f'{self.repo}: tag {version} already points at {existing}, not {sha}',
+                                    'tags are never moved: fix the release request')
+        args = ['tag', '-s', '-u', signing_key] if signing_key else ['tag', '-a']
+        try:
+            run_git([*args, '-F', '-', version, sha], self.path, input=message.encode(), env=env)
+        except GitError as exc:
+            raise ReleaseToolsError(f'{self.repo}: cannot create tag {version}: {exc.message}',
+                                    'check the signing key and GNUPGHOME' if signing_key else None) from None
+
+    def push_tag(self, version: str) -> None:
+        run_git(['push', '-q', 'origin', f'refs/tags/{version}:refs/tags/{version}'], self.path)
+
+    def push_branch(self, name: str, sha: str) -> None:
+        run_git(['push', '-q', 'origin', f'{sha}:refs/heads/{name}'], self.path)
+
+    def remote_branch(self, name: str) -> str | None:
+        out = run_git(['ls-remote', '--heads', 'origin', f'refs/heads/{name}'], self.path).stdout.decode()
+        return out.split('\t', 1)[0] if out.strip() else None
+
+    def checkout(self, version: str, into: Path) -> Path:
+        """A full clone checked out at the tag, for building (pbr reads the tag)."""
+        if into.exists():
+            run_git(['fetch', '-q', '--force', 'origin', f'+refs/tags/{version}:refs/tags/{version}'], into)
+        else:
+            into.parent.mkdir(parents=True, exist_ok=True)
+            run_git(['clone', '-q', '--no-checkout', str(self.path), str(into)], into.parent)
+        run_git(['checkout', '-q', '--force', f'refs/tags/{version}'], into)
+        run_git(['clean', '-q', '-fdx'], into)
+        return into
+
+    def log(self, previous: str | None, sha: str) -> list[str]:
+        """The shortlog lines (no merges) of ``previous..sha``."""
+        spec = f'{previous}..{sha}' if previous else sha
+        out = run_git(['log', '--no-merges', '--format=%h %s', spec], self.path, check=False).stdout
+        return out.decode('utf-8', 'replace').splitlines()

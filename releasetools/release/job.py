@@ -1,0 +1,431 @@
+"""``releasetools release``: run a merged release request, resumably.
+
+For each new release, in order: tag each repository locally; build sdist and
+wheel at the tag and check them; push the tag; create the request's new
+branches; publish to the index; copy to the tarballs directory; verify what
+the index serves; write the release notes; announce. Building before pushing
+means a tag is never published for code that does not build.
+
+Every step that changes the world is recorded in the ledger once done, and
+checks the world before acting (a tag already at the commit, a file the
+index already has with the same sha256), so a re-run after any failure
+resumes at the first step not done and never does anything twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import gitrepo
+from ..errors import ReleaseToolsError, UsageError
+from ..findings import Report
+from ..repos import DEFAULT_TEMPLATE, default_cache_dir
+from ..validate import ValidateOptions, deliverable_contexts, read_request, validate
+from . import announce, artifacts
+from .gitops import Workspace, remote_tags, tag_message
+from .ledger import Ledger, lock
+from .notes import release_notes
+from .plan import Item, items_of
+
+__all__ = ['JobReport', 'ReleaseOptions', 'StepResult', 'run_release']
+
+ENV = {
+    'index_url': 'RELEASETOOLS_INDEX_URL',
+    'index_user': 'RELEASETOOLS_INDEX_USER',
+    'index_password': 'RELEASETOOLS_INDEX_PASSWORD',
+    'signing_key': 'RELEASETOOLS_SIGNING_KEY',
+    'smtp': 'RELEASETOOLS_SMTP',
+}
+
+
+@dataclass
+class ReleaseOptions:
+    """What ``releasetools release`` was asked to do (see ``--help``); unset values come from ENV."""
+
+    root: Path = Path('.')
+    base: str | None = None
+    files: list[str] = field(default_factory=list)
+    remotes: str = DEFAULT_TEMPLATE
+    workdir: Path = field(default_factory=lambda: default_cache_dir() / 'release')
+    ledger: Path | None = None
+    index_url: str | None = None
+    index_simple_url: str | None = None
+    index_user: str | None = None
+    index_password: str | None = None
+    signing_key: str | None = None
+    tarballs: Path | None = None
+    notes_dir: Path | None = None
+    smtp: str | None = None
+    mail_from: str = 'release-bot@localhost'
+    mail_to: list[str] = field(default_factory=lambda: ['release-announce@localhost'])
+    announce_dir: Path | None = None
+    template: Path | None = None
+    approver: str | None = None
+    isolation: bool = True
+    dry_run: bool = False
+    wait: float = 0.0
+    cache_dir: Path | None = None
+
+    def from_environment(self) -> ReleaseOptions:
+        for attr, var in ENV.items():
+            if getattr(self, attr) is None and os.environ.get(var):
+                setattr(self, attr, os.environ[var])
+        if self.index_user is None and os.environ.get('TWINE_USERNAME'):
+            self.index_user = os.environ['TWINE_USERNAME']
+        if self.index_password is None and os.environ.get('TWINE_PASSWORD'):
+            self.index_password = os.environ['TWINE_PASSWORD']
+        return self
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One step: done now, already done before, skipped (with why), failed, or planned (dry run)."""
+
+    key: str
+    action: str
+    label: str
+    status: str
+    detail: str = ''
+
+
+@dataclass
+class JobReport:
+    results: list[StepResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[StepResult]:
+        return [r for r in self.results if r.status == 'failed']
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+
+class _Failed(Exception):
+    pass
+
+
+class _Job:
+    def __init__(self, opts: ReleaseOptions, report: JobReport, progress: Callable[[StepResult], None]) -> None:
+        self.opts = opts
+        self.report = report
+        self.progress = progress
+        self.ledger = Ledger(opts.ledger or opts.workdir / 'ledger.jsonl')
+        self.spaces: dict[str, Workspace] = {}
+        self.tags: dict[str, dict[str, str]] = {}
+        self.built: dict[str, list[artifacts.Artifact]] = {}
+
+    # -- bookkeeping --------------------------------------------------------------------------
+
+    def _emit(self, key: str, action: str, label: str, status: str, detail: str = '') -> None:
+        result = StepResult(key, action, label, status, detail)
+        self.report.results.append(result)
+        self.progress(result)
+
+    def step(self, key: str, action: str, label: str, work: Callable[[], dict[str, Any] | None], *,
+             already: Callable[[], str | None] | None = None, plan: str = '') -> dict[str, Any] | None:
+        """Run ``work`` unless the ledger (or ``already``) says it is done; record it when it is."""
+        entry = self.ledger.get(key)
+        if entry is not None:
+            self._emit(key, action, label, 'already done', entry.get('detail', ''))
+            return entry
+        found = already() if already else None
+        if found is not None:
+            if not self.opts.dry_run:
+                self.ledger.record(key, action=action, detail=found)
+            self._emit(key, action, label, 'already done', found)
+            return {'detail': found}
+        if self.opts.dry_run:
+            self._emit(key, action, label, 'planned', plan)
+            return None
+        try:
+            detail = work() or {}
+        except ReleaseToolsError as exc:
+            self._emit(key, action, label, 'failed', exc.message)
+            raise _Failed from None
+        self.ledger.record(key, action=action, **detail)
+        self._emit(key, action, label, 'done', str(detail.get('detail', '')))
+        return detail
+
+    def skip(self, key: str, action: str, label: str, why: str) -> None:
+        self._emit(key, action, label, 'skipped', why)
+
+    # -- repositories -------------------------------------------------------------------------
+
+    def space(self, repo: str) -> Workspace:
+        ws = self.spaces.get(repo)
+        if ws is None:
+            remote = self.opts.remotes.replace('{repo}', repo)
+            ws = self.spaces[repo] = Workspace(self.opts.workdir, repo, remote)
+            try:
+                ws.sync()
+                self.tags[repo] = remote_tags(remote, ws.path)
+            except gitrepo.GitError as exc:
+                raise ReleaseToolsError(f'cannot fetch {repo} from {remote}: {exc.message}') from None
+        return ws
+
+    def precheck(self, items: list[Item]) -> None:
+        """Before anything changes: no tag may exist at another commit, every commit must exist."""
+        problems = []
+        for item in items:
+            for t in item.targets:
+                ws = self.space(t.repo)
+                tagged = self.tags[t.repo].get(item.version)
+                if tagged is not None and tagged != t.hash:
+                    problems.append(f'{t.repo}: tag {item.version} already points at {tagged}, not {t.hash}')
+                elif not ws.has_commit(t.hash):
+                    problems.append(f'{t.repo}: {t.hash} is not a commit of {ws.remote}')
+        if problems:
+            raise ReleaseToolsError('nothing was done: ' + '; '.join(problems),
+                                    'tags are never moved: the release request must be corrected')
+
+    # -- the steps of one release -------------------------------------------------------------
+
+    def release(self, item: Item, branches: list[tuple[str, dict[str, str]]]) -> None:
+        opts = self.opts
+        message_for = {t.repo: tag_message(deliverable=item.deliverable, series=item.series, version=item.version,
+                                           release_type=item.release_type, previous=t.previous_version,
+                                           approver=opts.approver) for t in item.targets}
+        for t in item.targets:
+            if not opts.dry_run:
+                try:
+                    self.space(t.repo).create_tag(item.version, t.hash, message_for[t.repo], opts.signing_key,
+                                                  {})
+                except ReleaseToolsError as exc:
+                    self._emit(item.key('tag', t.repo), 'tag', item.label, 'failed', exc.message)
+                    raise _Failed from None
+            if t.build:
+                self.step(item.key('build', t.repo), 'build', f'{item.label} {t.repo}',
+                          lambda t=t: self.build(item, t), plan=f'python -m build at {item.version}')
+        for t in item.targets:
+            self.step(item.key('tag', t.repo), 'tag', f'{item.label} {t.repo}',
+                      lambda t=t: self.push_tag(item, t),
+                      already=lambda t=t: f'tag at {t.hash[:12]}' if self.tags[t.repo].get(item.version) == t.hash
+                      else None, plan=f'tag {item.version} at {t.hash[:12]} and push it'
+                      + (' (signed)' if opts.signing_key else ''))
+        for name, points in branches:
+            for repo, sha in points.items():
+                ws = self.space(repo)
+                self.step(item.key(f'branch {name}', repo), 'branch', f'{name} {repo}',
+                          lambda ws=ws, name=name, sha=sha: self.push_branch(ws, name, sha),
+                          already=lambda ws=ws, name=name: f'{name} exists' if ws.remote_branch(name) else None,
+                          plan=f'create {name} at {sha[:12]}')
+        for t in item.targets:
+            label = f'{item.label} {t.repo}'
+            if not t.build:
+                why = 'closing tags are tagged only' if item.closing else \
+                    f'release-type {item.release_type} builds no Python artifacts'
+                self.skip(item.key('publish', t.repo), 'publish', label, why)
+                continue
+            if opts.index_url:
+                self.step(item.key('publish', t.repo), 'publish', label, lambda t=t: self.publish(item, t),
+                          plan=f'upload to {opts.index_url}')
+                self.step(item.key('verify', t.repo), 'verify', label, lambda t=t: self.verify(item, t),
+                          plan='download from the index and compare sha256')
+            else:
+                self.skip(item.key('publish', t.repo), 'publish', label, 'no package index configured (--index-url)')
+            if opts.tarballs:
+                self.step(item.key('tarballs', t.repo), 'tarballs', label, lambda t=t: self.tarballs(item, t),
+                          plan=f'copy to {opts.tarballs}' + (' with signatures' if opts.signing_key else ''))
+        if item.closing:
+            return
+        self.step(item.key('notes'), 'notes', item.label, lambda: self.notes(item),
+                  plan=f'write release notes under {self.notes_dir}')
+        if item.announce:
+            self.step(item.key('announce'), 'announce', item.label, lambda: self.announce(item),
+                      plan=f'mail {", ".join(opts.mail_to)} via {opts.smtp}' if opts.smtp
+                      else f'write the announcement under {self.announce_dir}')
+        else:
+            self.skip(item.key('announce'), 'announce', item.label, 'pre-releases before rc are not announced')
+
+    @property
+    def notes_dir(self) -> Path:
+        return self.opts.notes_dir or self.opts.workdir / 'notes'
+
+    @property
+    def announce_dir(self) -> Path:
+        return self.opts.announce_dir or self.opts.workdir / 'announce'
+
+    def _dist(self, item: Item, repo: str) -> Path:
+        return self.opts.workdir / 'dist' / item.deliverable / item.version / repo.replace('/', '_')
+
+    def build(self, item: Item, t: Any) -> dict[str, Any]:
+        ws = self.space(t.repo)
+        source = ws.checkout(item.version, self.opts.workdir / 'build' / t.repo.replace('/', '_'))
+        built = artifacts.build(source, self._dist(item, t.repo), item.version, isolation=self.opts.isolation)
+        artifacts.twine_check(built)
+        self.built[t.repo] = built
+        return {'detail': ', '.join(a.path.name for a in built),
+                'files': {a.path.name: a.sha256 for a in built}}
+
+    def _artifacts(self, item: Item, t: Any) -> list[artifacts.Artifact]:
+        """The built files, as the ledger recorded them (a resumed run reuses them)."""
+        entry = self.ledger.get(item.key('build', t.repo)) or {}
+        out = []
+        for name, sha in sorted(entry.get('files', {}).items()):
+            path = self._dist(item, t.repo) / name
+            if not path.exists() or artifacts.sha256_of(path) != sha:
+                raise ReleaseToolsError(f'{path} is missing or changed since it was built',
+                                        'remove its build entry from the ledger to build again')
+            dist, version = artifacts.describe(path)
+            out.append(artifacts.Artifact(path, dist, version, sha))
+        return out
+
+    def push_tag(self, item: Item, t: Any) -> dict[str, Any]:
+        self.space(t.repo).push_tag(item.version)
+        self.tags[t.repo][item.version] = t.hash
+        return {'detail': f'tag at {t.hash[:12]}'}
+
+    def push_branch(self, ws: Workspace, name: str, sha: str) -> dict[str, Any]:
+        ws.push_branch(name, sha)
+        return {'detail': f'{name} at {sha[:12]}'}
+
+    def _auth(self) -> tuple[str, str] | None:
+        o = self.opts
+        return (o.index_user, o.index_password) if o.index_user and o.index_password else None
+
+    def _simple(self) -> str:
+        assert self.opts.index_url
+        return self.opts.index_simple_url or self.opts.index_url.rstrip('/') + '/simple/'
+
+    def publish(self, item: Item, t: Any) -> dict[str, Any]:
+        files = self._artifacts(item, t)
+        served = artifacts.index_files(self._simple(), files[0].name, self._auth())
+        todo = []
+        for a in files:
+            if a.path.name in served:
+                sha = served[a.path.name][1] or artifacts.download_sha256(served[a.path.name][0], self._auth())
+                if sha != a.sha256:
+                    raise ReleaseToolsError(f'the index already has {a.path.name} with another sha256 ({sha})',
+                                            'a published file can never be replaced: release a new version')
+            else:
+                todo.append(a)
+        if todo:
+            artifacts.upload(todo, self.opts.index_url or '', self.opts.index_user, self.opts.index_password)
+        return {'detail': f'uploaded {", ".join(a.path.name for a in todo)}' if todo else 'already on the index'}
+
+    def verify(self, item: Item, t: Any) -> dict[str, Any]:
+        files = self._artifacts(item, t)
+        served = artifacts.index_files(self._simple(), files[0].name, self._auth())
+        for a in files:
+            if a.path.name not in served:
+                raise ReleaseToolsError(f'the index does not serve {a.path.name}')
+            sha = artifacts.download_sha256(served[a.path.name][0], self._auth())
+            if sha != a.sha256:
+                raise ReleaseToolsError(f'the index serves {a.path.name} with sha256 {sha}, built {a.sha256}')
+        return {'detail': f'{len(files)} files match'}
+
+    def tarballs(self, item: Item, t: Any) -> dict[str, Any]:
+        assert self.opts.tarballs
+        files = self._artifacts(item, t)
+        written = artifacts.copy_to_tarballs(files, self.opts.tarballs, self.opts.signing_key, dict(os.environ))
+        return {'detail': f'{len(written)} files'}
+
+    def notes(self, item: Item) -> dict[str, Any]:
+        text = release_notes(item, self.space, self.opts.cache_dir)
+        path = self.notes_dir / item.deliverable / f'{item.version}.rst'
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        written = [path]
+        html = _rst_to_html(text)
+        if html is not None:
+            path.with_suffix('.html').write_text(html)
+            written.append(path.with_suffix('.html'))
+        return {'detail': ', '.join(str(p) for p in written)}
+
+    def announce(self, item: Item) -> dict[str, Any]:
+        notes_path = self.notes_dir / item.deliverable / f'{item.version}.rst'
+        context = {
+            'deliverable': item.deliverable, 'version': item.version, 'series': item.series, 'team': item.team,
+            'notes': notes_path.read_text() if notes_path.exists() else '',
+            'repos': [{'repo': t.repo, 'previous': t.previous_version,
+                       'shortlog': self.space(t.repo).log(t.previous_hash, t.hash)} for t in item.targets],
+            'links': [f'https://pypi.org/project/{t.name or t.repo.rsplit("/", 1)[1]}/{item.version}/'
+                      for t in item.targets if t.build],
+        }
+        mail = announce.render(context, self.opts.template)
+        if self.opts.smtp:
+            announce.send(mail, self.opts.smtp, self.opts.mail_from, self.opts.mail_to)
+            return {'detail': f'mailed to {", ".join(self.opts.mail_to)}'}
+        path = self.announce_dir / f'{item.deliverable}-{item.version}.eml'
+        announce.write(mail, path, self.opts.mail_from, self.opts.mail_to)
+        return {'detail': str(path)}
+
+
+def _rst_to_html(text: str) -> str | None:
+    try:
+        from docutils.core import publish_string
+        from docutils.writers.html5_polyglot import Writer
+    except ImportError:  # pragma: no cover - docutils comes with reno and Sphinx
+        return None
+    out = publish_string(text, writer=Writer(), settings_overrides={'report_level': 5, 'halt_level': 5})
+    return out.decode('utf-8') if isinstance(out, bytes) else str(out)
+
+
+def _branches_by_version(contexts: list[Any]) -> dict[tuple[str, str], list[tuple[str, dict[str, str]]]]:
+    """New branches of the request, attached to the release they start from."""
+    out: dict[tuple[str, str], list[tuple[str, dict[str, str]]]] = {}
+    for ctx in contexts:
+        d = ctx.deliverable
+        by_version = {r.version: r for r in d.releases}
+        last = ctx.new_releases[-1].version if ctx.new_releases else None
+        for branch in ctx.new_branches:
+            if not branch.name:
+                continue
+            if isinstance(branch.location, str):
+                release = by_version.get(branch.location)
+                points = {r: h for r, h in (release.hashes.items() if release else ()) if r and h}
+                anchor = branch.location if branch.location in {r.version for r in ctx.new_releases} else last
+            else:
+                points = {str(r): str(h) for r, h in (branch.location or {}).items()}
+                anchor = last
+            out.setdefault((d.name, anchor or ''), []).append((branch.name, points))
+    return out
+
+
+def run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None] = lambda r: None) -> JobReport:
+    """Run (or with dry_run, plan) every step of the request; the report says what happened."""
+    opts.from_environment()
+    if '{repo}' not in opts.remotes:
+        raise UsageError(f'--remotes {opts.remotes!r} does not contain {{repo}}')
+    request = read_request(opts.root, base=opts.base, files=opts.files)
+    checked = validate(ValidateOptions(root=opts.root, base=opts.base, files=opts.files, repos=opts.remotes,
+                                       cache_dir=opts.cache_dir))
+    if checked.errors:
+        first = checked.errors[0]
+        raise ReleaseToolsError(f'the request does not validate ({len(checked.errors)} errors), nothing was done; '
+                                f'first: {first.file}:{first.line}: [{first.check}] {first.message}',
+                                'run releasetools validate on it')
+    contexts = deliverable_contexts(request, request.targets, Report())
+    items = items_of(contexts)
+    branches = _branches_by_version(contexts)
+    report = JobReport()
+    job = _Job(opts, report, progress)
+    holder = lock(job.ledger.path.with_suffix('.lock'), opts.wait) if not opts.dry_run else contextlib.nullcontext()
+    with holder:
+        job.ledger = Ledger(job.ledger.path)  # re-read under the lock: another run may have just finished
+        if items:
+            job.precheck(items)
+        for item in items:
+            try:
+                job.release(item, branches.pop((item.deliverable, item.version), []))
+            except _Failed:
+                break
+        else:
+            for (deliverable, _), rest in branches.items():
+                for name, points in rest:
+                    for repo, sha in points.items():
+                        ws = job.space(repo)
+                        try:
+                            job.step(f'{deliverable}/branch {name}/{repo}', 'branch', f'{name} {repo}',
+                                     lambda ws=ws, name=name, sha=sha: job.push_branch(ws, name, sha),
+                                     already=lambda ws=ws, name=name: f'{name} exists' if ws.remote_branch(name)
+                                     else None, plan=f'create {name} at {sha[:12]}')
+                        except _Failed:
+                            break
+    return report
+

@@ -1,0 +1,80 @@
+"""What a release request asks the job to do: pure, from the validated request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model import Deliverable, Release
+from ..rules import DeliverableContext
+from ..rules.gitplan import previous_release
+from ..versions import parse_semver, parse_special
+
+__all__ = ['ARTIFACT_TYPES', 'Item', 'Target', 'items_of']
+
+#: Release types whose repositories build Python sdists and wheels.
+ARTIFACT_TYPES = frozenset({'python-service', 'python-pypi', 'neutron', 'horizon', 'xstatic'})
+
+
+@dataclass(frozen=True)
+class Target:
+    """One repository of a release."""
+
+    repo: str
+    hash: str
+    previous_version: str | None
+    previous_hash: str | None
+    build: bool  # whether artifacts are built and published
+    name: str | None = None  # pypi-name or tarball-base, when the data says
+
+
+@dataclass(frozen=True)
+class Item:
+    """One new release of the request."""
+
+    deliverable: str
+    series: str
+    team: str | None
+    version: str
+    release_type: str
+    model: str | None
+    diff_start: str | None
+    targets: tuple[Target, ...]
+    closing: bool  # an -eol/-eom/-em/-last tag: tagged only
+    announce: bool  # pre-releases before rc are not announced
+
+    @property
+    def label(self) -> str:
+        return f'{self.deliverable} {self.version}'
+
+    def key(self, action: str, repo: str | None = None) -> str:
+        return '/'.join(x for x in (self.deliverable, self.series, self.version, repo, action) if x)
+
+
+def _target(ctx: DeliverableContext, d: Deliverable, release: Release, repo: str, sha: str, *,
+            closing: bool) -> Target:
+    prev = previous_release(ctx, release, repo)
+    settings = (d.repository_settings or {}).get(repo)
+    flags = settings.flags if settings else frozenset()
+    build = not closing and d.release_type in ARTIFACT_TYPES and 'no-artifact-build-job' not in flags
+    tarball = next((p.tarball_base for p in release.projects if p.repo == repo and p.tarball_base), None)
+    name = (settings.pypi_name if settings else None) or tarball or (settings.tarball_base if settings else None)
+    return Target(repo, sha, prev[0] if prev else None, prev[1] if prev else None, build, name)
+
+
+def items_of(contexts: Iterable[DeliverableContext]) -> list[Item]:
+    """The new releases of every changed file, in file order."""
+    items = []
+    for ctx in contexts:
+        d = ctx.deliverable
+        for release in ctx.new_releases:
+            if not release.version:
+                continue
+            closing = parse_special(release.version) is not None
+            v = parse_semver(release.version)
+            announce = not closing and (v is None or not v.is_prerelease or v.pre_kind == 'rc')
+            targets = tuple(_target(ctx, d, release, p.repo, p.hash, closing=closing)
+                            for p in release.projects if p.repo and p.hash)
+            items.append(Item(d.name, d.series, d.team, release.version, d.release_type, d.model,
+                              release.diff_start, targets, closing, announce))
+    return items
