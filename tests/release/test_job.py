@@ -214,7 +214,7 @@ def test_tag_at_another_commit_stops_everything(world: Run, index: Index, creden
     other = world.project.commit({'widget/extra.py': 'x = 1\n'}, 'another commit')
     git(world.project.work, 'tag', '-a', '-m', 'wrong', '1.0.0', other)
     git(world.project.work, 'push', '-q', 'origin', 'refs/tags/1.0.0')
-    code, out = world(index=index)
+    code, _ = world(index=index)
     assert code == 2
     assert 'already points at' in capsys.readouterr().err
     assert world.ledger() == {}
