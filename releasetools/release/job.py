@@ -14,6 +14,7 @@ resumes at the first step not done and never does anything twice.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import os
 from collections.abc import Callable
@@ -198,9 +199,15 @@ class _Job:
                 except ReleaseToolsError as exc:
                     self._emit(item.key('tag', t.repo), 'tag', item.label, 'failed', exc.message)
                     raise _Failed from None
-            if t.build:
+        # The repositories of a release build at once (each build is its own process);
+        # results are recorded in order, and the first failure stops the release.
+        builds = [t for t in item.targets if t.build]
+        todo = [t for t in builds if self.ledger.get(item.key('build', t.repo)) is None and not opts.dry_run]
+        with concurrent.futures.ThreadPoolExecutor(max(1, min(len(todo), os.cpu_count() or 1))) as pool:
+            futures = {t.repo: pool.submit(self.build, item, t) for t in todo}
+            for t in builds:
                 self.step(item.key('build', t.repo), 'build', f'{item.label} {t.repo}',
-                          lambda t=t: self.build(item, t), plan=f'python -m build at {item.version}')
+                          lambda t=t: futures[t.repo].result(), plan=f'python -m build at {item.version}')
         for t in item.targets:
             self.step(item.key('tag', t.repo), 'tag', f'{item.label} {t.repo}',
                       lambda t=t: self.push_tag(item, t),
