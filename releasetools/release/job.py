@@ -344,14 +344,20 @@ class _Job:
             written.append(path.with_suffix('.html'))
         return {'detail': ', '.join(str(p) for p in written)}
 
+    def _download_link(self, name: str, version: str) -> str:
+        if self.opts.index_url:
+            return f'{self._simple().rstrip("/")}/{name}/'
+        return f'https://pypi.org/project/{name}/{version}/'
+
     def announce(self, item: Item) -> dict[str, Any]:
         notes_path = self.notes_dir / item.deliverable / f'{item.version}.rst'
         context = {
             'deliverable': item.deliverable, 'version': item.version, 'series': item.series, 'team': item.team,
-            'notes': notes_path.read_text() if notes_path.exists() else '',
+            'series_note': f' ({item.series} series)' if item.series != '_independent' else '',
+            'notes': _plain_notes(notes_path.read_text() if notes_path.exists() else ''),
             'repos': [{'repo': t.repo, 'previous': t.previous_version,
                        'shortlog': self.space(t.repo).log(t.previous_hash, t.hash)} for t in item.targets],
-            'links': [f'https://pypi.org/project/{t.name or t.repo.rsplit("/", 1)[1]}/{item.version}/'
+            'links': [self._download_link(t.name or t.repo.rsplit('/', 1)[1], item.version)
                       for t in item.targets if t.build],
         }
         mail = announce.render(context, self.opts.template)
@@ -361,6 +367,16 @@ class _Job:
         path = self.announce_dir / f'{item.deliverable}-{item.version}.eml'
         announce.write(mail, path, self.opts.mail_from, self.opts.mail_to)
         return {'detail': str(path)}
+
+
+def _plain_notes(rst: str) -> str:
+    """reno's RST for a mail: no link targets (".. _relnotes_...:"), single blank lines."""
+    lines: list[str] = []
+    for line in rst.splitlines():
+        if line.startswith('.. _') or (not line.strip() and (not lines or not lines[-1].strip())):
+            continue
+        lines.append(line.rstrip())
+    return '\n'.join(lines).strip()
 
 
 def _rst_to_html(text: str) -> str | None:

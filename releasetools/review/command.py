@@ -1,0 +1,156 @@
+"""``releasetools list-changes``: for each release a request adds, what a reviewer needs to know.
+
+The request is read as ``validate`` reads it (``read_request``/``deliverable_contexts``);
+each release follows the release ``gitplan.previous_release`` names. Git facts are
+gathered in one batched pass per repository (``gitfacts``), then each range is read
+(``collect``) and the review built from those values (``changes``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..findings import Report
+from ..gitfacts import RepoFacts, RepoRequest, gather_all
+from ..model import Release
+from ..repos import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
+from ..rules import DeliverableContext
+from ..rules.gitplan import expected_branches, previous_release
+from ..validate import deliverable_contexts, read_request
+from .api import wants_api_check
+from .changes import (
+    ChangesReport,
+    ReleaseReview,
+    RepoReview,
+    RequirementChange,
+    proposed_step,
+    repo_warnings,
+    requirement_changes,
+)
+from .collect import SHA_RE, collect_range, files_wanted
+from .notes import STEP_RANK, NoteCache
+from .schedule import load_schedule, timing_hints
+
+__all__ = ['ChangesOptions', 'list_changes']
+
+
+@dataclass
+class ChangesOptions:
+    """What ``releasetools list-changes`` was asked to do (see ``--help``)."""
+
+    root: Path = Path('.')
+    base: str | None = None
+    files: list[str] = field(default_factory=list)
+    repos: str | None = None
+    offline: bool = False
+    cache_dir: Path | None = None
+    date: dt.date | None = None
+    api: bool = True
+    git_workers: int = 4
+
+
+def _usable(sha: str | None) -> bool:
+    return bool(sha) and SHA_RE.fullmatch(sha or '') is not None
+
+
+def list_changes(opts: ChangesOptions) -> ChangesReport:
+    """Review every release the request adds; raise UsageError when the request cannot be read."""
+    request = read_request(opts.root, base=opts.base, files=opts.files)
+    loading = Report()
+    contexts = deliverable_contexts(request, request.targets, loading)
+    problems = tuple(f'{f.file}:{f.line}: {f.message}' for f in [*request.findings, *loading.findings])
+    cache_dir = opts.cache_dir or default_cache_dir()
+    locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, cache_dir, opts.offline)
+    day = opts.date or dt.date.today()
+
+    releases = [(ctx, r) for ctx in contexts for r in ctx.new_releases if r.version]
+    requests: dict[str, RepoRequest] = {}
+    for ctx, release in releases:
+        for project in release.projects:
+            if not project.repo or not _usable(project.hash):
+                continue
+            prev = previous_release(ctx, release, project.repo)
+            req = requests.setdefault(project.repo, RepoRequest())
+            req.commits.add(project.hash or '')
+            prev_sha = prev[1] if prev and _usable(prev[1]) else None
+            if prev_sha:
+                req.commits.add(prev_sha)
+            req.files |= files_wanted(prev_sha, project.hash or '')
+    facts = gather_all(locator, requests, opts.git_workers)
+    caches = {repo: NoteCache(cache_dir, repo) for repo, f in facts.items() if isinstance(f, RepoFacts)}
+    try:
+        reviews = tuple(_review(ctx, release, facts=facts, caches=caches, opts=opts, day=day)
+                        for ctx, release in releases)
+    finally:
+        for cache in caches.values():
+            cache.save()
+    return ChangesReport(day.isoformat(), reviews, problems)
+
+
+def _review(ctx: DeliverableContext, release: Release, *, facts: dict[str, RepoFacts | str],
+            caches: dict[str, NoteCache], opts: ChangesOptions, day: dt.date) -> ReleaseReview:
+    d = ctx.deliverable
+    version = release.version or ''
+    previous = next((p for p in (previous_release(ctx, release, r) for r in release.repos) if p), None)
+    step = proposed_step(previous[0] if previous else None, version, ctx.prior_semvers(release))
+    api = opts.api and wants_api_check(d.type, d.release_type)
+    repos = tuple(_review_repo(ctx, release, project.repo, project.hash, facts=facts, caches=caches, step=step,
+                               api=api)
+                  for project in release.projects if project.repo)
+    implied = max((r.notes.implied_step for r in repos if r.notes), key=STEP_RANK.__getitem__, default='none')
+    if d.is_independent:
+        current = ctx.series.current
+        schedule = load_schedule(opts.root, current.name) if current else None
+    else:
+        schedule = load_schedule(opts.root, d.series)
+    hints = timing_hints(schedule, day, d.type, implied, cycle=not d.is_independent)
+    warnings = tuple(f'{r.repo}: {w}' for r in repos for w in r.warnings)
+    return ReleaseReview(d.path, d.name, d.series, d.team, d.type, d.model, d.release_type, version,
+                         previous[0] if previous else None, step, repos, hints, warnings)
+
+
+def _review_repo(ctx: DeliverableContext, release: Release, repo: str, sha: str | None, *,
+                 facts: dict[str, RepoFacts | str], caches: dict[str, NoteCache], step: str,
+                 api: bool) -> RepoReview:
+    prev = previous_release(ctx, release, repo)
+    prev_sha = prev[1] if prev and _usable(prev[1]) else None
+    if not _usable(sha):
+        return RepoReview(repo, sha or '', prev_sha, unavailable=f'{sha!r} is not a commit id')
+    assert sha is not None
+    answer = facts.get(repo, 'not looked up')
+    if isinstance(answer, str):
+        return RepoReview(repo, sha, prev_sha, unavailable=answer)
+    if answer.object_type(sha) != 'commit':
+        return RepoReview(repo, sha, prev_sha, unavailable=f'commit {sha} is not in {repo} ({answer.path})')
+    warnings: list[str] = []
+    if prev_sha and answer.object_type(prev_sha) != 'commit':
+        warnings.append(f'the previous release {prev[0] if prev else ""} ({prev_sha}) is not in {repo}: '
+                        'nothing to compare with')
+        prev_sha = None
+    branches = tuple(sorted(b for b in answer.refs.branches if answer.on_branch(sha, b)))
+    heads = tuple(sorted(b for b, tip in answer.refs.branches.items() if tip == sha))
+    commits = notes = result = None
+    requirements: tuple[RequirementChange, ...] = ()
+    if prev_sha and prev:
+        scanned = collect_range(answer, caches[repo], prev_sha, sha, release.version or '', api=api)
+        if scanned.problem:
+            warnings.append(f'cannot read the range {prev[0]}..{release.version}: {scanned.problem}')
+        else:
+            commits, notes, result = scanned.commits, scanned.notes, scanned.api
+        old_req = answer.files.get((prev_sha, 'requirements.txt'))
+        new_req = answer.files.get((sha, 'requirements.txt'))
+        requirements = requirement_changes(old_req, new_req)
+        warnings.extend(repo_warnings(
+            repo=repo, version=release.version or '', previous=prev[0], step=step, commits=commits,
+            same_commit=prev_sha == sha, notes=notes, expected=expected_branches(ctx, answer, release),
+            branches=branches, ancestor=answer.is_ancestor(prev_sha, sha), api=result,
+            old_requirements=old_req, new_requirements=new_req))
+    else:
+        warnings.extend(repo_warnings(
+            repo=repo, version=release.version or '', previous=None, step=step, commits=None, same_commit=False,
+            notes=None, expected=expected_branches(ctx, answer, release), branches=branches, ancestor=None,
+            api=None, old_requirements=None, new_requirements=None))
+    return RepoReview(repo, sha, prev_sha, None, commits, heads, branches, notes, requirements, result,
+                      tuple(warnings))

@@ -1,0 +1,158 @@
+"""``list-changes`` output as strings: text (one screen per release) and JSON. The CLI prints them."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from .changes import ChangesReport, Commit, ReleaseReview, RepoReview
+
+__all__ = ['JSON_SCHEMA', 'render_json', 'render_text', 'to_dict']
+
+#: Commits listed per repository in text output (JSON lists every one).
+SHORTLOG_SHOWN = 30
+#: Lines of the notes preview shown per repository in text output.
+PREVIEW_LINES = 60
+
+JSON_SCHEMA = """\
+{"date": "YYYY-MM-DD", "problems": ["file:line: message", ...],
+ "releases": [{"file", "deliverable", "series", "team", "type", "model", "release_type",
+   "version", "previous_version" (null: first), "step" (major|minor|patch|pre-release|final|first|unknown),
+   "warnings": [...], "hints": [...],
+   "repos": [{"repo", "hash", "previous_hash", "unavailable" (null, or why the repository
+     could not be read), "commit_count" (null: no previous release), "commits": [{"sha", "author",
+     "subject"}], "branch_head_of": [...], "branches": [...],
+     "notes": null | {"files": [...], "sections": {name: [entries]}, "preview" (RST),
+       "implied_step" (none|patch|minor|major), "implied_by": [...], "problems": [...]},
+     "requirements": [{"name", "old", "new"}],
+     "api": null | {"status" (compared|skipped), "reason", "breakages": [...]},
+     "warnings": [...]}]}]}"""
+
+
+def _repo_dict(r: RepoReview) -> dict[str, Any]:
+    notes = None
+    if r.notes is not None:
+        notes = {'files': list(r.notes.files), 'sections': {k: list(v) for k, v in r.notes.sections.items()},
+                 'preview': r.notes.preview, 'implied_step': r.notes.implied_step,
+                 'implied_by': list(r.notes.implied_by), 'problems': list(r.notes.problems)}
+    return {
+        'repo': r.repo, 'hash': r.hash, 'previous_hash': r.previous_hash, 'unavailable': r.unavailable,
+        'commit_count': None if r.commits is None else len(r.commits),
+        'commits': [{'sha': c.sha, 'author': c.author, 'subject': c.subject} for c in r.commits or ()],
+        'branch_head_of': list(r.branch_head_of), 'branches': list(r.branches), 'notes': notes,
+        'requirements': [{'name': q.name, 'old': q.old, 'new': q.new} for q in r.requirements],
+        'api': None if r.api is None else {'status': r.api.status, 'reason': r.api.reason,
+                                           'breakages': list(r.api.breakages)},
+        'warnings': list(r.warnings),
+    }
+
+
+def to_dict(report: ChangesReport) -> dict[str, Any]:
+    return {
+        'date': report.date,
+        'problems': list(report.problems),
+        'releases': [{
+            'file': r.file, 'deliverable': r.deliverable, 'series': r.series, 'team': r.team, 'type': r.type,
+            'model': r.model, 'release_type': r.release_type, 'version': r.version,
+            'previous_version': r.previous_version, 'step': r.step, 'warnings': list(r.warnings),
+            'hints': list(r.hints), 'repos': [_repo_dict(p) for p in r.repos],
+        } for r in report.releases],
+    }
+
+
+def render_json(report: ChangesReport) -> str:
+    return json.dumps(to_dict(report), indent=2) + '\n'
+
+
+def _shortlog(commits: tuple[Commit, ...]) -> list[str]:
+    """``git shortlog`` style: authors by number of commits, their subjects oldest first."""
+    by_author: dict[str, list[str]] = defaultdict(list)
+    for c in reversed(commits):  # git log lists newest first
+        by_author[c.author].append(c.subject)
+    lines: list[str] = []
+    shown = 0
+    for author, subjects in sorted(by_author.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        lines.append(f'      {author} ({len(subjects)}):')
+        for subject in subjects:
+            if shown == SHORTLOG_SHOWN:
+                lines.append(f'        ... {len(commits) - shown} more (--format json lists every one)')
+                return lines
+            lines.append(f'        {subject}')
+            shown += 1
+    return lines
+
+
+def _repo_text(r: RepoReview) -> list[str]:
+    out = [f'  {r.repo} @ {r.hash[:12]}' + (f' (previous {r.previous_hash[:12]})' if r.previous_hash else '')]
+    if r.unavailable:
+        out.append(f'    unavailable: {r.unavailable}')
+        return out
+    heads = f'yes ({", ".join(r.branch_head_of)})' if r.branch_head_of else 'no'
+    out.append(f'    branch head: {heads}; on branches: {", ".join(r.branches) or "none"}')
+    if r.commits is None:
+        out.append('    commits: no previous release to compare with')
+    else:
+        out.append(f'    commits: {len(r.commits)} since the previous release (merges left out)')
+        out.extend(_shortlog(r.commits))
+    if r.notes is not None:
+        implied = r.notes.implied_step
+        by = f' ({", ".join(r.notes.implied_by)})' if r.notes.implied_by else ''
+        out.append(f'    release notes: {len(r.notes.files)} note{"s" if len(r.notes.files) != 1 else ""}, '
+                   f'calling for a {implied} step{by}' if implied != 'none' else
+                   f'    release notes: {len(r.notes.files)} note{"s" if len(r.notes.files) != 1 else ""}, '
+                   'calling for no step')
+        out.extend(f'      problem: {p}' for p in r.notes.problems)
+        preview = r.notes.preview.strip('\n').splitlines()
+        # reno's anchors ('.. _relnotes_...:') are for Sphinx, not for a reader.
+        preview = [line for line in preview if not line.startswith('.. _')]
+        # ... nor are the runs of blank lines around them.
+        preview = [line for i, line in enumerate(preview)
+                   if line.strip() or (i > 0 and preview[i - 1].strip())]
+        while preview and not preview[0].strip():
+            preview.pop(0)
+        for line in preview[:PREVIEW_LINES]:
+            out.append(f'      | {line}'.rstrip())
+        if len(preview) > PREVIEW_LINES:
+            out.append(f'      | ... {len(preview) - PREVIEW_LINES} more lines (--format json has the whole preview)')
+    if r.requirements:
+        out.append('    requirements changed:')
+        for q in r.requirements:
+            if q.old is None:
+                out.append(f'      + {q.name}{q.new}')
+            elif q.new is None:
+                out.append(f'      - {q.name}{q.old}')
+            else:
+                out.append(f'      ~ {q.name}: {q.old or "(any)"} -> {q.new or "(any)"}')
+    if r.api is not None:
+        if r.api.status == 'skipped':
+            out.append(f'    public API: not compared: {r.api.reason}')
+        elif not r.api.breakages:
+            out.append('    public API: no incompatible change')
+        else:
+            out.append(f'    public API: {len(r.api.breakages)} incompatible change'
+                       f'{"s" if len(r.api.breakages) != 1 else ""}:')
+            out.extend(f'      {b}' for b in r.api.breakages[:SHORTLOG_SHOWN])
+    return out
+
+
+def _release_text(r: ReleaseReview) -> list[str]:
+    title = f'{r.deliverable} {r.version} ({r.series})'
+    out = [title, '=' * len(title), f'file: {r.file}',
+           f'team: {r.team or "-"}   type: {r.type or "-"}   model: {r.model or "-"}   release-type: {r.release_type}',
+           f'previous: {r.previous_version or "none"}   step: {r.step}']
+    for repo in r.repos:
+        out.extend(_repo_text(repo))
+    out.extend(f'hint: {h}' for h in r.hints)
+    out.extend(f'WARNING: {w}' for w in r.warnings)
+    return out
+
+
+def render_text(report: ChangesReport) -> str:
+    blocks = ['\n'.join(_release_text(r)) for r in report.releases]
+    lines = ['\n\n'.join(blocks)] if blocks else []
+    lines.extend(f'problem: {p}' for p in report.problems)
+    warnings = sum(len(r.warnings) for r in report.releases)
+    count = len(report.releases)
+    lines.append(f'{count} new release{"s" if count != 1 else ""}, {warnings} warning{"s" if warnings != 1 else ""}')
+    return '\n'.join(lines) + '\n'
