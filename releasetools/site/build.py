@@ -1,0 +1,86 @@
+"""``releasetools site``: build the static releases site with Sphinx.
+
+The output directory holds ``html/`` (the site to publish) and ``.cache/``
+(the generated page sources, Sphinx's doctrees and environment, and the parse
+cache of the data files). Keeping ``.cache/`` makes the next build incremental.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ReleaseToolsError, UsageError
+from ..load import SERIES_STATUS
+from .data import load_site_config
+
+__all__ = ['BuildResult', 'build_site', 'default_output']
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did."""
+
+    html: Path  # the directory to publish
+    index: Path
+    pages: int  # Sphinx documents of the site
+    rebuilt: tuple[str, ...]  # documents read and written again by this build
+    sources_written: tuple[str, ...]  # page sources whose text changed
+    warnings: tuple[str, ...]
+    seconds: float
+
+
+def default_output(root: Path) -> Path:
+    return root / 'site'
+
+
+def build_site(root: Path, output: Path | None = None, jobs: int = 1, *, title: str | None = None) -> BuildResult:
+    """Build (or update) the site of the data repository ``root`` into ``output``."""
+    start = time.perf_counter()
+    root = root.resolve()
+    if not (root / SERIES_STATUS).is_file():
+        raise UsageError(f'{root} has no {SERIES_STATUS}: it is not a release data repository',
+                         'pass --root with the top of a data repository')
+    if jobs < 1:
+        raise UsageError(f'--jobs must be 1 or more, not {jobs}')
+    output = (output or default_output(root)).resolve()
+    config = load_site_config(root)
+    overrides: dict[str, object] = {
+        'extensions': ['releasetools.site.ext'],
+        'releasetools_root': str(root),
+        **{f'releasetools_{name}': getattr(config, name) for name in config.__dataclass_fields__},
+    }
+    if title is not None:
+        overrides['releasetools_title'] = title
+    cache = output / '.cache'
+    srcdir, doctrees, html = cache / 'source', cache / 'doctrees', output / 'html'
+    srcdir.mkdir(parents=True, exist_ok=True)
+
+    # Sphinx is imported here only: `import releasetools` (and validate) stays fast.
+    from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    from . import ext
+
+    status, warnings = io.StringIO(), io.StringIO()
+    try:
+        with patch_docutils(None), docutils_namespace():
+            app = Sphinx(str(srcdir), None, str(html), str(doctrees), 'html', confoverrides=overrides,
+                         status=status, warning=warnings, parallel=jobs, keep_going=True)
+            app.build()
+    except SphinxError as exc:
+        raise ReleaseToolsError(f'the site build failed: {exc}', warnings.getvalue().strip() or None) from exc
+    state = ext.current_state()
+    assert state is not None
+    return BuildResult(
+        html=html,
+        index=html / 'index.html',
+        pages=len(app.env.found_docs),
+        rebuilt=tuple(state.read),
+        sources_written=tuple(state.sources_written),
+        warnings=tuple(line for line in warnings.getvalue().splitlines() if line.strip()),
+        seconds=time.perf_counter() - start,
+    )

@@ -1,0 +1,265 @@
+"""What the site shows, read from a data repository: compact values and a parse cache.
+
+The site needs a small part of each deliverable file (team, type, versions,
+links), so each file is reduced to a :class:`SiteDeliverable` once and kept in
+a pickle keyed by the file's size and modification time. A rebuild after one
+file changed parses one file instead of six thousand.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..load import SERIES_STATUS, list_deliverable_files, load_deliverable_file, load_series
+from ..model import INDEPENDENT, Deliverable
+from ..yamlio import YamlProblem, YMap, date_to_str, read_yaml_file
+
+__all__ = [
+    'CONFIG_FILE',
+    'SiteConfig',
+    'SiteData',
+    'SiteDeliverable',
+    'SiteRelease',
+    'SiteRepo',
+    'SiteSeries',
+    'load_site_config',
+    'load_site_data',
+]
+
+#: Optional settings of the site, under the data repository.
+CONFIG_FILE = 'data/site.yaml'
+
+#: Bump when the cached values change shape: an old cache is then ignored.
+_CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Title and link templates; the defaults point at OpenDev and PyPI like the OpenStack site.
+
+    Placeholders: ``{repo}`` (e.g. ``openstack/nova``), ``{tarball}`` (tarball
+    base name), ``{version}``, ``{name}`` (PyPI name), ``{hash}``.
+    """
+
+    title: str = 'Releases'
+    base_url: str = ''
+    tarball_url: str = 'https://tarballs.opendev.org/{repo}/{tarball}-{version}.tar.gz'
+    signature_url: str = 'https://tarballs.opendev.org/{repo}/{tarball}-{version}.tar.gz.asc'
+    pypi_url: str = 'https://pypi.org/project/{name}/{version}/'
+    commit_url: str = 'https://opendev.org/{repo}/commit/{hash}'
+
+
+_CONFIG_KEYS = {'title': 'title', 'base-url': 'base_url', 'tarball-url': 'tarball_url',
+                'signature-url': 'signature_url', 'pypi-url': 'pypi_url', 'commit-url': 'commit_url'}
+_SAMPLE = {'repo': 'org/repo', 'tarball': 'repo', 'version': '1.0.0', 'name': 'repo', 'hash': '0' * 40}
+
+
+def load_site_config(root: Path) -> SiteConfig:
+    """Read ``data/site.yaml`` when there is one; unknown keys and bad templates are usage errors."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return SiteConfig()
+    try:
+        raw = read_yaml_file(path)
+    except YamlProblem as problem:
+        raise UsageError(f'{CONFIG_FILE}:{problem.line}: {problem.message}') from None
+    if raw is None:
+        return SiteConfig()
+    if not isinstance(raw, Mapping):
+        raise UsageError(f'{CONFIG_FILE} must be a mapping of settings', f'keys: {", ".join(_CONFIG_KEYS)}')
+    values: dict[str, str] = {}
+    for key, value in raw.items():
+        if key not in _CONFIG_KEYS:
+            raise UsageError(f'{CONFIG_FILE}: unknown setting {key!r}', f'known settings: {", ".join(_CONFIG_KEYS)}')
+        if not isinstance(value, str):
+            raise UsageError(f'{CONFIG_FILE}: {key} must be a string')
+        if key.endswith('-url') and key != 'base-url':
+            try:
+                value.format(**_SAMPLE)
+            except (KeyError, IndexError, ValueError) as exc:
+                raise UsageError(f'{CONFIG_FILE}: {key} {value!r} is not a usable template ({exc!r})',
+                                 'placeholders: {repo} {tarball} {version} {name} {hash}') from None
+        values[_CONFIG_KEYS[key]] = value
+    return SiteConfig(**values)
+
+
+@dataclass(frozen=True)
+class SiteSeries:
+    """A series as the home page shows it."""
+
+    name: str
+    release_id: str | None
+    status: str
+    initial_release: str | None
+    next_phase: tuple[str, str] | None = None  # (status, date)
+
+
+@dataclass(frozen=True)
+class SiteRepo:
+    repo: str
+    pypi_name: str | None = None
+    tarball_base: str | None = None
+    no_artifacts: bool = False
+
+
+@dataclass(frozen=True)
+class SiteRelease:
+    version: str
+    projects: tuple[tuple[str, str, str | None], ...]  # (repo, hash, tarball-base)
+    signed: bool = True
+
+
+@dataclass(frozen=True)
+class SiteDeliverable:
+    """The part of one deliverable file that the site shows."""
+
+    name: str
+    series: str
+    path: str
+    team: str
+    type: str
+    model: str
+    release_notes: tuple[tuple[str, str], ...] = ()  # (label, url)
+    include_pypi_link: bool = False
+    artifacts: bool = True
+    repos: tuple[SiteRepo, ...] = ()
+    releases: tuple[SiteRelease, ...] = ()
+    highlights: tuple[str, ...] = ()
+    mtime_ns: int = 0
+
+    @property
+    def latest(self) -> str | None:
+        return self.releases[-1].version if self.releases else None
+
+    def repo(self, name: str) -> SiteRepo | None:
+        for repo in self.repos:
+            if repo.repo == name:
+                return repo
+        return None
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """Everything the pages are made from."""
+
+    root: Path
+    series: tuple[SiteSeries, ...]
+    deliverables: Mapping[str, SiteDeliverable]  # by relative path
+    problems: tuple[str, ...] = ()
+    config: SiteConfig = field(default_factory=SiteConfig)
+
+    @property
+    def current(self) -> SiteSeries | None:
+        return next((s for s in self.series if s.status == 'development'), None)
+
+    def series_order(self) -> dict[str, int]:
+        """Position of each series in the data (0 newest); independent files come first."""
+        order = {s.name: i for i, s in enumerate(self.series)}
+        order[INDEPENDENT] = -1
+        return order
+
+
+def _notes(raw: Any) -> tuple[tuple[str, str], ...]:
+    if isinstance(raw, str):
+        return (('release notes', raw),)
+    if isinstance(raw, Mapping):
+        return tuple((str(k).rsplit('/', 1)[-1], v) for k, v in raw.items() if isinstance(v, str))
+    return ()
+
+
+def _reduce(d: Deliverable, mtime_ns: int) -> SiteDeliverable:
+    raw = d.raw
+    repos = tuple(SiteRepo(s.repo, s.pypi_name, s.tarball_base, 'no-artifact-build-job' in s.flags)
+                  for s in (d.repository_settings or {}).values())
+    releases = tuple(
+        SiteRelease(r.version, tuple((p.repo, p.hash, p.tarball_base) for p in r.projects if p.repo and p.hash),
+                    'skipped-sig' not in r.flags)
+        for r in d.releases if r.version)
+    highlights = raw.get('cycle-highlights')
+    return SiteDeliverable(
+        name=d.name, series=d.series, path=d.path, team=d.team or 'unknown', type=d.type or 'other',
+        model=d.model or 'unknown', release_notes=_notes(raw.get('release-notes')),
+        include_pypi_link=raw.get('include-pypi-link') is True,
+        artifacts=raw.get('artifact-link-mode', 'tarball') != 'none',
+        repos=repos, releases=releases,
+        highlights=tuple(h for h in highlights if isinstance(h, str)) if isinstance(highlights, list) else (),
+        mtime_ns=mtime_ns)
+
+
+def _series(root: Path) -> tuple[SiteSeries, ...]:
+    table, findings = load_series(root)
+    if findings:
+        first = findings[0]
+        raise UsageError(f'{first.file}:{first.line}: {first.message}', 'run releasetools validate --all')
+    try:
+        raw = read_yaml_file(root / SERIES_STATUS)
+    except YamlProblem:  # pragma: no cover - load_series already reported it
+        raw = []
+    phases: dict[str, tuple[str, str]] = {}
+    for entry in raw:
+        phase = entry.get('next-phase') if isinstance(entry, YMap) else None
+        if isinstance(phase, Mapping) and isinstance(entry.get('name'), str):
+            phases[entry['name']] = (str(phase.get('status', '')), date_to_str(phase.get('date')) or '')
+    return tuple(SiteSeries(s.name, s.release_id, s.status, s.initial_release, phases.get(s.name))
+                 for s in table)
+
+
+def load_site_data(root: Path, cache: Path | None = None, config: SiteConfig | None = None,
+                   cache_tag: str = '') -> SiteData:
+    """Read the series and every deliverable file, reusing ``cache`` for unchanged files.
+
+    A cache written with another ``cache_tag`` (another version of the code) is ignored.
+
+    A file that cannot be read is left out and described in ``problems``
+    (``releasetools validate`` says more); the site still builds.
+    """
+    series = _series(root)
+    old: dict[str, tuple[int, int, SiteDeliverable | None, str | None]] = {}
+    if cache is not None and cache.is_file():
+        try:
+            with cache.open('rb') as fh:
+                version, old = pickle.load(fh)
+            if version != (_CACHE_VERSION, cache_tag):
+                old = {}
+        except Exception:  # a damaged or foreign cache only makes this build slower
+            old = {}
+    paths, escapes = list_deliverable_files(root)
+    new: dict[str, tuple[int, int, SiteDeliverable | None, str | None]] = {}
+    problems = [f'{f.file}: {f.message}' for f in escapes]
+    deliverables: dict[str, SiteDeliverable] = {}
+    known = {s.name for s in series} | {INDEPENDENT}
+    for rel in paths:
+        try:
+            st = os.stat(root / rel)
+        except OSError as exc:
+            problems.append(f'{rel}: {exc.strerror}')
+            continue
+        entry = old.get(rel)
+        if entry is None or entry[0] != st.st_mtime_ns or entry[1] != st.st_size:
+            loaded = load_deliverable_file(root, rel)
+            if loaded.deliverable is None:
+                problem = loaded.problem
+                entry = (st.st_mtime_ns, st.st_size, None,
+                         f'{rel}:{problem.line}: {problem.message}' if problem else f'{rel}: unreadable')
+            else:
+                entry = (st.st_mtime_ns, st.st_size, _reduce(loaded.deliverable, st.st_mtime_ns), None)
+        new[rel] = entry
+        if entry[2] is not None and entry[2].series not in known:
+            problems.append(f'{rel}: series {entry[2].series!r} is not in {SERIES_STATUS}; left out')
+        elif entry[2] is not None:
+            deliverables[rel] = entry[2]
+        elif entry[3]:
+            problems.append(entry[3])
+    if cache is not None and new != old:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix('.tmp')
+        with tmp.open('wb') as fh:
+            pickle.dump(((_CACHE_VERSION, cache_tag), new), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    return SiteData(root, series, deliverables, tuple(problems), config or load_site_config(root))

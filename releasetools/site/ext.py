@@ -1,0 +1,209 @@
+"""The Sphinx extension that renders the releases site from a data repository.
+
+Use it from ``releasetools site`` (which runs Sphinx with it), or from a
+``conf.py`` of a *dedicated* source directory::
+
+    extensions = ['releasetools.site.ext']
+    releasetools_root = '/path/to/data-repository'
+
+At ``builder-inited`` it reads the data (through a parse cache kept with the
+doctrees) and writes the page sources into the source directory, each only
+when its text changed. The ``rt-page`` directive renders a page and notes the
+data files it shows as dependencies, so Sphinx re-reads exactly the pages
+whose files changed. The JSON export and the Atom feed are written when the
+build finishes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from ..load import SERIES_STATUS
+from .data import SiteConfig, SiteData, load_site_data
+from .feeds import atom_feed, json_export
+from .pages import SiteMap, plan_pages, site_map, sync_sources
+from .render import Ctx, render_page
+
+__all__ = ['RtPage', 'setup']
+
+logger = logging.getLogger(__name__)
+
+THEME_DIR = Path(__file__).parent / 'theme'
+
+#: Config values of the extension and the SiteConfig field each one sets.
+_CONFIG = {f'releasetools_{name}': name for name in SiteConfig.__dataclass_fields__}
+
+
+@dataclass
+class _State:
+    """The data of the build in progress; forked parallel readers inherit it."""
+
+    data: SiteData
+    smap: SiteMap
+    sources_written: list[str]
+    read: list[str] = field(default_factory=list)
+
+
+class _Current:
+    """Holds the state of the build in progress (one Sphinx build at a time per process)."""
+
+    state: _State | None = None
+
+#: Fewer pages to read than this are read (and written) in one process.
+SERIAL_BELOW = 40
+
+
+def current_state() -> _State | None:
+    """The state of the last build in this process (for the command's report)."""
+    return _Current.state
+
+
+class RtPage(SphinxDirective):
+    """``.. rt-page:: KIND [KEY]`` with the data files the page shows as content."""
+
+    required_arguments = 1
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        state = _Current.state
+        assert state is not None, 'rt-page runs only in a build set up by releasetools.site.ext'
+        kind = self.arguments[0]
+        key = self.arguments[1] if len(self.arguments) > 1 else ''
+        root = state.data.root
+        files = [line.strip() for line in self.content if line.strip()]
+        for rel in files:
+            self.env.note_dependency(root / rel)
+        if kind in ('home', 'series'):
+            self.env.note_dependency(root / SERIES_STATUS)
+        delivs = [state.data.deliverables[rel] for rel in files if rel in state.data.deliverables]
+        if kind == 'highlights':
+            return self._highlights(state, delivs)
+        html = render_page(Ctx(state.data, state.smap, self.env.docname), kind, key, delivs)
+        return [nodes.raw('', html, format='html')]
+
+    def _highlights(self, state: _State, delivs: list[Any]) -> list[nodes.Node]:
+        """Highlights are reStructuredText written by the teams: parse them, under a heading per team."""
+        ctx = Ctx(state.data, state.smap, self.env.docname)
+        out: list[nodes.Node] = []
+        team = None
+        for d in delivs:
+            if d.team != team:
+                team = d.team
+                out.append(nodes.raw('', f'<h2><a href="{escape(ctx.url(state.smap.teams[team]))}">'
+                                         f'{escape(team)}</a></h2>', format='html'))
+            lines = StringList()
+            for text in d.highlights:
+                body = text.strip().splitlines() or ['']
+                lines.append(f'* {body[0]}', d.path)
+                for extra in body[1:]:
+                    lines.append(f'  {extra}', d.path)
+                lines.append('', d.path)
+            box = nodes.container(classes=['rt-hl'])
+            href = escape(ctx.url(state.smap.deliverables[d.name]))
+            box += nodes.raw('', f'<h3><a href="{href}">{escape(d.name)}</a></h3>', format='html')
+            self.state.nested_parse(lines, 0, box)
+            out.append(box)
+        return out
+
+
+def code_digest() -> str:
+    """A digest of the site's code and theme: a new releasetools renders every page again."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted([*here.glob('*.py'), *THEME_DIR.rglob('*.*')]):
+        digest.update(path.name.encode() + b'\0' + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _config_inited(app: Sphinx, config: Config) -> None:
+    # Compared with the environment's like any setting: code changes re-read everything.
+    config.releasetools_code = code_digest()
+    # The site's own look: one small stylesheet, no sidebars (a sidebar listing
+    # every page makes big builds quadratic), no search index, no source copies.
+    config.html_theme = 'releasetools'
+    config.html_sidebars = {'**': []}
+    config.html_use_index = False
+    config.html_domain_indices = False
+    config.html_copy_source = False
+    config.html_show_sourcelink = False
+    config.html_permalinks = False
+    config.html_title = config.releasetools_title
+    config.html_short_title = config.releasetools_title
+    config.project = config.releasetools_title
+
+
+def _builder_inited(app: Sphinx) -> None:
+    if app.builder.format == 'html':
+        app.builder.search = False  # type: ignore[attr-defined]
+    root = Path(app.config.releasetools_root or '.').resolve()
+    site_config = SiteConfig(**{field: getattr(app.config, name) for name, field in _CONFIG.items()
+                                if field != 'root'})
+    data = load_site_data(root, Path(app.doctreedir) / 'releasetools-data.pickle', site_config,
+                          cache_tag=app.config.releasetools_code)
+    for problem in data.problems:
+        logger.warning('left out of the site: %s', problem, type='releasetools', subtype='data')
+    smap = site_map(data)
+    written, removed = sync_sources(Path(app.srcdir), plan_pages(data, smap))
+    # Sphinx forgets a removed document but leaves its page: a stale page must not be published.
+    for docname in removed:
+        Path(app.outdir, f'{docname}.html').unlink(missing_ok=True)
+    _Current.state = _State(data, smap, written)
+
+
+def _before_read(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    if _Current.state is not None:
+        _Current.state.read = sorted(docnames)
+    # A parallel read pickles the whole environment back from each worker:
+    # for the few pages a one-file change touches, that costs more than it saves.
+    if len(docnames) < SERIAL_BELOW:
+        app.parallel = 1
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    try:
+        if path.read_text(encoding='utf-8') == text:
+            return
+    except OSError:
+        pass
+    path.write_text(text, encoding='utf-8')
+
+
+def _build_finished(app: Sphinx, exception: Exception | None) -> None:
+    state = _Current.state
+    if exception is not None or state is None or app.builder.format != 'html':
+        return
+    out = Path(app.outdir)
+    with contextlib.suppress(OSError):  # Sphinx makes it even with html_copy_source off
+        (out / '_sources').rmdir()
+    _write_if_changed(out / 'releases.json', json_export(state.data, state.smap))
+    _write_if_changed(out / 'atom.xml', atom_feed(state.data, state.smap))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the directive, the theme, the settings and the hooks."""
+    defaults = SiteConfig()
+    app.add_config_value('releasetools_root', '', 'env', types=frozenset({str}))
+    app.add_config_value('releasetools_code', '', 'env', types=frozenset({str}))
+    for name, field_name in _CONFIG.items():
+        app.add_config_value(name, getattr(defaults, field_name), 'env', types=frozenset({str}))
+    app.add_html_theme('releasetools', str(THEME_DIR))
+    app.add_directive('rt-page', RtPage)
+    app.connect('config-inited', _config_inited)
+    app.connect('builder-inited', _builder_inited)
+    app.connect('env-before-read-docs', _before_read)
+    app.connect('build-finished', _build_finished)
+    return {'version': '1', 'parallel_read_safe': True, 'parallel_write_safe': True}

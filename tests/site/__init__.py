@@ -1,0 +1,1 @@
+"""Tests of the static releases site (``releasetools site``)."""
