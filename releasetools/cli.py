@@ -190,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument('ids', nargs='*', metavar='ID', help='only these check ids (e.g. RT203)')
     r.set_defaults(func=_cmd_rules)
     _add_list_changes(sub)
+    _add_site(sub)
+    _add_demo(sub)
     return parser
 
 
@@ -367,6 +369,68 @@ def _cmd_list_changes(args: argparse.Namespace, out: TextIO) -> int:
     report = list_changes(ChangesOptions(root=args.root, base=args.base, files=list(args.files), repos=args.repos,
                                          offline=args.offline, cache_dir=args.cache_dir, date=args.date))
     out.write(render_json(report) if args.format == 'json' else render_text(report))
+    return EXIT_OK
+
+
+def _add_site(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    st = sub.add_parser(
+        'site', help='build the static releases website (Sphinx) from the data',
+        description='Build the releases website of a data repository: a home page of the series, a page per '
+                    'series, team and deliverable, the independent deliverables, series highlights, a JSON '
+                    'export (releases.json) and an Atom feed (atom.xml). The site is OUTPUT/html; OUTPUT/.cache '
+                    'keeps what makes the next build incremental (only the pages showing a changed file are '
+                    'rebuilt). Title and link templates come from an optional DIR/data/site.yaml with the keys '
+                    'title, base-url, tarball-url, signature-url, pypi-url, commit-url; placeholders {repo} '
+                    '{tarball} {version} {name} {hash}; defaults: tarballs.opendev.org, pypi.org, opendev.org. '
+                    'Exit status: 0 built, 1 built with warnings (printed), 2 the command could not run.',
+    )
+    st.add_argument('--root', type=Path, default=Path('.'), metavar='DIR',
+                    help='the data repository (default: the current directory)')
+    st.add_argument('--output', type=Path, metavar='DIR', help='where to build (default: DIR/site of --root)')
+    st.add_argument('--jobs', type=int, default=1, metavar='N', help='Sphinx processes (default: 1)')
+    st.set_defaults(func=_cmd_site)
+
+
+def _cmd_site(args: argparse.Namespace, out: TextIO) -> int:
+    from .site import build_site
+
+    result = build_site(args.root, args.output, args.jobs)
+    for warning in result.warnings:
+        sys.stderr.write(f'{warning}\n')
+    out.write(f'{result.index} ({result.pages} pages, {len(result.rebuilt)} rebuilt, {result.seconds:.1f} s)\n')
+    return EXIT_FINDINGS if result.warnings else EXIT_OK
+
+
+def _add_demo(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    d = sub.add_parser(
+        'demo', help='run the whole pipeline in a sandbox, offline, through the real commands',
+        description='Build source repositories (pbr packages with reno notes), a data repository with two '
+                    'series and three deliverables, a package index (pypiserver) and a mail sink (aiosmtpd) '
+                    'on 127.0.0.1; then new-release proposes a release, validate, list-changes and '
+                    'check-approval review it, it is merged, release tags, builds, uploads, writes notes and '
+                    'announces, and site rebuilds the website. Needs the demo extra: '
+                    "pip install 'releasetools[demo]'. A second run in the same directory starts afresh.",
+    )
+    d.add_argument('--dir', type=Path, default=Path('releasetools-demo'), metavar='DIR',
+                   help='the sandbox (default: ./releasetools-demo)')
+    d.set_defaults(func=_cmd_demo)
+
+
+def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from .demo import run_demo
+
+    def say(line: str) -> None:
+        out.write(line + '\n')
+        out.flush()
+
+    result = run_demo(args.dir, say)
+    say('')
+    say('the demo ran; everything is in ' + str(result.directory))
+    say(f'  releases website : {result.site_index}')
+    for mail in result.announcements:
+        say(f'  announcement     : {mail}')
+    say(f'  package index    : {result.index_url} (stopped now; its files are in {result.packages})')
+    say(f'  release data     : {result.directory / "releases"} (git log shows the merged request)')
     return EXIT_OK
 
 
