@@ -26,7 +26,7 @@ from pathlib import Path
 from .errors import ReleaseToolsError
 from .gitrepo import run_git
 
-__all__ = ['DemoResult', 'pbr_project_files', 'run_demo']
+__all__ = ['DemoResult', 'free_port', 'pbr_project_files', 'run_demo', 'wait_for_port']
 
 _USER, _PASSWORD = 'demo', 'demo-password'
 _GIT_ENV = {'GIT_AUTHOR_NAME': 'Demo Developer', 'GIT_AUTHOR_EMAIL': 'dev@demo.invalid',
@@ -108,13 +108,13 @@ class _Sandbox:
         return tags
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         return int(s.getsockname()[1])
 
 
-def _wait_for(port: int, timeout: float = 30) -> None:
+def wait_for_port(port: int, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with socket.socket() as s:
@@ -135,14 +135,14 @@ def _package_index(root: Path) -> Iterator[str]:
     ht = HtpasswdFile(str(htpasswd), new=True)
     ht.set_password(_USER, _PASSWORD)
     ht.save()
-    port = _free_port()
+    port = free_port()
     server = shutil.which('pypi-server') or str(Path(sys.executable).with_name('pypi-server'))
     log = open(root.parent / 'pypiserver.log', 'wb')  # noqa: SIM115 - closed below
     proc = subprocess.Popen([server, 'run', '-p', str(port), '-i', '127.0.0.1', '-P', str(htpasswd),
                              '-a', 'update,download,list', '--disable-fallback', str(root)],
                             stdout=log, stderr=subprocess.STDOUT)
     try:
-        _wait_for(port)
+        wait_for_port(port)
         yield f'http://127.0.0.1:{port}/'
     finally:
         proc.terminate()
@@ -164,7 +164,7 @@ def _mail_sink(folder: Path) -> Iterator[str]:
             (folder / f'message-{count + 1}.eml').write_bytes(envelope.content)  # type: ignore[attr-defined]
             return '250 OK'
 
-    port = _free_port()
+    port = free_port()
     controller = Controller(Keep(), hostname='127.0.0.1', port=port)
     controller.start()
     try:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import configparser
 import tomllib
+from collections.abc import Iterator
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-__all__ = ['lower_bounds', 'package_name']
+__all__ = ['lower_bounds', 'package_name', 'requirements']
 
 
 def package_name(blob_cfg: bytes | None, blob_toml: bytes | None) -> str | None:
@@ -35,19 +36,24 @@ def package_name(blob_cfg: bytes | None, blob_toml: bytes | None) -> str | None:
     return None
 
 
-def lower_bounds(blob: bytes | None) -> dict[str, Version]:
-    """The lower bound of each requirement of a requirements.txt (canonical names)."""
-    out: dict[str, Version] = {}
+def requirements(blob: bytes | None) -> Iterator[Requirement]:
+    """The requirements of a requirements.txt; comments, options (-r, -e) and bad lines skipped."""
     if blob is None:
-        return out
+        return
     for raw in blob.decode('utf-8', 'replace').splitlines():
         line = raw.split('#', 1)[0].strip()
         if not line or line.startswith('-'):
             continue
         try:
-            req = Requirement(line)
+            yield Requirement(line)
         except InvalidRequirement:
             continue
+
+
+def lower_bounds(blob: bytes | None) -> dict[str, Version]:
+    """The lower bound of each requirement of a requirements.txt (canonical names)."""
+    out: dict[str, Version] = {}
+    for req in requirements(blob):
         for spec in req.specifier:
             if spec.operator in ('>=', '==', '~=', '>', '==='):
                 try:

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from ..pkgmeta import lower_bounds
+from ..pkgmeta import lower_bounds, requirements
 from ..versions import SemVer, parse_semver, step_kind
 from .notes import STEP_RANK
 
@@ -140,16 +139,7 @@ def compare_steps(proposed: str, implied: str) -> bool:
 def _specs(blob: bytes | None) -> dict[str, tuple[str, str]]:
     """canonical name -> (name as written, specifier and marker)."""
     out: dict[str, tuple[str, str]] = {}
-    if blob is None:
-        return out
-    for raw in blob.decode('utf-8', 'replace').splitlines():
-        line = raw.split('#', 1)[0].strip()
-        if not line or line.startswith('-'):
-            continue
-        try:
-            req = Requirement(line)
-        except InvalidRequirement:
-            continue
+    for req in requirements(blob):
         spec = str(req.specifier) + (f'; {req.marker}' if req.marker else '')
         name = canonicalize_name(req.name)
         out[name] = (req.name, f'{out[name][1]}, {spec}' if name in out else spec)

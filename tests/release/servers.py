@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from passlib.apache import HtpasswdFile
 
+from releasetools.demo import free_port, wait_for_port
+
 USER, PASSWORD = 'uploader', 's3cret-pass'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_port(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(('127.0.0.1', port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f'nothing listens on 127.0.0.1:{port}')
 
 
 @dataclass
