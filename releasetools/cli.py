@@ -269,6 +269,7 @@ def _cmd_release(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
     from .rules import all_rules
+    from .rules.examples import EXAMPLES
 
     rules = all_rules()
     wanted = {i.upper() for i in args.ids}
@@ -280,8 +281,17 @@ def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
             continue
         base = ' (skipped with --all)' if r.needs_base else ''
         out.write(f'{r.id}  {r.severity:<7}  {r.family:<9} {r.title}{base}\n')
-        if args.explain and r.doc:
-            out.write(''.join(f'      {line}\n' for line in r.doc.splitlines()) + '\n')
+        if args.explain:
+            if r.doc:
+                out.write(''.join(f'      {line}\n' for line in r.doc.splitlines()) + '\n')
+            example = EXAMPLES.get(r.id)
+            if example is not None:
+                out.write(f'      Example ({example.path}):\n' if example.text else '      Example:\n')
+                body = example.text or example.note or ''
+                out.write(''.join(f'        {line}\n' for line in body.splitlines()) + '\n')
+                for path, text in example.others.items():
+                    out.write(f'      with {path}:\n' + ''.join(f'        {line}\n' for line in text.splitlines())
+                              + '\n')
     return EXIT_OK
 
 

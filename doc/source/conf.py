@@ -10,7 +10,7 @@ sys.path.insert(0, os.path.abspath('../..'))
 
 project = 'releasetools'
 author = 'releasetools developers'
-copyright = '2026, releasetools developers'  # noqa: A001
+copyright = '2026, releasetools developers'
 extensions: list[str] = []
 exclude_patterns: list[str] = []
 html_theme = 'alabaster'
@@ -22,6 +22,7 @@ html_static_path: list[str] = []
 def _write_rules_reference(app: object) -> None:
     """Generate rules.rst from the rules' own docstrings, so it cannot drift."""
     from releasetools.rules import all_rules
+    from releasetools.rules.examples import EXAMPLES
 
     lines = ['=================', 'Rules reference', '=================', '',
              'Every check of ``releasetools validate``, generated from the checks themselves.',
@@ -37,6 +38,16 @@ def _write_rules_reference(app: object) -> None:
         lines += [f'*Severity:* {rule.severity}.{needs}', '']
         if rule.doc:
             lines += [rule.doc, '']
+        example = EXAMPLES.get(rule.id)
+        if example is not None and example.text:
+            base = ' (the request changes it from the state before)' if example.base else ''
+            lines += [f'A failing example, ``{example.path}``{base}:', '', '.. code-block:: yaml', '']
+            lines += [f'   {line}' if line else '' for line in example.text.splitlines()] + ['']
+            for path, text in example.others.items():
+                lines += [f'with ``{path}``:', '', '.. code-block:: yaml', '']
+                lines += [f'   {line}' if line else '' for line in text.splitlines()] + ['']
+        elif example is not None and example.note:
+            lines += [f'A failing example: {example.note}.', '']
     text = '\n'.join(lines)
     target = Path(__file__).with_name('rules.rst')
     if not target.exists() or target.read_text() != text:

@@ -1,0 +1,40 @@
+"""Every check's example in the rules reference really fails that check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from releasetools.rules import all_rules
+from releasetools.rules.examples import EXAMPLE_SERIES, EXAMPLES
+from releasetools.validate import ValidateOptions, validate
+from tests.githelpers import commit_file, init_repo
+
+
+def test_every_check_has_an_example() -> None:
+    assert sorted(EXAMPLES) == [r.id for r in all_rules()]
+
+
+@pytest.mark.parametrize('rule_id', sorted(k for k, e in EXAMPLES.items() if e.text))
+def test_example_fails_its_check(rule_id: str, tmp_path: Path) -> None:
+    example = EXAMPLES[rule_id]
+    root = tmp_path / 'data'
+    (root / 'data').mkdir(parents=True)
+    (root / 'data' / 'series_status.yaml').write_text(EXAMPLE_SERIES)
+    for series in ('hibiscus', 'gazpacho', 'flamingo', '_independent'):
+        (root / 'deliverables' / series).mkdir(parents=True)
+    for path, text in example.others.items():
+        (root / path).write_text(text)
+    target = root / example.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    base = None
+    if example.base is not None:
+        target.write_text(example.base)
+        init_repo(root)
+        commit_file(root, {}, 'base')
+        base = 'HEAD'
+    target.write_text(example.text)
+    report = validate(ValidateOptions(root=root, base=base, all=base is None, offline=True,
+                                      repos=str(tmp_path / 'none') + '/{repo}', cache_dir=tmp_path / 'cache'))
+    assert rule_id in {f.check for f in report.findings if f.file == example.path}, report.findings
