@@ -111,7 +111,11 @@ def build(source: Path, outdir: Path, version: str, *, isolation: bool = True) -
 
 
 def twine_check(artifacts: list[Artifact]) -> None:
-    """``twine check``, in this process (a new interpreter per repository costs more than the check)."""
+    """``twine check``, in this process (a new interpreter per repository costs more than the check).
+
+    It prints, so its output is captured by swapping sys.stdout: call it from
+    one thread at a time.
+    """
     import contextlib
     import io
 

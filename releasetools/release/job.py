@@ -207,7 +207,8 @@ class _Job:
             futures = {t.repo: pool.submit(self.build, item, t) for t in todo}
             for t in builds:
                 self.step(item.key('build', t.repo), 'build', f'{item.label} {t.repo}',
-                          lambda t=t: futures[t.repo].result(), plan=f'python -m build at {item.version}')
+                          lambda t=t: self.checked(t, futures[t.repo].result()),
+                          plan=f'python -m build at {item.version}')
         for t in item.targets:
             self.step(item.key('tag', t.repo), 'tag', f'{item.label} {t.repo}',
                       lambda t=t: self.push_tag(item, t),
@@ -264,10 +265,14 @@ class _Job:
         ws = self.space(t.repo)
         source = ws.checkout(item.version, self.opts.workdir / 'build' / t.repo.replace('/', '_'))
         built = artifacts.build(source, self._dist(item, t.repo), item.version, isolation=self.opts.isolation)
-        artifacts.twine_check(built)
         self.built[t.repo] = built
         return {'detail': ', '.join(a.path.name for a in built),
                 'files': {a.path.name: a.sha256 for a in built}}
+
+    def checked(self, t: Any, detail: dict[str, Any]) -> dict[str, Any]:
+        """twine check the built files; in the main thread, as it swaps sys.stdout."""
+        artifacts.twine_check(self.built[t.repo])
+        return detail
 
     def _artifacts(self, item: Item, t: Any) -> list[artifacts.Artifact]:
         """The built files, as the ledger recorded them (a resumed run reuses them)."""
