@@ -17,7 +17,7 @@ from typing import Any
 from .errors import UsageError
 from .findings import Finding, Severity
 from .model import Branch, Deliverable, Project, Release, RepoSettings, Series, SeriesTable
-from .yamlio import YamlProblem, YMap, date_to_str, parse_yaml, read_yaml_file
+from .yamlio import YamlProblem, YList, YMap, date_to_str, parse_yaml, read_yaml_file
 
 __all__ = [
     'DELIVERABLES',
@@ -63,7 +63,7 @@ def load_series(root: Path) -> tuple[SeriesTable, list[Finding]]:
         raw = read_yaml_file(path)
     except YamlProblem as problem:
         return SeriesTable(()), [_problem_finding(SERIES_STATUS, problem)]
-    if not isinstance(raw, list):
+    if not isinstance(raw, YList):
         return SeriesTable(()), [Finding('RT004', Severity.ERROR, SERIES_STATUS, 1,
                                          'the series list must be a YAML list of series, newest first')]
     series: list[Series] = []
@@ -104,7 +104,7 @@ def split_deliverable_path(relpath: str) -> tuple[str, str] | None:
 
 
 def _projects(raw: Any) -> tuple[Project, ...]:
-    if not isinstance(raw, list):
+    if not isinstance(raw, YList):
         return ()
     out = []
     for i, p in enumerate(raw):
@@ -117,7 +117,7 @@ def _projects(raw: Any) -> tuple[Project, ...]:
 
 
 def _releases(raw: Any) -> tuple[Release, ...]:
-    if not isinstance(raw, list):
+    if not isinstance(raw, YList):
         return ()
     out = []
     for i, r in enumerate(raw):
@@ -137,7 +137,7 @@ def _releases(raw: Any) -> tuple[Release, ...]:
 
 
 def _branches(raw: Any) -> tuple[Branch, ...]:
-    if not isinstance(raw, list):
+    if not isinstance(raw, YList):
         return ()
     out = []
     for i, b in enumerate(raw):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(' '))
 
 
-def render_release(version: str, projects: list[Mapping[str, str]], *, dash: int, inner: int) -> list[str]:
+def render_release(version: str, projects: Sequence[Mapping[str, str]], *, dash: int, inner: int) -> list[str]:
     """Lines of a release entry: ``dash`` is the column of its "-", ``inner`` of the projects' "-"."""
     pad, key = ' ' * dash, ' ' * (dash + 2)
     lines = [f'{pad}- version: {_scalar(version)}', f'{key}projects:']

@@ -39,7 +39,7 @@ _RESOLVED: dict[tuple[Any, str, Any], str] = {}
 _TYPED_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 
 
-class _Parser(_Base):  # type: ignore[misc,valid-type]
+class _Parser(_Base):  # type: ignore[misc]
     """libyaml's parser with a memo in front of PyYAML's tag resolver.
 
     The composer asks the (Python) resolver for the tag of every scalar;
@@ -198,6 +198,10 @@ def _may_nest_deep(data: bytes) -> bool:
             or _COMPACT_RUN.search(data) is not None)
 
 
+def _line(mark: Any) -> int:
+    return int(mark.line) + 1 if mark is not None else 1
+
+
 def _too_deep(data: bytes | str) -> int | None:
     """The line where nesting passes MAX_DEPTH, found from the flat event stream."""
     depth = 0
@@ -207,7 +211,7 @@ def _too_deep(data: bytes | str) -> int | None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return event.start_mark.line + 1
+                    return _line(event.start_mark)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
@@ -223,7 +227,7 @@ def _first_alias_line(data: bytes | str) -> int | None:
     try:
         while (event := loader.get_event()) is not None:
             if isinstance(event, yaml.AliasEvent):
-                return event.start_mark.line + 1
+                return _line(event.start_mark)
     except yaml.YAMLError:
         return None
     finally:

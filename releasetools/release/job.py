@@ -19,11 +19,11 @@ import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .. import gitrepo
-from ..errors import ReleaseToolsError, UsageError
+from ..errors import GitError, ReleaseToolsError, UsageError
 from ..findings import Report
 from ..repos import DEFAULT_TEMPLATE, default_cache_dir
 from ..validate import ValidateOptions, deliverable_contexts, read_request, validate
@@ -165,7 +165,7 @@ class _Job:
             try:
                 ws.sync()
                 self.tags[repo] = remote_tags(remote, ws.path)
-            except gitrepo.GitError as exc:
+            except GitError as exc:
                 raise ReleaseToolsError(f'cannot fetch {repo} from {remote}: {exc.message}') from None
         return ws
 
@@ -207,20 +207,18 @@ class _Job:
             futures = {t.repo: pool.submit(self.build, item, t) for t in todo}
             for t in builds:
                 self.step(item.key('build', t.repo), 'build', f'{item.label} {t.repo}',
-                          lambda t=t: self.checked(t, futures[t.repo].result()),
+                          partial(self.checked, t, futures.get(t.repo)),
                           plan=f'python -m build at {item.version}')
         for t in item.targets:
             self.step(item.key('tag', t.repo), 'tag', f'{item.label} {t.repo}',
-                      lambda t=t: self.push_tag(item, t),
-                      already=lambda t=t: f'tag at {t.hash[:12]}' if self.tags[t.repo].get(item.version) == t.hash
-                      else None, plan=f'tag {item.version} at {t.hash[:12]} and push it'
+                      partial(self.push_tag, item, t), already=partial(self.tag_there, item, t),
+                      plan=f'tag {item.version} at {t.hash[:12]} and push it'
                       + (' (signed)' if opts.signing_key else ''))
         for name, points in branches:
             for repo, sha in points.items():
                 ws = self.space(repo)
                 self.step(item.key(f'branch {name}', repo), 'branch', f'{name} {repo}',
-                          lambda ws=ws, name=name, sha=sha: self.push_branch(ws, name, sha),
-                          already=lambda ws=ws, name=name: f'{name} exists' if ws.remote_branch(name) else None,
+                          partial(self.push_branch, ws, name, sha), already=partial(self.branch_there, ws, name),
                           plan=f'create {name} at {sha[:12]}')
         for t in item.targets:
             label = f'{item.label} {t.repo}'
@@ -230,14 +228,14 @@ class _Job:
                 self.skip(item.key('publish', t.repo), 'publish', label, why)
                 continue
             if opts.index_url:
-                self.step(item.key('publish', t.repo), 'publish', label, lambda t=t: self.publish(item, t),
+                self.step(item.key('publish', t.repo), 'publish', label, partial(self.publish, item, t),
                           plan=f'upload to {opts.index_url}')
-                self.step(item.key('verify', t.repo), 'verify', label, lambda t=t: self.verify(item, t),
+                self.step(item.key('verify', t.repo), 'verify', label, partial(self.verify, item, t),
                           plan='download from the index and compare sha256')
             else:
                 self.skip(item.key('publish', t.repo), 'publish', label, 'no package index configured (--index-url)')
             if opts.tarballs:
-                self.step(item.key('tarballs', t.repo), 'tarballs', label, lambda t=t: self.tarballs(item, t),
+                self.step(item.key('tarballs', t.repo), 'tarballs', label, partial(self.tarballs, item, t),
                           plan=f'copy to {opts.tarballs}' + (' with signatures' if opts.signing_key else ''))
         if item.closing:
             return
@@ -269,10 +267,19 @@ class _Job:
         return {'detail': ', '.join(a.path.name for a in built),
                 'files': {a.path.name: a.sha256 for a in built}}
 
-    def checked(self, t: Any, detail: dict[str, Any]) -> dict[str, Any]:
-        """twine check the built files; in the main thread, as it swaps sys.stdout."""
+    def checked(self, t: Any, future: concurrent.futures.Future[dict[str, Any]] | None) -> dict[str, Any]:
+        """The build's result, twine-checked here in the main thread (the check swaps sys.stdout)."""
+        assert future is not None
+        detail = future.result()
         artifacts.twine_check(self.built[t.repo])
         return detail
+
+    def tag_there(self, item: Item, t: Any) -> str | None:
+        return f'tag at {t.hash[:12]}' if self.tags[t.repo].get(item.version) == t.hash else None
+
+    @staticmethod
+    def branch_there(ws: Workspace, name: str) -> str | None:
+        return f'{name} exists' if ws.remote_branch(name) else None
 
     def _artifacts(self, item: Item, t: Any) -> list[artifacts.Artifact]:
         """The built files, as the ledger recorded them (a resumed run reuses them)."""
@@ -450,9 +457,8 @@ def run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None] = l
                         ws = job.space(repo)
                         try:
                             job.step(f'{deliverable}/branch {name}/{repo}', 'branch', f'{name} {repo}',
-                                     lambda ws=ws, name=name, sha=sha: job.push_branch(ws, name, sha),
-                                     already=lambda ws=ws, name=name: f'{name} exists' if ws.remote_branch(name)
-                                     else None, plan=f'create {name} at {sha[:12]}')
+                                     partial(job.push_branch, ws, name, sha),
+                                     already=partial(job.branch_there, ws, name), plan=f'create {name} at {sha[:12]}')
                         except _Failed:
                             break
     return report

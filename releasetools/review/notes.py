@@ -77,7 +77,7 @@ def reno_config(config_blob: bytes | None, reno_yaml: bytes | None) -> Any:
     The settings come from git (``releasenotes/config.yaml``, else ``reno.yaml``),
     never from a working tree, which may be at another commit or absent (a mirror).
     """
-    from reno import config as reno_config_mod  # type: ignore[import-untyped]
+    from reno import config as reno_config_mod
 
     with tempfile.TemporaryDirectory(prefix='rt-reno-') as empty:
         conf = reno_config_mod.Config(empty, 'releasenotes')
@@ -214,7 +214,7 @@ class _RangeLoader:
         return 'Unknown'
 
     def parse_note_file(self, filename: str, sha: str | None) -> dict[str, Any]:
-        from reno.loader import Loader  # type: ignore[import-untyped]
+        from reno.loader import Loader
 
         parsed: dict[str, Any] = Loader.parse_note_file(self, filename, sha)
         return parsed

@@ -37,7 +37,7 @@ def previous_release(ctx: DeliverableContext, release: Release, repo: str) -> tu
     if v.patch > 0 and not own:
         own = [r for o in ctx.older_files for r in o.releases if on_line(r)]
     if own:
-        best = max(own, key=_semver)  # type: ignore[arg-type,return-value]
+        best = max(own, key=_semver)  # type: ignore[arg-type]
         return best.version or '', best.hashes[repo] or ''
     if v.patch > 0 or not ctx.older_files:
         return None
@@ -50,7 +50,7 @@ def previous_release(ctx: DeliverableContext, release: Release, repo: str) -> tu
                 return point.version or '', point.hashes[repo] or ''
     candidates = [r for r in previous.releases if on_line(r)]
     if candidates:
-        best = max(candidates, key=_semver)  # type: ignore[arg-type,return-value]
+        best = max(candidates, key=_semver)  # type: ignore[arg-type]
         return best.version or '', best.hashes[repo] or ''
     return None
 

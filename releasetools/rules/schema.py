@@ -153,7 +153,7 @@ def _check_map(m: Any, fields: dict[str, Field], where: str, line: int, events: 
 
 
 def _walk(ctx: DeliverableContext) -> list[Event]:
-    cached = ctx.cache.get('schema')
+    cached: list[Event] | None = ctx.cache.get('schema')
     if cached is not None:
         return cached
     raw = ctx.deliverable.raw
