@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from .changes import ChangesReport, Commit, ReleaseReview, RepoReview
+from .json_shape import JSON_SCHEMA
 
 __all__ = ['JSON_SCHEMA', 'render_json', 'render_text', 'to_dict']
 
@@ -15,19 +16,7 @@ SHORTLOG_SHOWN = 30
 #: Lines of the notes preview shown per repository in text output.
 PREVIEW_LINES = 60
 
-JSON_SCHEMA = """\
-{"date": "YYYY-MM-DD", "problems": ["file:line: message", ...],
- "releases": [{"file", "deliverable", "series", "team", "type", "model", "release_type",
-   "version", "previous_version" (null: first), "step" (major|minor|patch|pre-release|final|first|unknown),
-   "warnings": [...], "hints": [...],
-   "repos": [{"repo", "hash", "previous_hash", "unavailable" (null, or why the repository
-     could not be read), "commit_count" (null: no previous release), "commits": [{"sha", "author",
-     "subject"}], "branch_head_of": [...], "branches": [...],
-     "notes": null | {"files": [...], "sections": {name: [entries]}, "preview" (RST),
-       "implied_step" (none|patch|minor|major), "implied_by": [...], "problems": [...]},
-     "requirements": [{"name", "old", "new"}],
-     "api": null | {"status" (compared|skipped), "reason", "breakages": [...]},
-     "warnings": [...]}]}]}"""
+
 
 
 def _repo_dict(r: RepoReview) -> dict[str, Any]:
