@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..model import Deliverable, Release
 from ..rules import DeliverableContext
-from ..rules.gitplan import previous_release
+from ..rules.gitplan import range_start
 from ..versions import parse_semver, parse_special
 
 __all__ = ['ARTIFACT_TYPES', 'Item', 'Target', 'items_of']
@@ -53,7 +53,7 @@ class Item:
 
 def _target(ctx: DeliverableContext, d: Deliverable, release: Release, repo: str, sha: str, *,
             closing: bool) -> Target:
-    prev = previous_release(ctx, release, repo)
+    prev = range_start(ctx, release, repo)
     settings = (d.repository_settings or {}).get(repo)
     flags = settings.flags if settings else frozenset()
     build = not closing and d.release_type in ARTIFACT_TYPES and 'no-artifact-build-job' not in flags

@@ -17,7 +17,7 @@ from ..gitfacts import RepoFacts, RepoRequest, gather_all
 from ..model import Release
 from ..repos import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
 from ..rules import DeliverableContext
-from ..rules.gitplan import expected_branches, previous_release
+from ..rules.gitplan import expected_branches, previous_release, range_start
 from ..validate import deliverable_contexts, read_request
 from .api import wants_api_check
 from .changes import (
@@ -71,7 +71,7 @@ def list_changes(opts: ChangesOptions) -> ChangesReport:
         for project in release.projects:
             if not project.repo or not _usable(project.hash):
                 continue
-            prev = previous_release(ctx, release, project.repo)
+            prev = range_start(ctx, release, project.repo)
             req = requests.setdefault(project.repo, RepoRequest())
             req.commits.add(project.hash or '')
             prev_sha = prev[1] if prev and _usable(prev[1]) else None
@@ -114,7 +114,9 @@ def _review(ctx: DeliverableContext, release: Release, *, facts: dict[str, RepoF
 def _review_repo(ctx: DeliverableContext, release: Release, repo: str, sha: str | None, *,
                  facts: dict[str, RepoFacts | str], caches: dict[str, NoteCache], step: str,
                  api: bool) -> RepoReview:
-    prev = previous_release(ctx, release, repo)
+    # A final after release candidates shows everything since before its first
+    # candidate, as reno's notes for it do.
+    prev = range_start(ctx, release, repo)
     prev_sha = prev[1] if prev and _usable(prev[1]) else None
     if not _usable(sha):
         return RepoReview(repo, sha or '', prev_sha, unavailable=f'{sha!r} is not a commit id')

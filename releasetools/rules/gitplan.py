@@ -8,7 +8,8 @@ from ..model import OPEN_STATUSES, Release
 from ..versions import SemVer, parse_semver, parse_special
 from .context import DeliverableContext
 
-__all__ = ['closed_branch_gone', 'expected_branches', 'facts_for', 'is_patch', 'previous_release', 'wanted']
+__all__ = ['closed_branch_gone', 'expected_branches', 'facts_for', 'is_patch', 'previous_release', 'range_start',
+           'wanted']
 
 
 def _semver(release: Release) -> SemVer | None:
@@ -53,6 +54,24 @@ def previous_release(ctx: DeliverableContext, release: Release, repo: str) -> tu
         best = max(candidates, key=_semver)  # type: ignore[arg-type]
         return best.version or '', best.hashes[repo] or ''
     return None
+
+
+def range_start(ctx: DeliverableContext, release: Release, repo: str) -> tuple[str, str] | None:
+    """(version, hash) a release's notes and shortlog count from.
+
+    The previous release of its line, except for a final after pre-releases:
+    reno folds the pre-releases' notes into the final, so a final counts from
+    where its first pre-release did.
+    """
+    prev = previous_release(ctx, release, repo)
+    v = _semver(release)
+    pv = parse_semver(prev[0]) if prev else None
+    if v is None or v.is_prerelease or pv is None or not pv.is_prerelease or pv.release != v.release:
+        return prev
+    first = next((r for r in ctx.deliverable.releases
+                  if (s := _semver(r)) is not None and s.release == v.release and s.is_prerelease
+                  and repo in r.repos), None)
+    return (previous_release(ctx, first, repo) if first is not None else None) or prev
 
 
 def is_patch(release: Release) -> bool:
