@@ -111,11 +111,12 @@ class _Failed(Exception):
 
 
 class _Job:
-    def __init__(self, opts: ReleaseOptions, report: JobReport, progress: Callable[[StepResult], None]) -> None:
+    def __init__(self, opts: ReleaseOptions, report: JobReport, progress: Callable[[StepResult], None],
+                 ledger: Ledger) -> None:
         self.opts = opts
         self.report = report
         self.progress = progress
-        self.ledger = Ledger(opts.ledger or opts.workdir / 'ledger.jsonl')
+        self.ledger = ledger
         self.spaces: dict[str, Workspace] = {}
         self.tags: dict[str, dict[str, str]] = {}
         self.built: dict[str, list[artifacts.Artifact]] = {}
@@ -215,11 +216,7 @@ class _Job:
                       plan=f'tag {item.version} at {t.hash[:12]} and push it'
                       + (' (signed)' if opts.signing_key else ''))
         for name, points in branches:
-            for repo, sha in points.items():
-                ws = self.space(repo)
-                self.step(item.key(f'branch {name}', repo), 'branch', f'{name} {repo}',
-                          partial(self.push_branch, ws, name, sha), already=partial(self.branch_there, ws, name),
-                          plan=f'create {name} at {sha[:12]}')
+            self.branch(item.deliverable, name, points)
         for t in item.targets:
             label = f'{item.label} {t.repo}'
             if not t.build:
@@ -276,6 +273,14 @@ class _Job:
 
     def tag_there(self, item: Item, t: Any) -> str | None:
         return f'tag at {t.hash[:12]}' if self.tags[t.repo].get(item.version) == t.hash else None
+
+    def branch(self, deliverable: str, name: str, points: dict[str, str]) -> None:
+        """Create and push branch ``name`` at ``points`` (repo -> commit), unless it exists."""
+        for repo, sha in points.items():
+            ws = self.space(repo)
+            self.step(f'{deliverable}/branch {name}/{repo}', 'branch', f'{name} {repo}',
+                      partial(self.push_branch, ws, name, sha), already=partial(self.branch_there, ws, name),
+                      plan=f'create {name} at {sha[:12]}')
 
     @staticmethod
     def branch_there(ws: Workspace, name: str) -> str | None:
@@ -439,10 +444,11 @@ def run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None] = l
     items = items_of(contexts)
     branches = _branches_by_version(contexts)
     report = JobReport()
-    job = _Job(opts, report, progress)
-    holder = lock(job.ledger.path.with_suffix('.lock'), opts.wait) if not opts.dry_run else contextlib.nullcontext()
+    ledger_path = opts.ledger or opts.workdir / 'ledger.jsonl'
+    holder = lock(ledger_path.with_suffix('.lock'), opts.wait) if not opts.dry_run else contextlib.nullcontext()
     with holder:
-        job.ledger = Ledger(job.ledger.path)  # re-read under the lock: another run may have just finished
+        # Read under the lock: another run may have just finished.
+        job = _Job(opts, report, progress, Ledger(ledger_path))
         if items:
             job.precheck(items)
         for item in items:
@@ -451,15 +457,12 @@ def run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None] = l
             except _Failed:
                 break
         else:
+            # Branches from releases the request does not add, once its releases are done.
             for (deliverable, _), rest in branches.items():
-                for name, points in rest:
-                    for repo, sha in points.items():
-                        ws = job.space(repo)
-                        try:
-                            job.step(f'{deliverable}/branch {name}/{repo}', 'branch', f'{name} {repo}',
-                                     partial(job.push_branch, ws, name, sha),
-                                     already=partial(job.branch_there, ws, name), plan=f'create {name} at {sha[:12]}')
-                        except _Failed:
-                            break
+                try:
+                    for name, points in rest:
+                        job.branch(deliverable, name, points)
+                except _Failed:
+                    break
     return report
 

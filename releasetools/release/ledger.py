@@ -28,19 +28,21 @@ class Ledger:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.done: dict[str, dict[str, Any]] = {}
-        if path.exists():
-            for number, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1):
-                if not line.strip():
-                    continue
-                try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError:
-                    # Only the very last line can be torn, by a crash while appending it.
-                    if number == len(path.read_text(encoding='utf-8').splitlines()):
-                        break
-                    raise ReleaseToolsError(f'{path}:{number}: the release ledger is corrupt',
-                                            'inspect it by hand; never delete it blindly') from None
-                self.done[entry['key']] = entry
+        text = path.read_text(encoding='utf-8') if path.exists() else ''
+        lines = text.split('\n')
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                # A record is complete once its newline is written: only a last line
+                # without one can be torn (a crash while appending it), and it is no record.
+                if number == len(lines):
+                    break
+                raise ReleaseToolsError(f'{path}:{number}: the release ledger is corrupt',
+                                        'inspect it by hand; never delete it blindly') from None
+            self.done[entry['key']] = entry
 
     def get(self, key: str) -> dict[str, Any] | None:
         return self.done.get(key)
@@ -48,13 +50,24 @@ class Ledger:
     def record(self, key: str, **detail: Any) -> None:
         entry = {'key': key, 'at': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), **detail}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
+            _drop_torn_tail(fd)
             os.write(fd, (json.dumps(entry, sort_keys=True) + '\n').encode())
             os.fsync(fd)
         finally:
             os.close(fd)
         self.done[key] = entry
+
+
+def _drop_torn_tail(fd: int) -> None:
+    """Cut a partial last line (a crash while appending) so the next record starts a line."""
+    size = os.fstat(fd).st_size
+    if size == 0 or os.pread(fd, 1, size - 1) == b'\n':
+        return
+    start = max(0, size - 65536)
+    tail = os.pread(fd, size - start, start)
+    os.ftruncate(fd, start + tail.rfind(b'\n') + 1 if b'\n' in tail else start)
 
 
 @contextlib.contextmanager
