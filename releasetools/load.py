@@ -219,7 +219,8 @@ def load_deliverable_bytes(relpath: str, content: bytes) -> LoadedFile:
     return _from_parsed(relpath, data)
 
 
-def _escapes(root_real: str, path: str) -> bool:
+def escapes(root_real: str, path: str) -> bool:
+    """Whether ``path`` resolves outside ``root_real`` (a resolved path)."""
     real = os.path.realpath(path)
     return not (real == root_real or real.startswith(root_real + os.sep))
 
@@ -244,8 +245,8 @@ def list_deliverable_files(root: Path, series_dirs: Iterable[str] | None = None
         if wanted is not None and sdir.name not in wanted:
             continue
         rel_dir = f'{DELIVERABLES}/{sdir.name}'
-        if sdir.is_symlink() and _escapes(root_real, sdir.path):
-            findings.append(_escape_finding(rel_dir))
+        if sdir.is_symlink() and escapes(root_real, sdir.path):
+            findings.append(escape_finding(rel_dir))
             continue
         if not sdir.is_dir():
             continue
@@ -253,13 +254,14 @@ def list_deliverable_files(root: Path, series_dirs: Iterable[str] | None = None
             if not entry.name.endswith('.yaml'):
                 continue
             rel = f'{rel_dir}/{entry.name}'
-            if entry.is_symlink() and _escapes(root_real, entry.path):
-                findings.append(_escape_finding(rel))
+            if entry.is_symlink() and escapes(root_real, entry.path):
+                findings.append(escape_finding(rel))
                 continue
             files.append(rel)
     return files, findings
 
 
-def _escape_finding(rel: str) -> Finding:
+def escape_finding(rel: str) -> Finding:
+    """RT007 for a link at ``rel`` that leads outside the data repository."""
     return Finding('RT007', Severity.ERROR, rel, 0, 'this is a symbolic link that leads outside the data repository',
                    'replace the link with the file itself')

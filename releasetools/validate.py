@@ -22,6 +22,8 @@ from .gitfacts import RepoRequest, gather_all
 from .load import (
     DELIVERABLES,
     LoadedFile,
+    escape_finding,
+    escapes,
     list_deliverable_files,
     load_deliverable_bytes,
     load_deliverable_file,
@@ -82,9 +84,7 @@ def _escapes(root: Path, rel: str) -> bool:
     path = root / rel
     if not (path.is_symlink() or path.parent.is_symlink() or path.parent.parent.is_symlink()):
         return False
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(path)
-    return not real.startswith(real_root + os.sep)
+    return escapes(os.path.realpath(root), str(path))
 
 
 class _Loader:
@@ -143,12 +143,9 @@ def read_request(root: Path, *, base: str | None = None, all: bool = False,
                                or any(f.file == t.rsplit('/', 1)[0] for t in in_scope))
     listed = set(all_files) | set(escaped)
     targets = [t for t in targets if t not in escaped and t.rsplit('/', 1)[0] not in escaped]
-    for rel in targets:
-        if rel not in listed and _escapes(root, rel):
-            report.findings.append(Finding('RT007', Severity.ERROR, rel, 0,
-                                           'this is a symbolic link that leads outside the data repository',
-                                           'replace the link with the file itself'))
-    targets = [t for t in targets if t in listed or not _escapes(root, t)]
+    outside = {rel for rel in targets if rel not in listed and _escapes(root, rel)}
+    report.findings.extend(escape_finding(rel) for rel in sorted(outside))
+    targets = [t for t in targets if t not in outside]
     if explicit:
         missing = [t for t in targets if not (root / t).exists() and not (root / t).is_symlink()]
         if missing:
