@@ -4,21 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from releasetools.demo import pbr_project_files
 from tests.githelpers import commit_file, git, init_repo
 
-SETUP_PY = 'import setuptools\n\nsetuptools.setup(setup_requires=["pbr"], pbr=True)\n'
-SETUP_CFG = """\
-[metadata]
-name = {name}
-summary = A demo package released by the tests
-description_file = README.rst
-description_content_type = text/x-rst
-author = Demo
-license = Apache-2.0
-
-[files]
-packages = {module}
-"""
 NOTE = """\
 ---
 features:
@@ -35,11 +23,11 @@ class Project:
         self.repo = f'demo/{name}'
         self.name = name
         self.work = init_repo(top / 'work' / name)
-        files = {'README.rst': f'{name}\n======\n\nA demo.\n', f'{name}/__init__.py': '',
-                 'releasenotes/notes/first-feature-0123456789abcdef.yaml': NOTE.format(text='Widgets now spin.')}
+        files = {'releasenotes/notes/first-feature-0123456789abcdef.yaml': NOTE.format(text='Widgets now spin.')}
         if pyproject_version is None:
-            files |= {'setup.py': SETUP_PY, 'setup.cfg': SETUP_CFG.format(name=name, module=name)}
+            files |= pbr_project_files(name, 'A demo package released by the tests')
         else:  # not pbr: a static version that will not match the tag
+            files |= {'README.rst': f'{name}\n\nA demo.\n', f'{name}/__init__.py': ''}
             files['pyproject.toml'] = ('[build-system]\nrequires = ["setuptools>=64"]\n'
                                        'build-backend = "setuptools.build_meta"\n\n'
                                        f'[project]\nname = "{name}"\nversion = "{pyproject_version}"\n\n'
