@@ -199,7 +199,11 @@ def deliverable_contexts(request: Request, targets: Iterable[str], report: Repor
 
 def validate(opts: ValidateOptions) -> Report:
     """Validate a data repository; raise UsageError when that cannot be done."""
-    request = read_request(opts.root, base=opts.base, all=opts.all, files=opts.files)
+    return check_request(read_request(opts.root, base=opts.base, all=opts.all, files=opts.files), opts)
+
+
+def check_request(request: Request, opts: ValidateOptions) -> Report:
+    """Run every rule over a request already read (``opts`` gives where the repositories are)."""
     report = Report(findings=list(request.findings))
     locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline)
     job = _Job(request, locator, opts.git_workers)

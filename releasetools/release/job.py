@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import GitError, ReleaseToolsError, UsageError
 from ..findings import Report
 from ..repos import DEFAULT_TEMPLATE, default_cache_dir
-from ..validate import ValidateOptions, deliverable_contexts, read_request, validate
+from ..validate import ValidateOptions, check_request, deliverable_contexts, read_request
 from . import announce, artifacts
 from .gitops import Workspace, remote_tags, tag_message
 from .ledger import Ledger, lock
@@ -433,8 +433,8 @@ def run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None] = l
     if '{repo}' not in opts.remotes:
         raise UsageError(f'--remotes {opts.remotes!r} does not contain {{repo}}')
     request = read_request(opts.root, base=opts.base, files=opts.files)
-    checked = validate(ValidateOptions(root=opts.root, base=opts.base, files=opts.files, repos=opts.remotes,
-                                       cache_dir=opts.cache_dir))
+    checked = check_request(request, ValidateOptions(root=opts.root, repos=opts.remotes,
+                                                     cache_dir=opts.cache_dir))
     if checked.errors:
         first = checked.errors[0]
         raise ReleaseToolsError(f'the request does not validate ({len(checked.errors)} errors), nothing was done; '
