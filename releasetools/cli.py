@@ -55,8 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
                '  releasetools validate --base origin/master # what is new since origin/master\n'
                '  releasetools validate --all --format json  # every file and entry, as JSON\n',
     )
-    v.add_argument('--root', type=Path, default=Path('.'), metavar='DIR',
-                   help='the data repository (default: the current directory)')
+    _root_option(v)
     v.add_argument('--base', metavar='REV',
                    help='revision of --root holding the state before the request; what is new is the '
                         'difference between the files at REV and the working tree (default: merge-base of '
@@ -99,12 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument('series', metavar='SERIES', help='the series directory (or _independent)')
     n.add_argument('deliverable', metavar='DELIVERABLE', help='the deliverable name (file name without .yaml)')
     n.add_argument('kind', metavar='KIND', choices=KINDS, help='one of: ' + ', '.join(KINDS))
-    n.add_argument('--root', type=Path, default=Path('.'), metavar='DIR',
-                   help='the data repository (default: the current directory)')
-    n.add_argument('--repos', metavar='TEMPLATE',
-                   help='where the repositories are, {repo} replaced by the name (default: '
-                        'https://opendev.org/{repo}); see validate --help')
-    n.add_argument('--offline', action='store_true', help='use local repositories and cached mirrors only')
+    _root_option(n)
+    _repo_options(n)
     n.add_argument('--cache-dir', type=Path, metavar='DIR', help='mirror cache (default: ~/.cache/releasetools)')
     n.add_argument('--stable-branch', action='store_true',
                    help='also append the stable branch of the series, cut from the new version')
@@ -125,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
                'review file (JSON): {"author": "alice", "approvers": ["bob"]}, or a Gerrit ChangeInfo\n'
                '  with owner.username and labels["Code-Review"].all[] votes (+1 or more approves)\n',
     )
-    a.add_argument('--root', type=Path, default=Path('.'), metavar='DIR', help='the data repository')
+    _root_option(a)
     a.add_argument('--base', metavar='REV', help='the state before the request (default as in validate)')
     a.add_argument('--teams', type=Path, metavar='FILE',
                    help='the team data file (default: data/teams.yaml under --root)')
@@ -154,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
                '  RELEASETOOLS_SIGNING_KEY     gpg key for tags and signatures (or --signing-key); GNUPGHOME\n'
                '  RELEASETOOLS_SMTP            mail server host:port (or --smtp)\n',
     )
-    rel.add_argument('--root', type=Path, default=Path('.'), metavar='DIR', help='the data repository')
+    _root_option(rel)
     rel.add_argument('--base', metavar='REV', help='the state before the request (default as in validate)')
     rel.add_argument('--remotes', metavar='TEMPLATE', default=None,
                      help='where to fetch and push each repository, {repo} replaced by its name '
@@ -193,6 +188,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_site(sub)
     _add_demo(sub)
     return parser
+
+
+def _root_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--root', type=Path, default=Path('.'), metavar='DIR',
+                        help='the data repository (default: the current directory)')
+
+
+def _repo_options(parser: argparse.ArgumentParser) -> None:
+    """--repos and --offline, as validate --help explains them."""
+    parser.add_argument('--repos', metavar='TEMPLATE',
+                        help='where the repositories are, {repo} replaced by the name (default: '
+                             'https://opendev.org/{repo}); see validate --help')
+    parser.add_argument('--offline', action='store_true', help='use local repositories and cached mirrors only')
 
 
 def _cmd_new_release(args: argparse.Namespace, out: TextIO) -> int:
@@ -357,13 +365,9 @@ def _add_list_changes(sub: argparse._SubParsersAction) -> None:  # type: ignore[
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog='JSON output (--format json):\n' + JSON_SCHEMA + '\n',
     )
-    lc.add_argument('--root', type=Path, default=Path('.'), metavar='DIR',
-                    help='the data repository (default: the current directory)')
+    _root_option(lc)
     lc.add_argument('--base', metavar='REV', help='the state before the request (default as in validate)')
-    lc.add_argument('--repos', metavar='TEMPLATE',
-                    help='where the repositories are, {repo} replaced by the name (default: '
-                         'https://opendev.org/{repo}); see validate --help')
-    lc.add_argument('--offline', action='store_true', help='use local repositories and cached mirrors only')
+    _repo_options(lc)
     lc.add_argument('--cache-dir', type=Path, metavar='DIR',
                     help='mirrors and the cache of scanned ranges and notes (default: ~/.cache/releasetools)')
     lc.add_argument('--format', choices=('text', 'json'), default='text', help='text (default) or json')
@@ -394,8 +398,7 @@ def _add_site(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
                     '{tarball} {version} {name} {hash}; defaults: tarballs.opendev.org, pypi.org, opendev.org. '
                     'Exit status: 0 built, 1 built with warnings (printed), 2 the command could not run.',
     )
-    st.add_argument('--root', type=Path, default=Path('.'), metavar='DIR',
-                    help='the data repository (default: the current directory)')
+    _root_option(st)
     st.add_argument('--output', type=Path, metavar='DIR', help='where to build (default: DIR/site of --root)')
     st.add_argument('--jobs', type=int, default=1, metavar='N', help='Sphinx processes (default: 1)')
     st.set_defaults(func=_cmd_site)
