@@ -18,6 +18,7 @@ from . import __version__
 from .errors import ReleaseToolsError, UsageError
 from .findings import Report
 from .nextversion import KINDS
+from .redact import redact
 
 __all__ = ['build_parser', 'main']
 
@@ -168,10 +169,20 @@ def build_parser() -> argparse.ArgumentParser:
     rel.add_argument('--announce-dir', type=Path, metavar='DIR',
                      help='without --smtp, write announcements here (default: WORKDIR/announce)')
     rel.add_argument('--template', type=Path, metavar='FILE', help='a Jinja2 announcement template')
-    rel.add_argument('--approver', metavar='USER', help='recorded in the tag message')
+    rel.add_argument('--approver', metavar='USER',
+                     help='who approved the request: recorded in the tag message and, with a team data file, '
+                          'checked as check-approval does')
+    rel.add_argument('--author', metavar='USER', help='who proposed the request (counts as an approver)')
+    rel.add_argument('--review', type=Path, metavar='FILE', help='author and approvers as exported JSON '
+                     '(as check-approval --review)')
+    rel.add_argument('--teams', type=Path, metavar='FILE',
+                     help='the team data file: the job refuses a request it does not approve (default: '
+                          'data/teams.yaml under --root when present)')
     rel.add_argument('--no-build-isolation', action='store_true',
                      help='build in this environment instead of a fresh isolated one (faster, offline)')
-    rel.add_argument('--dry-run', action='store_true', help='print every step it would take; change nothing')
+    rel.add_argument('--dry-run', action='store_true',
+                     help='run the preflight checks and print every step it would take; change nothing (it '
+                          'takes the same locks as a run: refused, or with --wait waits, while one runs)')
     rel.add_argument('--wait', type=float, default=0.0, metavar='SECONDS',
                      help='wait this long for another run on the same ledger to finish (default: refuse)')
     rel.add_argument('--cache-dir', type=Path, metavar='DIR', help='mirror and notes cache')
@@ -249,7 +260,8 @@ def _cmd_release(args: argparse.Namespace, out: TextIO) -> int:
                           index_simple_url=args.index_simple_url, signing_key=args.signing_key,
                           tarballs=args.tarballs, notes_dir=args.notes_dir, smtp=args.smtp,
                           mail_from=args.mail_from, announce_dir=args.announce_dir, template=args.template,
-                          approver=args.approver, isolation=not args.no_build_isolation, dry_run=args.dry_run,
+                          approver=args.approver, author=args.author, review=args.review, teams=args.teams,
+                          isolation=not args.no_build_isolation, dry_run=args.dry_run,
                           wait=args.wait, ledger=args.ledger, cache_dir=args.cache_dir)
     if args.remotes:
         opts.remotes = args.remotes
@@ -468,9 +480,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         return int(args.func(args, out))
     except ReleaseToolsError as exc:
-        _tolerant(sys.stderr).write(f'releasetools: error: {exc.message}\n')
+        _tolerant(sys.stderr).write(f'releasetools: error: {redact(exc.message)}\n')
         if exc.hint:
-            sys.stderr.write(f'    hint: {exc.hint}\n')
+            sys.stderr.write(f'    hint: {redact(exc.hint)}\n')
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write('releasetools: interrupted\n')

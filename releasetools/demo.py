@@ -265,7 +265,8 @@ def run_demo(directory: Path, say: Callable[[str], None] = print) -> DemoResult:
             _run(['release', '--root', str(box.data), '--base', 'HEAD^', '--remotes', str(box.git_dir) + '/{repo}',
                   '--workdir', str(top / 'release-work'), '--cache-dir', str(top / 'cache'),
                   '--index-url', index_url, '--smtp', smtp, '--mail-to', 'release-announce@demo.invalid',
-                  '--tarballs', str(top / 'tarballs'), '--no-build-isolation'], say)
+                  '--tarballs', str(top / 'tarballs'), '--no-build-isolation', '--author', 'carol',
+                  '--approver', 'bob'], say)
         finally:
             for key, value in saved.items():
                 if value is None:

@@ -17,6 +17,9 @@ from ..gitrepo import run_git
 
 __all__ = ['Workspace', 'remote_tags', 'tag_message']
 
+# What a signed tag object carries after its message (gpg; ssh and x509 signatures too).
+_SIGNATURES = (b'-----BEGIN PGP SIGNATURE-----', b'-----BEGIN SSH SIGNATURE-----', b'-----BEGIN SIGNED MESSAGE-----')
+
 
 def _dirname(repo: str) -> str:
     digest = hashlib.sha256(repo.encode()).hexdigest()[:8]
@@ -89,6 +92,28 @@ class Workspace:
         except GitError as exc:
             raise ReleaseToolsError(f'{self.repo}: cannot create tag {version}: {exc.message}',
                                     'check the signing key and GNUPGHOME' if signing_key else None) from None
+
+    def tag_kind(self, version: str) -> str | None:
+        """``lightweight``, ``annotated`` or ``signed`` (an annotated tag carrying a signature), None if absent."""
+        proc = run_git(['cat-file', '-t', f'refs/tags/{version}'], self.path, check=False)
+        if proc.returncode != 0:
+            return None
+        if proc.stdout.strip() != b'tag':
+            return 'lightweight'
+        body = run_git(['cat-file', 'tag', f'refs/tags/{version}'], self.path).stdout
+        return 'signed' if any(marker in body for marker in _SIGNATURES) else 'annotated'
+
+    def tag_signers(self, version: str, env: dict[str, str]) -> set[str] | None:
+        """Fingerprints of the key that made the tag's good signature (primary and signing key), None if none."""
+        proc = run_git(['verify-tag', '--raw', f'refs/tags/{version}'], self.path, check=False, env=env)
+        if proc.returncode != 0:
+            return None
+        out: set[str] = set()
+        for line in proc.stderr.decode('utf-8', 'replace').splitlines():
+            words = line.split()
+            if words[:2] == ['[GNUPG:]', 'VALIDSIG']:
+                out |= {words[2], words[-1]}
+        return out or None
 
     def push_tag(self, version: str) -> None:
         run_git(['push', '-q', 'origin', f'refs/tags/{version}:refs/tags/{version}'], self.path)

@@ -15,7 +15,6 @@ resumes at the first step not done and never does anything twice.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,9 +24,10 @@ from typing import Any
 
 from ..errors import GitError, ReleaseToolsError, UsageError
 from ..findings import Report
+from ..redact import redact, split_userinfo
 from ..repos import DEFAULT_TEMPLATE, default_cache_dir
 from ..validate import ValidateOptions, check_request, deliverable_contexts, read_request
-from . import announce, artifacts
+from . import announce, artifacts, preflight
 from .gitops import Workspace, remote_tags, tag_message
 from .ledger import Ledger, lock
 from .notes import release_notes
@@ -67,12 +67,18 @@ class ReleaseOptions:
     announce_dir: Path | None = None
     template: Path | None = None
     approver: str | None = None
+    author: str | None = None
+    review: Path | None = None
+    teams: Path | None = None
     isolation: bool = True
     dry_run: bool = False
     wait: float = 0.0
     cache_dir: Path | None = None
 
     def from_environment(self) -> ReleaseOptions:
+        # Credentials inside an index URL are taken out of it (the URL is then safe to show); they
+        # count as given on the command line, so they come before the environment's.
+        self._split_urls()
         for attr, var in ENV.items():
             if getattr(self, attr) is None and os.environ.get(var):
                 setattr(self, attr, os.environ[var])
@@ -80,7 +86,27 @@ class ReleaseOptions:
             self.index_user = os.environ['TWINE_USERNAME']
         if self.index_password is None and os.environ.get('TWINE_PASSWORD'):
             self.index_password = os.environ['TWINE_PASSWORD']
+        self._split_urls()  # RELEASETOOLS_INDEX_URL may carry them too
         return self
+
+    def _split_urls(self) -> None:
+        for attr in ('index_url', 'index_simple_url'):
+            url = getattr(self, attr)
+            if url:
+                clean, user, password = split_userinfo(url)
+                setattr(self, attr, clean)
+                if self.index_user is None:
+                    self.index_user = user
+                if self.index_password is None:
+                    self.index_password = password
+
+    @property
+    def secrets(self) -> list[str | None]:
+        """What must never be shown: the index password, and passwords inside the remotes template."""
+        return [self.index_password, split_userinfo(self.remotes.replace('{repo}', 'x'))[2]]
+
+    def redact(self, text: str) -> str:
+        return redact(text, self.secrets)
 
 
 @dataclass(frozen=True)
@@ -124,7 +150,7 @@ class _Job:
     # -- bookkeeping --------------------------------------------------------------------------
 
     def _emit(self, key: str, action: str, label: str, status: str, detail: str = '') -> None:
-        result = StepResult(key, action, label, status, detail)
+        result = StepResult(key, action, self.opts.redact(label), status, self.opts.redact(detail))
         self.report.results.append(result)
         self.progress(result)
 
@@ -138,7 +164,7 @@ class _Job:
         found = already() if already else None
         if found is not None:
             if not self.opts.dry_run:
-                self.ledger.record(key, action=action, detail=found)
+                self.ledger.record(key, action=action, detail=self.opts.redact(found))
             self._emit(key, action, label, 'already done', found)
             return {'detail': found}
         if self.opts.dry_run:
@@ -149,6 +175,7 @@ class _Job:
         except ReleaseToolsError as exc:
             self._emit(key, action, label, 'failed', exc.message)
             raise _Failed from None
+        detail = {k: self.opts.redact(v) if isinstance(v, str) else v for k, v in detail.items()}
         self.ledger.record(key, action=action, **detail)
         self._emit(key, action, label, 'done', str(detail.get('detail', '')))
         return detail
@@ -184,6 +211,55 @@ class _Job:
         if problems:
             raise ReleaseToolsError('nothing was done: ' + '; '.join(problems),
                                     'tags are never moved: the release request must be corrected')
+        for item in items:
+            for t in item.targets:
+                if self.tags[t.repo].get(item.version) == t.hash:
+                    problems += self.tag_problems(item, t)
+        if problems:
+            raise ReleaseToolsError('nothing was done: ' + '; '.join(problems),
+                                    'a tag is never replaced by the job: delete the tag on the remote (if it '
+                                    'was never announced) and run again, or release another version')
+
+    def tag_problems(self, item: Item, t: Any) -> list[str]:
+        """A tag already at the right commit counts as done only if it is what the job would make."""
+        ws = self.space(t.repo)
+        kind = ws.tag_kind(item.version)
+        key = self.opts.signing_key
+        where = f'{t.repo}: tag {item.version} at {t.hash[:12]}'
+        if kind == 'lightweight':
+            return [f'{where} is a lightweight tag, not an annotated release tag']
+        if key and kind != 'signed':
+            return [f'{where} is not signed, and signing key {key} is configured']
+        if key:
+            signers = ws.tag_signers(item.version, dict(os.environ))
+            if not signers or not signers & preflight.key_fingerprints(key, dict(os.environ)):
+                return [f'{where} has no good signature by {key}']
+        return []
+
+    def preflight(self, items: list[Item]) -> list[preflight.Check]:
+        """Check every service the pending steps will use; emit each result."""
+        opts, done = self.opts, self.ledger.get
+        pending = [(item, t) for item in items for t in item.targets]
+        builds = [(i, t) for i, t in pending if t.build]
+        needs = preflight.Needs(signing_env=dict(os.environ))
+        if opts.index_url and any(not (done(i.key('publish', t.repo)) and done(i.key('verify', t.repo)))
+                                  for i, t in builds):
+            needs.index_url, needs.index_user, needs.index_password = \
+                opts.index_url, opts.index_user, opts.index_password
+        if opts.smtp and any(i.announce and not i.closing and not done(i.key('announce')) for i in items):
+            needs.smtp = opts.smtp
+        untagged = [(i, t) for i, t in pending if not done(i.key('tag', t.repo)) and not self.tag_there(i, t)]
+        if opts.signing_key and (untagged or (opts.tarballs and any(not done(i.key('tarballs', t.repo))
+                                                                    for i, t in builds))):
+            needs.signing_key = opts.signing_key
+        for i, t in untagged:
+            ws = self.space(t.repo)
+            needs.pushes.append(preflight.Push(t.repo, ws.path, ws.remote, i.version, t.hash))
+        checks = preflight.run_checks(needs)
+        for c in checks:
+            self._emit(f'preflight/{c.name}/{c.target}', 'preflight', f'{c.name} {c.target}',
+                       'passed' if c.ok else 'failed', c.detail)
+        return checks
 
     # -- the steps of one release -------------------------------------------------------------
 
@@ -350,7 +426,7 @@ class _Job:
         return {'detail': f'{len(written)} files'}
 
     def notes(self, item: Item) -> dict[str, Any]:
-        text = release_notes(item, self.space, self.opts.cache_dir)
+        text = self.opts.redact(release_notes(item, self.space, self.opts.cache_dir))
         path = self.notes_dir / item.deliverable / f'{item.version}.rst'
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
@@ -378,6 +454,7 @@ class _Job:
                       for t in item.targets if t.build],
         }
         mail = announce.render(context, self.opts.template)
+        mail = announce.Mail(self.opts.redact(mail.subject), self.opts.redact(mail.body))
         if self.opts.smtp:
             announce.send(mail, self.opts.smtp, self.opts.mail_from, self.opts.mail_to)
             return {'detail': f'mailed to {", ".join(self.opts.mail_to)}'}
@@ -427,9 +504,48 @@ def _branches_by_version(contexts: list[Any]) -> dict[tuple[str, str], list[tupl
     return out
 
 
+def approval_gate(opts: ReleaseOptions) -> None:
+    """With a team data file (``--teams``, or data/teams.yaml under the root), refuse a request it does not approve.
+
+    The same decision as ``releasetools check-approval``: the author and the
+    approvers (``--author``, ``--approver``, ``--review FILE``) must include a
+    PTL or liaison of the team of every deliverable file the request changes.
+    """
+    from ..approval import Review, check_approval, load_review
+
+    teams = opts.teams or opts.root / 'data' / 'teams.yaml'
+    if opts.teams is None and not teams.is_file():
+        return
+    if not teams.is_file():
+        raise UsageError(f'no team data file at {teams}', 'pass --teams FILE')
+    review = load_review(opts.review) if opts.review else Review(None)
+    review = Review(opts.author or review.author,
+                    review.approvers | ({opts.approver} if opts.approver else set()))
+    refused = [d for d in check_approval(opts.root, teams, review, base=opts.base, files=opts.files).decisions
+               if not d.approved]
+    if refused:
+        raise ReleaseToolsError('the request is not approved, nothing was done: '
+                                + '; '.join(f'{d.path} (team {d.team}): {d.reason}' for d in refused),
+                                f'as releasetools check-approval decides with {teams}: pass --approver, --author '
+                                'or --review FILE naming who approved it')
+
+
 def run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None] = lambda r: None) -> JobReport:
-    """Run (or with dry_run, plan) every step of the request; the report says what happened."""
+    """Run (or with dry_run, plan) every step of the request; the report says what happened.
+
+    No error leaves with a credential in it: messages are redacted here, the job's one exit.
+    """
     opts.from_environment()
+    try:
+        return _run_release(opts, progress)
+    except ReleaseToolsError as exc:
+        exc.message = opts.redact(exc.message)
+        exc.args = (exc.message,)
+        exc.hint = opts.redact(exc.hint) if exc.hint else exc.hint
+        raise
+
+
+def _run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None]) -> JobReport:
     if '{repo}' not in opts.remotes:
         raise UsageError(f'--remotes {opts.remotes!r} does not contain {{repo}}')
     request = read_request(opts.root, base=opts.base, files=opts.files)
@@ -440,17 +556,25 @@ def run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None] = l
         raise ReleaseToolsError(f'the request does not validate ({len(checked.errors)} errors), nothing was done; '
                                 f'first: {first.file}:{first.line}: [{first.check}] {first.message}',
                                 'run releasetools validate on it')
+    approval_gate(opts)
     contexts = deliverable_contexts(request, request.targets, Report())
     items = items_of(contexts)
     branches = _branches_by_version(contexts)
     report = JobReport()
     ledger_path = opts.ledger or opts.workdir / 'ledger.jsonl'
-    holder = lock(ledger_path.with_suffix('.lock'), opts.wait) if not opts.dry_run else contextlib.nullcontext()
-    with holder:
+    # A dry run takes the locks too: it fetches into the shared workspace, which would otherwise
+    # prune a running job's local tag. The workspace has its own lock, since runs with different
+    # ledgers can share one --workdir.
+    with lock(ledger_path.with_suffix('.lock'), opts.wait), lock(opts.workdir / 'workspace.lock', opts.wait):
         # Read under the lock: another run may have just finished.
         job = _Job(opts, report, progress, Ledger(ledger_path))
         if items:
             job.precheck(items)
+            failed = [c for c in job.preflight(items) if not c.ok]
+            if failed and not opts.dry_run:
+                raise ReleaseToolsError('preflight failed, nothing was done: '
+                                        + '; '.join(f'{c.name}: {c.detail}' for c in failed),
+                                        'fix what failed and run again; --dry-run shows every check')
         for item in items:
             try:
                 job.release(item, branches.pop((item.deliverable, item.version), []))

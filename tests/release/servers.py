@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,8 +57,11 @@ class Index:
 class _Collect:
     def __init__(self) -> None:
         self.messages: list[bytes] = []
+        self.refuse = False  # answer every message with 554 (the server itself stays up)
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        if self.refuse:
+            return '554 refused by the test'
         self.messages.append(envelope.content)  # type: ignore[attr-defined]
         return '250 OK'
 
@@ -97,3 +102,66 @@ def make_gpg_home(path: Path) -> str:
     out = subprocess.run(['gpg', '--batch', '--list-secret-keys', '--with-colons'], env=env, check=True,
                          capture_output=True, text=True).stdout
     return next(line.split(':')[9] for line in out.splitlines() if line.startswith('fpr:'))
+
+
+class _GitCgi(http.server.BaseHTTPRequestHandler):
+    """Serves ``git http-backend`` (smart HTTP) anonymously: fetches work, pushes are refused."""
+
+    root: Path
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        pass
+
+    def _cgi(self) -> None:
+        path, _, query = self.path.partition('?')
+        length = int(self.headers.get('Content-Length') or 0)
+        body = self.rfile.read(length) if length else b''
+        env = {**os.environ, 'GIT_PROJECT_ROOT': str(self.root), 'GIT_HTTP_EXPORT_ALL': '1',
+               'REQUEST_METHOD': self.command, 'PATH_INFO': path, 'QUERY_STRING': query,
+               'CONTENT_TYPE': self.headers.get('Content-Type', ''), 'CONTENT_LENGTH': str(len(body)),
+               'REMOTE_ADDR': '127.0.0.1'}
+        if self.headers.get('Content-Encoding'):
+            env['HTTP_CONTENT_ENCODING'] = self.headers['Content-Encoding']
+        if self.headers.get('Git-Protocol'):
+            env['GIT_PROTOCOL'] = self.headers['Git-Protocol']
+        out = subprocess.run(['git', 'http-backend'], input=body, env=env, capture_output=True, check=False).stdout
+        head, _, payload = out.partition(b'\r\n\r\n')
+        if not _:
+            head, _, payload = out.partition(b'\n\n')
+        headers = [line.split(':', 1) for line in head.decode('latin-1').splitlines() if ':' in line]
+        status = next((v.strip() for k, v in headers if k.lower() == 'status'), '200 OK')
+        self.send_response(int(status.split()[0]), status.partition(' ')[2] or None)
+        for k, v in headers:
+            if k.lower() != 'status':
+                self.send_header(k, v.strip())
+        self.send_header('Content-Length', str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = _cgi
+    do_POST = _cgi
+
+
+@dataclass
+class GitHttp:
+    """Repositories under ``root`` served read-only over smart HTTP on 127.0.0.1 (as an anonymous mirror)."""
+
+    root: Path
+    server: http.server.ThreadingHTTPServer | None = None
+
+    @property
+    def template(self) -> str:
+        assert self.server is not None
+        return f'http://127.0.0.1:{self.server.server_address[1]}/' + '{repo}'
+
+    def start(self) -> GitHttp:
+        handler = type('Handler', (_GitCgi,), {'root': self.root})
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None

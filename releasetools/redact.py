@@ -1,0 +1,48 @@
+"""Credentials never leave the process: URL user-info split off, and redacted wherever text is shown.
+
+A password may arrive inside a URL (``--index-url http://user:PW@host/``, a
+``--remotes`` template). The release job takes it out of the URL before using
+it (:func:`split_userinfo`), and every text the job shows or stores (the plan,
+step results, errors, the ledger, notes, mail) goes through :func:`redact`,
+which masks the user-info of any URL in it and any secret it was told about.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Iterable
+
+__all__ = ['MASK', 'redact', 'redact_url', 'split_userinfo']
+
+MASK = '***'
+
+# scheme://userinfo@ : the user-info is everything up to the last '@' before the host part ends.
+_USERINFO = re.compile(r'(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/?#\s@]*@)')
+
+
+def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
+    """``(url without user-info, user, password)``; user and password percent-decoded, None when absent."""
+    parts = urllib.parse.urlsplit(url)
+    if '@' not in parts.netloc:
+        return url, None, None
+    userinfo, _, host = parts.netloc.rpartition('@')
+    user, colon, password = userinfo.partition(':')
+    clean = urllib.parse.urlunsplit(parts._replace(netloc=host))
+    return (clean, urllib.parse.unquote(user) if user else None,
+            urllib.parse.unquote(password) if colon else None)
+
+
+def redact_url(url: str) -> str:
+    """The URL with its user-info (if any) replaced by ``***``."""
+    return redact(url)
+
+
+def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """``text`` with every URL's user-info masked, and each of ``secrets`` (raw and percent-encoded) too."""
+    text = _USERINFO.sub(lambda m: f'{m["scheme"]}{MASK}@', text)
+    # Longest first: a secret that contains another must be masked whole.
+    for secret in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
+        for form in {secret, urllib.parse.quote(secret, safe=''), urllib.parse.quote(secret)}:
+            text = text.replace(form, MASK)
+    return text
