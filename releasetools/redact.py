@@ -21,6 +21,17 @@ MASK = '***'
 _USERINFO = re.compile(r'(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/?#\s@]*@)')
 
 
+#: Schemes whose user-info without a password is a login name (``ssh://git@host``), not a token.
+_LOGIN_SCHEMES = frozenset({'ssh://', 'git+ssh://', 'ssh+git://'})
+
+
+def _mask(m: re.Match[str]) -> str:
+    scheme, userinfo = m['scheme'], m['userinfo']
+    if ':' not in userinfo and scheme.lower() in _LOGIN_SCHEMES:
+        return m[0]
+    return f'{scheme}{MASK}@'
+
+
 def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
     """``(url without user-info, user, password)``; user and password percent-decoded, None when absent."""
     parts = urllib.parse.urlsplit(url)
@@ -40,7 +51,7 @@ def redact_url(url: str) -> str:
 
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
     """``text`` with every URL's user-info masked, and each of ``secrets`` (raw and percent-encoded) too."""
-    text = _USERINFO.sub(lambda m: f'{m["scheme"]}{MASK}@', text)
+    text = _USERINFO.sub(_mask, text)
     # Longest first: a secret that contains another must be masked whole.
     for secret in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
         for form in {secret, urllib.parse.quote(secret, safe=''), urllib.parse.quote(secret)}:
