@@ -140,8 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
                     'the tag, create the new branches, upload to the index, copy to the tarballs directory, '
                     'verify what the index serves, write the release notes, announce. Each completed step is '
                     'recorded in the ledger; a re-run resumes at the first step not done and never does '
-                    'anything twice. Exit status: 0 all done, 1 a step failed (re-run to resume), 2 the job '
-                    'could not start (nothing was done).',
+                    'anything twice. Before the first tag, a preflight checks every service the pending steps '
+                    'use (the index accepts the credentials, the mail server answers, the key signs, each remote '
+                    'accepts a push) and stops on a failure with nothing done. With a team data file, a request '
+                    'check-approval rejects is refused. Exit status: 0 all done, 1 a step failed (re-run to '
+                    'resume; with --dry-run: a preflight check failed), 2 the job could not start (nothing was '
+                    'done).',
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog='environment:\n'
                '  RELEASETOOLS_INDEX_URL       upload URL of the package index (or --index-url)\n'

@@ -116,15 +116,17 @@ def test_signing_key_that_cannot_sign_stops_before_the_tag(world: Run, index: In
 def test_remote_refusing_pushes_stops_before_the_tag(world: Run, index: Index, credentials: None,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     # A fetch-only mirror: anonymous smart HTTP serves clones, and refuses receive-pack (403).
+    # The template carries a token, as a CI job's would: it never shows.
     server = GitHttp(world.project.remotes).start()
     try:
-        code, out = world('--remotes', server.template, index=index)
+        code, out = world('--remotes', server.template.replace('http://', 'http://ci:T0ken-xyz@'), index=index)
     finally:
         server.stop()
     assert code == 2
     assert checks(out) == [('passed', 'index'), ('failed', 'push')]
     err = capsys.readouterr().err
-    assert 'push: http://127.0.0.1:' in err and 'refuses a push of tag 1.0.0' in err and '403' in err
+    assert 'push: http://***@127.0.0.1:' in err and 'refuses a push of tag 1.0.0' in err and '403' in err
+    assert 'T0ken-xyz' not in out + err + _everything_written(world)
     nothing_public(world, index)
 
 
