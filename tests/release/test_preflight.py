@@ -268,6 +268,16 @@ def test_tag_signed_by_another_key_is_an_error(world: Run, index: Index, credent
     assert world.ledger() == {}
 
 
+def test_own_signed_tag_counts_as_done(world: Run, gpg_key: str) -> None:
+    code, out = world('--signing-key', gpg_key)
+    assert code == 0, out
+    assert ('passed', 'signing') in checks(out)
+    # The same key named by its user id: the signature is matched by fingerprint.
+    code, out = world('--signing-key', 'bot@example.invalid')
+    assert code == 0, out
+    assert ('already done', 'tag') in statuses(out)
+
+
 def test_annotated_tag_at_the_commit_counts_as_done(world: Run, index: Index, credentials: None) -> None:
     _push_tag(world, '-a', '-m', 'widget 1.0.0')
     code, out = world(index=index)
@@ -321,8 +331,9 @@ def _url_with(index: Index, password: str) -> str:
 
 
 def _everything_written(world: Run, mailer: Mailer | None = None) -> str:
-    texts = [p.read_text(errors='replace') for p in world.work.rglob('*') if p.is_file()
-             and p.suffix in ('.jsonl', '.rst', '.html', '.eml')]
+    # Everywhere under the test's directory, wherever the ledger and notes live.
+    texts = [p.read_text(errors='replace') for p in world.top.rglob('*') if p.is_file()
+             and p.suffix in ('.jsonl', '.json', '.rst', '.html', '.eml', '.txt', '.lock')]
     texts += [m.decode(errors='replace') for m in (mailer.messages if mailer else [])]
     return '\n'.join(texts)
 
@@ -336,7 +347,7 @@ def test_password_in_the_index_url_is_used_and_never_shown(world: Run, index: In
     assert len(mailer.messages) == 1
     assert 'simple/widget/' in mailer.messages[0].decode()  # the mail links the index, without user-info
     written = _everything_written(world, mailer)
-    assert (world.work / 'ledger.jsonl').exists() and (world.work / 'notes').exists()
+    assert any(world.top.rglob('*.jsonl')) and any(world.top.rglob('1.0.0.rst'))  # ledger and notes written
     for text in (out, err, written):
         assert PASSWORD not in text
         assert f'{USER}:' not in text
