@@ -6,6 +6,7 @@ on the index, no mail, nothing in the ledger.
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import threading
 from pathlib import Path
@@ -57,6 +58,17 @@ def test_check_index_measures_credentials_without_uploading(index: Index) -> Non
     anonymous = check_index(index.url, None, None)
     assert not anonymous.ok and '(401)' in anonymous.detail and 'no credentials' in anonymous.detail
     assert index.files() == []
+
+
+def test_check_index_gives_up_on_a_silent_server() -> None:
+    silent = socket.socket()  # accepts connections, never answers
+    silent.bind(('127.0.0.1', 0))
+    silent.listen(1)
+    try:
+        result = check_index(f'http://127.0.0.1:{silent.getsockname()[1]}/', USER, PASSWORD, timeout=0.5)
+    finally:
+        silent.close()
+    assert not result.ok and 'cannot reach the index' in result.detail and 'timed out' in result.detail
 
 
 def test_check_smtp_sends_nothing(mailer: Mailer) -> None:
