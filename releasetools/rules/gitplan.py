@@ -160,7 +160,7 @@ def closing_tag_names(ctx: DeliverableContext) -> tuple[str, ...]:
     status = d.stable_status or series.status
     if status in OPEN_STATUSES or status == 'future':
         return ()
-    names = [d.series] + ([series.release_id] if series.release_id else [])
+    names = [d.series] + ([series.release_id] if series.release_id else [])  # lineage: the series' tag prefixes
     return tuple(f'{n}-{kind}' for kind in ('eol', 'eom') for n in names)
 
 
