@@ -26,6 +26,9 @@ class RepoRequest:
 
     commits: set[str] = field(default_factory=set)
     files: set[tuple[str, str]] = field(default_factory=set)  # (commit, path)
+    #: Tag names whose history the rules ask about (a closed series' ``-eol``/``-eom``
+    #: tag stands in for its deleted branch); the ones the repository has are walked.
+    tags: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,8 @@ def gather(locator: RepoLocator, repo: str, request: RepoRequest) -> RepoFacts |
         types = gitrepo.object_types(path, request.commits)
         shallow = gitrepo.shallow_boundary(path)
         commits = {sha for sha, kind in types.items() if kind == 'commit'}
-        ancestry = gitrepo.Ancestry(path, commits | set(refs.branches.values()))
+        tagged = {refs.tags[t] for t in request.tags if t in refs.tags}
+        ancestry = gitrepo.Ancestry(path, commits | tagged | set(refs.branches.values()))
         files = gitrepo.read_files_at(path, ((c, f) for c, f in request.files if c in commits))
     except GitError as exc:
         return f'cannot read {path}: {exc.message}'

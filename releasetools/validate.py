@@ -281,6 +281,7 @@ def git_requests(contexts: Iterable[DeliverableContext]) -> dict[str, RepoReques
             merged = requests.setdefault(repo, RepoRequest())
             merged.commits |= req.commits
             merged.files |= req.files
+            merged.tags |= req.tags
     return requests
 
 

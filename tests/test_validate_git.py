@@ -103,23 +103,45 @@ def test_shallow_clone_skips_requirements_of_a_release_it_lacks(data: DataRepo, 
     assert report.findings == []
 
 
-@pytest.mark.parametrize(('status', 'findings', 'skipped'), [
-    pytest.param('end of life', [], [('RT704', 'flamingo is end of life and its stable branch is gone from '
-                                              'openstack/nova: no branch to check against')], id='end-of-life'),
-    pytest.param('maintained', [('RT704', FLAMINGO, 9, 'error')], [], id='maintained-branch-missing'),
+GONE = ('flamingo is end of life and its stable branch is gone from openstack/nova: no branch and no closing '
+        'tag to check against')
+
+
+@pytest.mark.parametrize(('status', 'closing', 'findings', 'skipped'), [
+    pytest.param('end of life', ('2025.2-eol', 'SA'), [], [], id='end-of-life-in-the-eol-tag-history'),
+    # The usual case: the branch went on after its last release; only the tag knows those commits.
+    pytest.param('end of life', ('2025.2-eol', 'after-SA'), [], [], id='end-of-life-eol-tag-after-the-release'),
+    pytest.param('end of life', ('2025.2-eom', 'SA'), [], [], id='end-of-life-in-the-eom-tag-history'),
+    pytest.param('end of life', ('flamingo-eol', 'SA'), [], [], id='end-of-life-tag-named-after-the-series'),
+    pytest.param('end of life', ('2025.2-eol', 'A'), [('RT704', FLAMINGO, 9, 'error')], [],
+                 id='end-of-life-not-in-the-eol-tag-history'),
+    pytest.param('end of life', ('unmaintained/2025.2', 'SA'), [], [], id='end-of-life-unmaintained-branch'),
+    pytest.param('end of life', ('2024.2-eol', 'SA'), [], [('RT704', GONE)], id='end-of-life-no-closing-tag'),
+    pytest.param('maintained', ('2025.2-eol', 'SA'), [('RT704', FLAMINGO, 9, 'error')], [],
+                 id='maintained-branch-missing'),
 ])
-def test_all_mode_closed_series_whose_branch_was_deleted(data: DataRepo, sources: Sources, status: str,
+def test_all_mode_closed_series_whose_branch_was_deleted(data: DataRepo, sources: Sources, status: str,  # noqa: PLR0917
+                                                         closing: tuple[str, str],
                                                          findings: list[tuple[str, str, int, str]],
                                                          skipped: list[tuple[str, str]]) -> None:
     """At end of life stable/2025.2 is deleted (the 2025.2-eol tag stays): 1.0.1 @SA is on no branch.
 
-    Checking old history (--all) against master would call every stable release of every closed
-    series an error; the check says it cannot be made instead. An open series has no excuse.
+    The series' closing tag (or its unmaintained/ branch) stands in for the deleted branch: 1.0.1
+    must be in its history. With neither, the check says it cannot be made (never passes it). An
+    open series has no excuse. ``closing`` is the tag (or branch) created, and the commit it names.
     """
     repos = data.root.parent / 'repos'
     nova = repos / 'openstack/nova'
     git(data.root.parent, 'clone', '-q', '--mirror', str(sources.path()), str(nova))
-    git(nova, 'tag', '-a', '-m', 'end of life', '2025.2-eol', sources['SA'])
+    name, commit = closing
+    if commit == 'after-SA':
+        sha = git(nova, 'commit-tree', f'{sources["SA"]}^{{tree}}', '-p', sources['SA'], '-m', 'A last fix')
+    else:
+        sha = sources[commit]
+    if name.startswith('unmaintained/'):
+        git(nova, 'branch', name, sha)
+    else:
+        git(nova, 'tag', '-a', '-m', 'end of life', name, sha)
     git(nova, 'branch', '-D', 'stable/2025.2')
     table = data.root / 'data/series_status.yaml'
     table.write_text(table.read_text().replace('status: maintained\n  initial-release: 2025-10-01',
@@ -130,6 +152,23 @@ def test_all_mode_closed_series_whose_branch_was_deleted(data: DataRepo, sources
     assert git_findings(report) == findings
     assert [(s.check, s.reason) for s in report.skipped] == skipped
     assert [f for f in report.findings if f.check not in GIT_RULES] == []
+
+
+def test_closed_branch_message_names_the_closing_tag(data: DataRepo, sources: Sources) -> None:
+    repos = data.root.parent / 'repos'
+    nova = repos / 'openstack/nova'
+    git(data.root.parent, 'clone', '-q', '--mirror', str(sources.path()), str(nova))
+    git(nova, 'tag', '-a', '-m', 'end of life', '2025.2-eol', sources['A'])
+    git(nova, 'branch', '-D', 'stable/2025.2')
+    table = data.root / 'data/series_status.yaml'
+    table.write_text(table.read_text().replace('status: maintained\n  initial-release: 2025-10-01',
+                                               'status: end of life\n  initial-release: 2025-10-01'))
+    data.request(sources, {})
+    report = validate(ValidateOptions(root=data.root, all=True, files=[FLAMINGO], repos=f'{repos}/{{repo}}',
+                                      offline=True, cache_dir=data.cache))
+    assert [(f.check, f.message) for f in report.findings] == [
+        ('RT704', f'{sources["SA"][:12]} is not in the history of 2025.2-eol of openstack/nova, which closed the '
+                  'deleted branch of flamingo')]
 
 
 def test_all_mode_checks_the_whole_history(data: DataRepo, sources: Sources) -> None:

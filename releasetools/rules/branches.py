@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
-from ..versions import parse_semver
+from ..model import Release
+from ..versions import parse_semver, parse_special
 from . import DeliverableContext, Problem, rule
 from .projects import HASH_RE
 
 PREFIXES = ('stable/', 'unmaintained/', 'bugfix/', 'feature/')
 _NAMED_AFTER_SERIES = ('stable/', 'unmaintained/')
+_XY_RE = re.compile(r'(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\Z')
+
+
+def _version_line(ctx: DeliverableContext, name: str) -> str | None:
+    """``X.Y`` when ``name`` is a branch named after a version line.
+
+    ``bugfix/X.Y`` always; ``stable/X.Y`` for ``stable-branch-type:
+    std-with-versions`` (those deliverables keep a stable branch per line).
+    """
+    prefix, _, suffix = name.partition('/')
+    if not _XY_RE.match(suffix):
+        return None
+    if prefix == 'bugfix':
+        return suffix
+    # stable/2026.1 names a series by its release-id, not a version line.
+    if prefix == 'stable' and ctx.deliverable.stable_branch_type == 'std-with-versions' \
+            and suffix not in ctx.series.release_ids:
+        return suffix
+    return None
 
 
 @rule('RT601')
@@ -26,7 +47,8 @@ def check_branch_series_name(ctx: DeliverableContext) -> Iterator[Problem]:
 
     ``stable/<series>`` or ``stable/<release-id>`` (likewise ``unmaintained/``),
     for the series of the file. Independent deliverables name their branches
-    freely.
+    freely, and ``stable-branch-type: std-with-versions`` also allows
+    ``stable/X.Y`` (RT603 checks that it starts from an X.Y release).
     """
     d = ctx.deliverable
     if d.is_independent:
@@ -40,7 +62,7 @@ def check_branch_series_name(ctx: DeliverableContext) -> Iterator[Problem]:
         if name is None or not name.startswith(_NAMED_AFTER_SERIES):
             continue
         prefix, _, suffix = name.partition('/')
-        if suffix not in suffixes:
+        if suffix not in suffixes and _version_line(ctx, name) is None:
             best = series.release_id if series is not None and series.release_id else d.series
             yield Problem(branch.line, f'branch {name!r} does not name the series of this file ({d.series})',
                           f'call it {prefix}/{best}')
@@ -51,7 +73,8 @@ def check_branch_location(ctx: DeliverableContext) -> Iterator[Problem]:
     """A branch location is a version of this file, or a map of repository to commit.
 
     A location is a version released in this file (``bugfix/X.Y`` from an
-    X.Y version; an ``unmaintained/`` branch usually from the ``-eom`` tag),
+    X.Y version, and so ``stable/X.Y`` of ``std-with-versions``; an
+    ``unmaintained/`` branch usually from the ``-eom`` tag),
     or, for deliverables that are not tagged (``stable-branch-type:
     tagless``), a map of each repository to a 40-digit commit.
     """
@@ -72,9 +95,8 @@ def check_branch_location(ctx: DeliverableContext) -> Iterator[Problem]:
         if loc not in versions:
             yield Problem(branch.line, f'location {loc!r} of {branch.name} is not a version released in this file',
                           'branch from a release listed above')
-        elif branch.name and branch.name.startswith('bugfix/'):
+        elif branch.name and (wanted := _version_line(ctx, branch.name)) is not None:
             v = parse_semver(loc)
-            wanted = branch.name[len('bugfix/'):]
             if v is not None and f'{v.major}.{v.minor}' != wanted:
                 yield Problem(branch.line, f'{branch.name} must start from a {wanted}.x version, not {loc}')
 
@@ -93,3 +115,70 @@ def check_branching_allowed(ctx: DeliverableContext) -> Iterator[Problem]:
     for branch in ctx.new_branches:
         if branch.name and branch.name.startswith(('stable/', 'bugfix/')):
             yield Problem(branch.line, f'{branch.name}: {why}')
+
+
+def _regular_before(ctx: DeliverableContext, index: int | None = None) -> list[Release]:
+    """This file's releases (not closing tags) before ``index`` (None: all of them)."""
+    releases = ctx.deliverable.releases if index is None else ctx.deliverable.releases[:index]
+    return [r for r in releases if r.version and not ctx.is_special(r)]
+
+
+@rule('RT605', needs_base=True)
+def check_stable_branch_from_latest(ctx: DeliverableContext) -> Iterator[Problem]:
+    """A new stable branch starts from the latest release of the series.
+
+    The stable branch carries the series' last state into maintenance: cut
+    from an older release, it would lose what was released after it. In a
+    release request the location must be the last release of the file (the
+    request's own new releases count: the release team adds a final and the
+    branch together). It needs a base: in ``--all`` the moment of branching
+    is unknown, and the releases after a branch point cannot tell (stable
+    branches take minor releases too: nova 27.0.0.0rc1 branched antelope,
+    which later released 27.5.1 from it). ``std-with-versions`` branches named
+    after a line (RT603) and independent deliverables are not checked.
+    """
+    d = ctx.deliverable
+    if d.is_independent:
+        return
+    regular = _regular_before(ctx)
+    by_version = {r.version: r for r in regular}
+    for branch in ctx.new_branches:
+        name, loc = branch.name, branch.location
+        if not name or not name.startswith('stable/') or not isinstance(loc, str) \
+                or _version_line(ctx, name) is not None or loc not in by_version:
+            continue  # RT603 reports a location that is not a release here
+        latest = regular[-1]
+        if latest is not by_version[loc]:
+            yield Problem(branch.line, f'{name} starts from {loc}, but the latest release of {d.series} is '
+                          f'{latest.version}', f'branch from {latest.version}')
+
+
+@rule('RT606')
+def check_tagless_branch_location(ctx: DeliverableContext) -> Iterator[Problem]:
+    """A ``tagless`` deliverable's branches are located by commits, not versions.
+
+    ``stable-branch-type: tagless`` deliverables are not tagged when they
+    branch, so a branch location is a map of each repository to the commit
+    the branch starts from. A closing tag of this file is a location too (an
+    ``unmaintained/`` branch continues from the ``-eom`` tag).
+    """
+    d = ctx.deliverable
+    if d.stable_branch_type != 'tagless':
+        return
+    for branch in ctx.new_branches:
+        if isinstance(branch.location, str) and parse_special(branch.location) is None:
+            yield Problem(branch.line, f'{branch.name} of a tagless deliverable is located by the version '
+                          f'{branch.location!r}', 'give a map of each repository to its branch-point commit')
+
+
+@rule('RT607')
+def check_feature_branch_location(ctx: DeliverableContext) -> Iterator[Problem]:
+    """A ``feature/`` branch is located by commits, not a version.
+
+    Feature branches start from wherever development stood, usually not a
+    release: the location maps each repository to the commit to branch from.
+    """
+    for branch in ctx.new_branches:
+        if branch.name and branch.name.startswith('feature/') and isinstance(branch.location, str):
+            yield Problem(branch.line, f'{branch.name} is located by the version {branch.location!r}',
+                          'give a map of each repository to its branch-point commit')

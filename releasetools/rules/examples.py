@@ -79,6 +79,11 @@ EXAMPLES: dict[str, Example] = {
     'RT208': Example(H + 'releases:\n' + rel('3.0.0.0rc1') + rel('3.0.0', B), others=GAZPACHO),
     'RT209': Example(H + 'releases:\n' + rel('2.0.0') + rel('2026.1-eol'),
                      path='deliverables/hibiscus/nova.yaml'),
+    'RT210': Example(H + 'releases:\n' + rel('3.0.0'), others=GAZPACHO),
+    'RT211': Example(H + 'releases:\n' + rel('2.0.0') + rel('2026.1-eol'), path='deliverables/gazpacho/nova.yaml'),
+    'RT212': Example(H + 'releases:\n' + rel('2.0.0') + rel('2026.1-em', B)
+                     + 'branches:\n  - name: stable/2026.1\n    location: 2.0.0\n',
+                     path='deliverables/gazpacho/nova.yaml'),
     'RT301': Example(H + 'releases:\n' + rel('3.0.0', B), base=H + 'releases:\n' + rel('3.0.0')),
     'RT302': Example(H + 'releases:\n' + rel('3.0.1', B), base=H + 'releases:\n' + rel('3.0.0')),
     'RT303': Example(H + 'releases:\n' + rel('2.9.0', B) + rel('3.0.0'), base=H + 'releases:\n' + rel('3.0.0')),
@@ -98,13 +103,21 @@ EXAMPLES: dict[str, Example] = {
                          '    location: 3.0.1\n'),
     'RT604': Example(H + 'stable-branch-type: none\nreleases:\n' + rel('3.0.0')
                      + 'branches:\n  - name: stable/2026.2\n    location: 3.0.0\n'),
+    'RT605': Example(H + 'releases:\n' + rel('2.0.0') + rel('2.1.0', B)
+                     + 'branches:\n  - name: stable/2026.1\n    location: 2.0.0\n',
+                     path='deliverables/gazpacho/nova.yaml', base=H + 'releases:\n' + rel('2.0.0') + rel('2.1.0', B)),
+    'RT606': Example(H.replace('release-model: cycle-with-rc', 'release-model: untagged\nstable-branch-type: tagless')
+                     + 'branches:\n  - name: stable/2026.2\n    location: 3.0.0\n'),
+    'RT607': Example(H + 'releases:\n' + rel('3.0.0.0b1') + 'branches:\n  - name: feature/graphs\n'
+                         '    location: 3.0.0.0b1\n'),
     'RT701': Example('', note='a hash that the repository does not have (a commit of an unmerged review, '
                               'of a fork, or a typo)'),
     'RT702': Example('', note='releasing 3.0.0 at commit B when the repository already has the tag 3.0.0 '
                               'at commit A'),
     'RT703': Example('', note='releasing 3.1.0 at a commit older than the one 3.0.0 was released from'),
     'RT704': Example('', note='a release of the development series at a commit that only a feature branch '
-                              'contains, not master'),
+                              'contains, not master; or, in a series whose branch was deleted, a commit '
+                              'outside the history of its 2025.2-eol tag'),
     'RT705': Example('', note='branches: stable/2026.2 at 3.0.0, while the repository\'s stable/2026.2 was '
                               'cut from another commit'),
     'RT706': Example('', note='releasing openstack/nova whose setup.cfg says [metadata] name = nova-compute'),

@@ -14,7 +14,7 @@ from packaging.utils import canonicalize_name
 from ..findings import Severity
 from ..pkgmeta import lower_bounds, package_name
 from . import DeliverableContext, Problem, Skip, rule
-from .gitplan import closed_branch_gone, expected_branches, facts_for, is_patch, previous_release
+from .gitplan import closed_branch_gone, closing_tags, expected_branches, facts_for, is_patch, previous_release
 
 #: Release types whose repositories are Python packages with metadata to check.
 PYTHON_TYPES = frozenset({'python-service', 'python-pypi', 'neutron', 'horizon'})
@@ -111,7 +111,9 @@ def check_branch_membership(ctx: DeliverableContext) -> Iterator[Problem | Skip]
     The default branch for the development series and independent
     deliverables; ``stable/<series>`` (or ``stable/<release-id>``) once it
     exists, ``unmaintained/...`` after that. Commits only on other branches,
-    unmerged reviews or forks can never be released.
+    unmerged reviews or forks can never be released. When a closed series'
+    branch was deleted, its closing tag (``<series>-eol`` or ``-eom``) stands
+    in for it: the commit must be in that tag's history.
     """
     for release in ctx.new_releases:
         for project in release.projects:
@@ -130,7 +132,19 @@ def check_branch_membership(ctx: DeliverableContext) -> Iterator[Problem | Skip]
                 continue
             gone = closed_branch_gone(ctx, facts)
             if gone:
-                yield Skip(facts.repo, gone)
+                tags = closing_tags(ctx, facts)
+                if not tags:
+                    yield Skip(facts.repo, gone)
+                    continue
+                closed = [facts.is_ancestor(project.hash, sha) for sha in tags.values()]
+                if any(closed):
+                    continue
+                if None in closed:
+                    yield Skip(facts.repo, _SHALLOW)
+                    continue
+                yield Problem(project.line, f'{project.hash[:12]} is not in the history of {" or ".join(tags)} '
+                              f'of {project.repo}, which closed the deleted branch of {ctx.deliverable.series}',
+                              'release a commit of the series\' branch')
                 continue
             yield Problem(project.line, f'{project.hash[:12]} is not on {" or ".join(branches)} of {project.repo}',
                           'release a commit merged on that branch')

@@ -8,8 +8,8 @@ from ..model import OPEN_STATUSES, Release
 from ..versions import SemVer, parse_semver, parse_special
 from .context import DeliverableContext
 
-__all__ = ['closed_branch_gone', 'expected_branches', 'facts_for', 'is_patch', 'previous_release', 'range_start',
-           'wanted']
+__all__ = ['closed_branch_gone', 'closing_tag_names', 'closing_tags', 'expected_branches', 'facts_for', 'is_patch',
+           'previous_release', 'range_start', 'wanted']
 
 
 def _semver(release: Release) -> SemVer | None:
@@ -87,11 +87,13 @@ def wanted(ctx: DeliverableContext) -> dict[str, RepoRequest]:
         return requests.setdefault(repo, RepoRequest())
 
     d = ctx.deliverable
+    closing = closing_tag_names(ctx)
     for release in ctx.new_releases:
         for project in release.projects:
             if not project.repo or not project.hash:
                 continue
             req = want(project.repo)
+            req.tags.update(closing)
             req.commits.add(project.hash)
             req.files.add((project.hash, 'setup.cfg'))
             req.files.add((project.hash, 'pyproject.toml'))
@@ -144,12 +146,36 @@ def expected_branches(ctx: DeliverableContext, facts: RepoFacts, release: Releas
     return stable or unmaintained or default
 
 
+def closing_tag_names(ctx: DeliverableContext) -> tuple[str, ...]:
+    """The tags that close this file's series branch: ``<series>-eol``, ``-eom`` (and by release-id).
+
+    Only for a series that is closed (not open, not future): those are the
+    series whose stable branch may have been deleted. ``-em`` is not among
+    them: it marks the last release, not the end of the branch.
+    """
+    d = ctx.deliverable
+    series = ctx.series.get(d.series)
+    if d.is_independent or series is None:
+        return ()
+    status = d.stable_status or series.status
+    if status in OPEN_STATUSES or status == 'future':
+        return ()
+    names = [d.series] + ([series.release_id] if series.release_id else [])  # lineage: the series' tag prefixes
+    return tuple(f'{n}-{kind}' for kind in ('eol', 'eom') for n in names)
+
+
+def closing_tags(ctx: DeliverableContext, facts: RepoFacts) -> dict[str, str]:
+    """Closing tags of this file's series that ``facts``' repository has: name -> commit."""
+    return {t: facts.refs.tags[t] for t in closing_tag_names(ctx) if t in facts.refs.tags}
+
+
 def closed_branch_gone(ctx: DeliverableContext, facts: RepoFacts) -> str | None:
     """Why a closed series' releases cannot be checked: its branch was deleted (None: it was not).
 
     At end of life the stable branch is deleted and only the ``<series>-eol``
     tag remains; the default branch is no stand-in for it (``--all`` checks
-    that old history too).
+    that old history too). RT704 checks against the closing tags
+    (:func:`closing_tags`) first: this is the reason when there are none.
     """
     d = ctx.deliverable
     series = ctx.series.get(d.series)
@@ -160,6 +186,7 @@ def closed_branch_gone(ctx: DeliverableContext, facts: RepoFacts) -> str | None:
         return None
     if _series_branches(ctx, facts, 'stable') or _series_branches(ctx, facts, 'unmaintained'):
         return None
-    return f'{d.series} is {status} and its stable branch is gone from {facts.repo}: no branch to check against'
+    return (f'{d.series} is {status} and its stable branch is gone from {facts.repo}: no branch and no '
+            f'closing tag to check against')
 
 

@@ -68,6 +68,11 @@ def check_history_not_removed(ctx: DeliverableContext) -> Iterator[Problem]:
 
 @rule('RT303', needs_base=True)
 def check_appended(ctx: DeliverableContext) -> Iterator[Problem]:
-    """New releases and branches are appended at the end, never inserted."""
+    """New releases are appended at the end, never inserted.
+
+    The order of ``releases`` is history. The order of ``branches`` means
+    nothing (the release team has merged requests that insert a branch before
+    an existing one), so a new branch may go anywhere: RT301/RT302 still keep
+    the existing branch entries unchanged.
+    """
     yield from _compare(ctx, 'releases', 'version', 'moved')
-    yield from _compare(ctx, 'branches', 'name', 'moved')

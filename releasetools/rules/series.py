@@ -6,10 +6,15 @@ from collections.abc import Iterator
 
 from ..hints import did_you_mean
 from ..model import OPEN_STATUSES
+from ..versions import parse_special
 from . import DeliverableContext, Problem, rule
 
 #: Statuses in which a series may still receive its closing tags (-eom, -eol, -last).
 CLOSING_STATUSES = OPEN_STATUSES | {'extended maintenance', 'unmaintained'}
+#: Closing tags a series still takes once it is ``end of life``: ``-eol`` stragglers
+#: (deliverables tagged after the series was declared closed) and the ``-last`` tags
+#: of branchless deliverables. An ``-eom`` or ``-em`` no longer makes sense there.
+END_OF_LIFE_KINDS = frozenset({'eol', 'last'})
 
 
 @rule('RT401')
@@ -31,7 +36,10 @@ def check_series_open(ctx: DeliverableContext) -> Iterator[Problem]:
 
     A series takes releases while its status (or the file's ``stable-status``
     as it was before the request) is ``development`` or ``maintained``. Closing tags (``-eom``, ``-eol``,
-    ``-last``) are also accepted in extended maintenance and unmaintained series.
+    ``-last``) are also accepted in extended maintenance and unmaintained series, and
+    ``-eol`` and ``-last`` even in an ``end of life`` series: the release team declares
+    the series closed first and tags the stragglers (and the branchless tempest
+    plugins' ``-last``) afterwards.
     """
     d = ctx.deliverable
     series = ctx.series.get(d.series)
@@ -42,7 +50,10 @@ def check_series_open(ctx: DeliverableContext) -> Iterator[Problem]:
     override = ctx.base.stable_status if ctx.base is not None else d.stable_status
     status = override or series.status
     for release in ctx.new_releases:
-        allowed = CLOSING_STATUSES if ctx.is_special(release) else OPEN_STATUSES
+        tag = parse_special(release.version or '')
+        if tag is not None and status == 'end of life' and tag.kind in END_OF_LIFE_KINDS:
+            continue
+        allowed = CLOSING_STATUSES if tag is not None else OPEN_STATUSES
         if status not in allowed:
             yield Problem(release.line, f'{d.series} is {status!r} and takes no new release such as '
                           f'{release.version}', 'release in the current series, or ask the release team')

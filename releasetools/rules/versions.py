@@ -272,3 +272,97 @@ def check_closing_tags(ctx: DeliverableContext) -> Iterator[Problem]:
         if missing:
             yield Problem(release.line, f'{release.version} does not tag {", ".join(missing)}',
                           'a closing tag covers every repository of the deliverable')
+
+
+def _first_final(ctx: DeliverableContext) -> Release | None:
+    """The first full release (not a pre-release, not a closing tag) of this file."""
+    for release, v in zip(ctx.deliverable.releases, ctx.own_semvers, strict=True):
+        if v is not None and not v.is_prerelease:
+            return release
+    return None
+
+
+@rule('RT210')
+def check_final_has_rc(ctx: DeliverableContext) -> Iterator[Problem]:
+    """A ``cycle-with-rc`` series final re-tags a release candidate of this series.
+
+    The first full release of a ``cycle-with-rc`` file is the series final:
+    the last release candidate of that version, re-tagged, so the version
+    needs an ``X.Y.Z.0rcN`` earlier in the same file. A final with no
+    pre-release of its version at all is reported here; one after a beta only
+    is RT205's. Later finals of the series (stable patch releases) need no rc.
+
+    Checked while the series is in development, when its final is made.
+    Where this differs from the team's validator, on purpose: a series that is
+    already maintained or closed made its final long ago, so a first final
+    there is a late release the release team handles by hand, and old
+    history is not re-judged. Legacy ``cycle-with-milestones`` files are not
+    held to it either: their finals were often cut straight from milestones.
+    """
+    d = ctx.deliverable
+    series = ctx.series.get(d.series)
+    if d.model != 'cycle-with-rc' or series is None or (d.stable_status or series.status) != 'development':
+        return
+    final = _first_final(ctx)
+    if final is None or final not in ctx.new_releases or _reused(ctx, final):
+        return
+    v = ctx.own_semvers[final.index]
+    assert v is not None
+    if any(p is not None and p.release == v.release for p in ctx.own_semvers[:final.index]):
+        return  # pre-releases of this version: RT205 judges their progression
+    yield Problem(final.line, f'{v.text} is the {d.series} final of a cycle-with-rc deliverable, but no release '
+                  f'candidate of {v.text} is in this series', f'release {v.text}.0rc1 first, then re-tag it')
+
+
+#: Closing tags that close a branch (``-last`` closes branchless deliverables).
+BRANCH_CLOSING_KINDS = frozenset({'eol', 'eom', 'em'})
+
+
+def _has_series_branch(ctx: DeliverableContext) -> bool:
+    return any(b.name and b.name.startswith(('stable/', 'unmaintained/')) for b in ctx.deliverable.branches)
+
+
+@rule('RT211')
+def check_closing_tag_has_branch(ctx: DeliverableContext) -> Iterator[Problem]:
+    """``-eol``, ``-eom`` and ``-em`` close a branch the deliverable has in this series.
+
+    They mark the end of the file's ``stable/`` (or ``unmaintained/``)
+    branch; a deliverable without one (a tempest plugin, a deliverable that
+    never branched) has nothing to close and takes ``<release-id>-last``
+    instead. Independent deliverables follow no series and are not checked.
+    """
+    d = ctx.deliverable
+    if d.is_independent or _has_series_branch(ctx):
+        return
+    for release in ctx.new_releases:
+        tag = parse_special(release.version or '')
+        if tag is not None and tag.kind in BRANCH_CLOSING_KINDS:
+            yield Problem(release.line, f'{release.version} closes a branch, but {d.name} has no stable or '
+                          f'unmaintained branch in {d.series}',
+                          'list the branch under branches:, or close a branchless deliverable with -last')
+
+
+@rule('RT212')
+def check_em_at_last_release(ctx: DeliverableContext) -> Iterator[Problem]:
+    """``-em`` tags the last release of the series, at its hashes.
+
+    Extended maintenance starts from what was last released: the ``-em`` tag
+    follows at least one release of this file and names, for every
+    repository, the commit of the last release before it.
+    """
+    d = ctx.deliverable
+    for release in ctx.new_releases:
+        tag = parse_special(release.version or '')
+        if tag is None or tag.kind != 'em':
+            continue
+        previous = [r for r in d.releases[:release.index] if r.version and not ctx.is_special(r)]
+        if not previous:
+            yield Problem(release.line, f'{release.version} has no earlier release of {d.name} in {d.series} '
+                          'to mark', 'release first, or close the series with -eol')
+            continue
+        last = previous[-1]
+        wrong = sorted(repo for repo, sha in release.hashes.items()
+                       if repo and repo in last.hashes and last.hashes[repo] != sha)
+        if wrong:
+            yield Problem(release.line, f'{release.version} must tag the last release {last.version}, but the '
+                          f'hashes of {", ".join(wrong)} differ', f'copy the hashes of {last.version}')

@@ -24,7 +24,7 @@ NOVA_SHAS = '{openstack/nova: ' + '1a' * 20 + '}'
 BRANCH_CASES = [
     # -- RT601: prefixes ---------------------------------------------------------------------
     P('gazpacho', 'release-model: cycle-with-rc',
-      [('stable/2026.1', '2.1.0'), ('feature/graphs', '2.1.0'), ('bugfix/2.0', '2.0.0')], [],
+      [('stable/2026.1', '2.1.0'), ('feature/graphs', NOVA_SHAS), ('bugfix/2.0', '2.0.0')], [],
       id='RT601-pass-known-prefixes'),
     P('gazpacho', 'release-model: cycle-with-rc', [('driverfixes/gazpacho', '2.1.0')], [('RT601', 9)],
       id='RT601-driverfixes'),
@@ -50,7 +50,7 @@ BRANCH_CASES = [
     P('gazpacho', 'release-model: cycle-with-rc', [('stable/2026.1', NOVA_SHAS.replace('nova', 'neutron'))],
       [('RT603', 9)], id='RT603-map-names-another-repository'),
     # -- RT604: deliverables that do not branch ----------------------------------------------
-    P('gazpacho', 'release-model: cycle-with-rc\nstable-branch-type: none', [('feature/graphs', '2.1.0')], [],
+    P('gazpacho', 'release-model: cycle-with-rc\nstable-branch-type: none', [('feature/graphs', NOVA_SHAS)], [],
       id='RT604-pass-feature-branch'),
     P('gazpacho', 'release-model: cycle-with-rc\nstable-branch-type: none', [('stable/2026.1', '2.1.0')],
       [('RT604', 10)], id='RT604-none'),
@@ -102,7 +102,8 @@ def test_series_name_hint_prefers_the_release_id(repo: DataRepo) -> None:
     P('stable/2026.1', [('RT604', 9)], id='stable'),
 ])
 def test_tempest_plugins_do_not_branch(repo: DataRepo, branch: str, expected: list[tuple[str, int]]) -> None:
-    text = body('release-model: cycle-with-intermediary', [(branch, '2.1.0')])
+    location = NOVA_SHAS if branch.startswith('feature/') else '2.1.0'  # RT607: feature branches name commits
+    text = body('release-model: cycle-with-intermediary', [(branch, location)])
     rel = repo.write('gazpacho', 'nova-tempest-plugin',
                      'team: nova\ntype: tempest-plugin\nlaunchpad: nova\n' + text, header=False)
     assert repo.findings(rel) == expected

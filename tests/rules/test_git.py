@@ -32,6 +32,8 @@ RENAMED = 'deliverables/hibiscus/renamed.yaml'
 TOML = 'deliverables/hibiscus/tomlpkg.yaml'
 
 GAZ_BRANCH = ['{name: stable/2026.1, location: 2.0.0}']
+#: A hibiscus final with no release candidate is RT210's in cycle-with-rc: these cases use this model.
+INTERMEDIARY = 'cycle-with-intermediary'
 
 
 def gaz(*releases: str, branches: list[str] = GAZ_BRANCH) -> str:
@@ -68,8 +70,9 @@ CASES = [
     P({GAZPACHO: deliverable([rel('2.0.0', '@C')])}, NO_GAZPACHO, [], id='RT702-pass-annotated-same-commit'),
     P({GAZPACHO: deliverable([rel('2.0.0', '@S1')])}, NO_GAZPACHO, [E('RT702', GAZPACHO, 8)],
       id='RT702-annotated-other-commit'),
-    P({HIBISCUS: deliverable([rel('3.0.0', '@M')])}, None, [], id='RT702-pass-tag-of-tag-same-commit'),
-    P({HIBISCUS: deliverable([rel('3.0.0', '@E')])}, None, [E('RT702', HIBISCUS, 8)],
+    P({HIBISCUS: deliverable([rel('3.0.0', '@M')], model=INTERMEDIARY)}, None, [],
+      id='RT702-pass-tag-of-tag-same-commit'),
+    P({HIBISCUS: deliverable([rel('3.0.0', '@E')], model=INTERMEDIARY)}, None, [E('RT702', HIBISCUS, 8)],
       id='RT702-tag-of-tag-other-commit'),
     # -- RT703: forward only -----------------------------------------------------------------------------
     P({HIBISCUS: deliverable([rel('3.0.0', '@M'), rel('3.1.0', '@E')])}, HIB_300, [], id='RT703-pass-descends'),
@@ -94,7 +97,7 @@ CASES = [
     P({INDEPENDENT: deliverable([rel('4.0.0', '@U')], model=None)}, None, [E('RT704', INDEPENDENT, 8)],
       id='RT704-independent-unmerged'),
     # -- RT705: branch points ----------------------------------------------------------------------------
-    P({GAZPACHO: gaz(rel('2.1.0', '@D'), branches=GAZ_BRANCH)}, {GAZPACHO: gaz(rel('2.1.0', '@D'), branches=[])},
+    P({GAZPACHO: gaz(branches=GAZ_BRANCH)}, {GAZPACHO: gaz(branches=[])},
       [], id='RT705-pass-existing-branch-contains-point'),
     P({GAZPACHO: gaz(rel('2.1.0', '@D'), branches=['{name: stable/2026.1, location: 2.1.0}'])},
       {GAZPACHO: gaz(rel('2.1.0', '@D'), branches=[])}, [E('RT705', GAZPACHO, 11)],
@@ -106,14 +109,16 @@ CASES = [
       id='RT706-pass-same-name'),
     P({HIBISCUS: deliverable([rel('3.0.0.0b1', '@E')], settings='{pypi-name: python-nova}')}, None,
       [E('RT706', HIBISCUS, 8)], id='RT706-mismatch'),
-    P({RENAMED: deliverable([rel('1.0.0', '@renamed', 'openstack/renamed')], repo='openstack/renamed')}, None,
+    P({RENAMED: deliverable([rel('1.0.0', '@renamed', 'openstack/renamed')], repo='openstack/renamed',
+                            model=INTERMEDIARY)}, None,
       [E('RT706', RENAMED, 8)], id='RT706-basename-differs'),
     P({RENAMED: deliverable([rel('1.0.0', '@renamed', 'openstack/renamed')], repo='openstack/renamed',
-                            settings='{pypi-name: os-renamed}')}, None, [], id='RT706-pass-pypi-name'),
-    P({TOML: deliverable([rel('1.0.0', '@toml0', 'openstack/tomlpkg')], repo='openstack/tomlpkg')}, None, [],
-      id='RT706-pass-pyproject'),
-    P({TOML: deliverable([rel('1.0.0', '@toml1', 'openstack/tomlpkg')], repo='openstack/tomlpkg')}, None,
-      [E('RT706', TOML, 8)], id='RT706-pyproject-mismatch'),
+                            settings='{pypi-name: os-renamed}', model=INTERMEDIARY)}, None, [],
+      id='RT706-pass-pypi-name'),
+    P({TOML: deliverable([rel('1.0.0', '@toml0', 'openstack/tomlpkg')], repo='openstack/tomlpkg',
+                         model=INTERMEDIARY)}, None, [], id='RT706-pass-pyproject'),
+    P({TOML: deliverable([rel('1.0.0', '@toml1', 'openstack/tomlpkg')], repo='openstack/tomlpkg',
+                         model=INTERMEDIARY)}, None, [E('RT706', TOML, 8)], id='RT706-pyproject-mismatch'),
     # -- RT707: lower bounds in patch releases -----------------------------------------------------------
     P({HIBISCUS: deliverable([rel('3.0.0', '@M'), rel('3.0.1', '@E')])}, HIB_300, [E('RT707', HIBISCUS, 9)],
       id='RT707-dev-patch-raises'),
@@ -161,7 +166,7 @@ def test_message_branch_location_missing(data: DataRepo, sources: Sources) -> No
 
 
 def test_message_moved_tag_of_tag(data: DataRepo, sources: Sources) -> None:
-    got = messages(data, sources, {HIBISCUS: deliverable([rel('3.0.0', '@E')])})
+    got = messages(data, sources, {HIBISCUS: deliverable([rel('3.0.0', '@E')], model=INTERMEDIARY)})
     assert got == [('RT702', f'tag 3.0.0 of openstack/nova already points at {sources["M"]}, not {sources["E"]}',
                     f'use hash {sources["M"]}, or a new version')]
 
@@ -199,7 +204,7 @@ def test_message_branch_exists_elsewhere(data: DataRepo, sources: Sources) -> No
 
 def test_message_package_name(data: DataRepo, sources: Sources) -> None:
     got = messages(data, sources, {TOML: deliverable([rel('1.0.0', '@toml1', 'openstack/tomlpkg')],
-                                                     repo='openstack/tomlpkg')})
+                                                     repo='openstack/tomlpkg', model=INTERMEDIARY)})
     assert got == [('RT706', f"openstack/tomlpkg at {sources.toml[1][:12]} builds package 'other-pkg', not "
                     "'tomlpkg'", 'set pypi-name/tarball-base in repository-settings to match')]
 

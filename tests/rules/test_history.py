@@ -44,6 +44,9 @@ def history(git_repo: DataRepo) -> DataRepo:
     P([BASE[0]], BRANCH, [('RT302', 6)], id='RT302-last-release-removed'),  # at the list's line
     P(BASE, BRANCH + '  - name: bugfix/2.1\n    location: 2.1.0\n', [], id='pass-branch-appended'),
     P(BASE, '', [('RT302', 1)], id='RT302-branches-removed'),
+    # Branch order means nothing (FORMAT.md, "What counts as new"): a new branch may go first.
+    P(BASE, '\nbranches:\n  - name: bugfix/2.0\n    location: 2.0.0\n' + BRANCH.split('branches:\n')[1], [],
+      id='pass-branch-inserted-first'),
     # RT303: new entries go at the end.
     P([BASE[0], R('2.0.1', '$3'), BASE[1]], BRANCH, [('RT303', 8)], id='RT303-release-inserted'),
     P([R('1.9.0', '$3'), *BASE], BRANCH, [('RT303', 7), ('RT303', 8)], id='RT303-inserted-first'),

@@ -164,7 +164,8 @@ SCHEMA_CASES = [
 @pytest.mark.parametrize(('snippet', 'expected'), SCHEMA_CASES)
 def test_schema_rules(repo: DataRepo, snippet: str, expected: list[tuple[str, int]]) -> None:
     rel = repo.write('hibiscus', 'nova', snippet)
-    assert repo.findings(rel) == expected
+    # The snippets' bare hibiscus finals without a release candidate are RT210's, not the schema's.
+    assert [f for f in repo.findings(rel) if f[0] != 'RT210'] == expected
 
 
 def _one(repo: DataRepo, rel: str, check: str):

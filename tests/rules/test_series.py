@@ -14,6 +14,14 @@ from tests.helpers import DataRepo, R, doc
 P = pytest.param
 RC = 'release-model: cycle-with-rc'
 INTERMEDIARY = 'release-model: cycle-with-intermediary'
+FLAMINGO_BRANCH = 'branches: [{name: stable/2025.2, location: 1.0.0}]'
+EPOXY_BRANCH = 'branches: [{name: stable/2025.1, location: 1.0.0}]'
+TAGLESS_BRANCH = """
+stable-branch-type: tagless
+branches:
+  - name: stable/2026.1
+    location: {openstack/nova: $1}
+"""
 
 
 # -- RT401: the series exists --------------------------------------------------------
@@ -38,9 +46,12 @@ def test_series_exists(repo: DataRepo, series: str, expected: list[tuple[str, in
     P('hibiscus', [RC], [], [R('3.0.0.0rc1')], [], id='pass-development'),
     P('gazpacho', [RC], [R('2.0.0')], [R('2.0.1')], [], id='pass-maintained'),
     P('flamingo', [RC], [R('1.0.0')], [R('1.0.1')], [('RT402', 7)], id='unmaintained'),
-    P('flamingo', [RC], [R('1.0.0')], [R('2025.2-eol')], [], id='pass-unmaintained-closing-tag'),
+    P('flamingo', [RC, FLAMINGO_BRANCH], [R('1.0.0')], [R('2025.2-eol')], [], id='pass-unmaintained-closing-tag'),
     P('epoxy', [RC], [R('1.0.0')], [R('1.0.1')], [('RT402', 7)], id='end-of-life'),
-    P('epoxy', [RC], [R('1.0.0')], [R('2025.1-eol')], [('RT402', 7)], id='end-of-life-closing-tag'),
+    # The release team tags -eol stragglers after declaring the series end of life (real: bobcat,
+    # tests/rules/test_release_models.py); -eom belongs to the move to unmaintained, before that.
+    P('epoxy', [RC, EPOXY_BRANCH], [R('1.0.0')], [R('2025.1-eol')], [], id='pass-end-of-life-eol-straggler'),
+    P('epoxy', [RC, EPOXY_BRANCH], [R('1.0.0')], [R('2025.1-eom')], [('RT402', 8)], id='end-of-life-eom'),
     P('indri', [RC], [], [R('4.0.0.0b1')], [('RT402', 6)], id='future'),
     P('flamingo', [RC, 'stable-status: maintained'], [R('1.0.0')], [R('1.0.1')], [],
       id='pass-stable-status-overrides'),
@@ -77,7 +88,7 @@ def test_series_open_message(git_repo: DataRepo) -> None:
     P([R('2.0.0'), R('2026.1-eol')], [('RT403', 6)], id='release'),
 ])
 def test_untagged_has_no_releases(repo: DataRepo, releases: list[str], expected: list[tuple[str, int]]) -> None:
-    rel = repo.write('gazpacho', 'devstack', doc('release-model: untagged', releases=releases))
+    rel = repo.write('gazpacho', 'devstack', doc('release-model: untagged', releases=releases, tail=TAGLESS_BRANCH))
     assert repo.findings(rel) == expected
 
 
@@ -91,9 +102,10 @@ def test_untagged_has_no_releases(repo: DataRepo, releases: list[str], expected:
 ])
 def test_abandoned_takes_no_new_release(git_repo: DataRepo, model: str, added: list[str],
                                         expected: list[tuple[str, int]]) -> None:
-    git_repo.write('gazpacho', 'nova', doc(model, releases=[R('2.0.0')]))
+    branch = 'branches:\n  - name: stable/2026.1\n    location: 2.0.0\n'  # closing tags close it (RT211)
+    git_repo.write('gazpacho', 'nova', doc(model, releases=[R('2.0.0')], tail=branch))
     git_repo.commit()
-    rel = git_repo.write('gazpacho', 'nova', doc(model, releases=[R('2.0.0'), *added]))
+    rel = git_repo.write('gazpacho', 'nova', doc(model, releases=[R('2.0.0'), *added], tail=branch))
     assert git_repo.findings(base='HEAD') == expected
     # Its past releases are history, not new releases: --all does not report them.
     assert git_repo.findings(rel, all=True) == []

@@ -31,7 +31,7 @@ def check(repo: DataRepo, series: str, body: str, older: dict[str, str] | None =
 # -- RT201: canonical spelling ----------------------------------------------------
 
 @pytest.mark.parametrize(('version', 'expected', 'hint'), [
-    P('3.0.0', [], None, id='pass-final'),
+    P('3.0.0.0b1', [], None, id='pass-first-beta'),
     P('3.0.0.0rc1', [], None, id='pass-rc'),
     P('3.0.0.0b2', [], None, id='pass-beta'),
     P('1.0.0rc1', [('RT201', 6)], "write '1.0.0.0rc1'", id='pep440-rc'),
@@ -114,7 +114,7 @@ VERSION_CASES = [
     P('hibiscus', doc('release-model: cycle-automatic', releases=[R('3.0.0.0b1')]), GAZPACHO, [('RT206', 6)],
       id='RT206-automatic'),
     # -- RT207: first release of a series -------------------------------------------------
-    P('hibiscus', doc(RC, releases=[R('2.2.0')]), GAZPACHO, [], id='RT207-pass-minor'),
+    P('hibiscus', doc(INTERMEDIARY, releases=[R('2.2.0')]), GAZPACHO, [], id='RT207-pass-minor'),
     P('hibiscus', doc(INTERMEDIARY, releases=[R('2.1.1')]), GAZPACHO, [('RT207', 6)], id='RT207-patch'),
     P('hibiscus', doc('release-model: cycle-automatic', 'stable-branch-type: tagless',
                       releases=[R('2.1.1')]), GAZPACHO, [], id='RT207-pass-tagless'),
@@ -205,6 +205,12 @@ repository-settings:
     flags: [retired]
 """
 BOTH = 'openstack/nova=$1,openstack/placement=$2'
+#: Closing tags close a branch (RT211): the files that take them have one.
+BRANCH = """
+branches:
+  - name: stable/2026.1
+    location: 2.0.0
+"""
 
 
 @pytest.mark.parametrize(('tag', 'hashes', 'expected'), [
@@ -219,12 +225,13 @@ BOTH = 'openstack/nova=$1,openstack/placement=$2'
 ])
 def test_closing_tags(repo: DataRepo, tag: str, hashes: str, expected: list[tuple[str, int]]) -> None:
     rel = repo.write('gazpacho', 'nova', doc(RC, releases=[R('2.0.0.0rc1', BOTH), R('2.0.0', BOTH), R(tag, hashes)],
-                                             tail=SETTINGS))
+                                             tail=SETTINGS + BRANCH))
     assert repo.findings(rel) == expected
 
 
 def test_closing_tag_messages(repo: DataRepo) -> None:
-    rel = repo.write('gazpacho', 'nova', doc(RC, releases=[R('2.0.0', BOTH), R('hibiscus-eol', '$1')], tail=SETTINGS))
+    rel = repo.write('gazpacho', 'nova', doc(RC, releases=[R('2.0.0', BOTH), R('hibiscus-eol', '$1')],
+                                             tail=SETTINGS + BRANCH))
     findings = sorted(repo.report(rel).findings, key=lambda f: f.hint or '')
     assert [(f.check, f.line, f.hint) for f in findings] == [
         ('RT209', 7, 'a closing tag covers every repository of the deliverable'),
@@ -239,7 +246,8 @@ def test_closing_tag_messages(repo: DataRepo) -> None:
 ])
 def test_closing_tag_without_repository_settings(repo: DataRepo, tag_hashes: str,
                                                  expected: list[tuple[str, int]]) -> None:
-    rel = repo.write('gazpacho', 'nova', doc(INTERMEDIARY, releases=[R('2.0.0', BOTH), R('2026.1-eol', tag_hashes)]))
+    rel = repo.write('gazpacho', 'nova', doc(INTERMEDIARY, releases=[R('2.0.0', BOTH), R('2026.1-eol', tag_hashes)],
+                                                   tail=BRANCH))
     assert repo.findings(rel) == expected
 
 
