@@ -1,6 +1,7 @@
 """The release job's git work: a local clone per repository, tags, pushes, branches.
 
-Every call goes through ``gitrepo.run_git``. The clone is bare and kept in
+Every call goes through ``gitrepo.run_git``, with the allow-listed environment of
+``children.environment('git')`` (GNUPGHOME only when a tag is signed). The clone is bare and kept in
 the work directory, fetched again on each run, so re-runs are cheap and a
 build always has the full history pbr needs (a shallow clone would silently
 build version 0.0.0).
@@ -10,12 +11,21 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 from pathlib import Path
 
 from ..errors import GitError, ReleaseToolsError
-from ..gitrepo import run_git
+from ..gitrepo import run_git as _run_git
+from . import children
 
 __all__ = ['Workspace', 'remote_tags', 'tag_message']
+
+
+def run_git(args: list[str], cwd: Path, *, input: bytes | None = None, check: bool = True,
+            env: dict[str, str] | None = None, signing: bool = False) -> subprocess.CompletedProcess[bytes]:
+    """git with only the environment git needs (and gpg's, when it signs)."""
+    base = children.environment('git+gpg' if signing else 'git')
+    return _run_git(args, cwd, input=input, check=check, env=env, base_env=base)
 
 
 def _dirname(repo: str) -> str:
@@ -85,7 +95,8 @@ class Workspace:
                                     'tags are never moved: fix the release request')
         args = ['tag', '-s', '-u', signing_key] if signing_key else ['tag', '-a']
         try:
-            run_git([*args, '-F', '-', version, sha], self.path, input=message.encode(), env=env)
+            run_git([*args, '-F', '-', version, sha], self.path, input=message.encode(), env=env,
+                    signing=bool(signing_key))
         except GitError as exc:
             raise ReleaseToolsError(f'{self.repo}: cannot create tag {version}: {exc.message}',
                                     'check the signing key and GNUPGHOME' if signing_key else None) from None

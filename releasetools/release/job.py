@@ -27,7 +27,7 @@ from ..errors import GitError, ReleaseToolsError, UsageError
 from ..findings import Report
 from ..repos import DEFAULT_TEMPLATE, default_cache_dir
 from ..validate import ValidateOptions, check_request, deliverable_contexts, read_request
-from . import announce, artifacts
+from . import announce, artifacts, children
 from .gitops import Workspace, remote_tags, tag_message
 from .ledger import Ledger, lock
 from .notes import release_notes
@@ -226,7 +226,7 @@ class _Job:
                 continue
             if opts.index_url:
                 self.step(item.key('publish', t.repo), 'publish', label, partial(self.publish, item, t),
-                          plan=f'upload to {opts.index_url}')
+                          already=partial(self.on_index, item, t), plan=f'upload to {opts.index_url}')
                 self.step(item.key('verify', t.repo), 'verify', label, partial(self.verify, item, t),
                           plan='download from the index and compare sha256')
             else:
@@ -316,6 +316,27 @@ class _Job:
         assert self.opts.index_url
         return self.opts.index_simple_url or self.opts.index_url.rstrip('/') + '/simple/'
 
+    def on_index(self, item: Item, t: Any) -> str | None:
+        """'already on the index' when the index serves every built file with the built sha256.
+
+        Builds are reproducible, so a run that built again (a fresh work directory,
+        another runner) finds its own bytes there: the upload is done, not a conflict.
+        """
+        if self.ledger.get(item.key('build', t.repo)) is None:
+            return None  # a dry run, or nothing built: the step plans or fails as usual
+        try:
+            files = self._artifacts(item, t)
+            served = artifacts.index_files(self._simple(), files[0].name, self._auth())
+            for a in files:
+                if a.path.name not in served:
+                    return None
+                sha = served[a.path.name][1] or artifacts.download_sha256(served[a.path.name][0], self._auth())
+                if sha != a.sha256:
+                    return None  # publish() reports the conflict
+        except ReleaseToolsError:
+            return None  # publish() meets the same problem and reports it as its failure
+        return f'already on the index with the same sha256 ({len(files)} files)'
+
     def publish(self, item: Item, t: Any) -> dict[str, Any]:
         files = self._artifacts(item, t)
         served = artifacts.index_files(self._simple(), files[0].name, self._auth())
@@ -346,7 +367,8 @@ class _Job:
     def tarballs(self, item: Item, t: Any) -> dict[str, Any]:
         assert self.opts.tarballs
         files = self._artifacts(item, t)
-        written = artifacts.copy_to_tarballs(files, self.opts.tarballs, self.opts.signing_key, dict(os.environ))
+        written = artifacts.copy_to_tarballs(files, self.opts.tarballs, self.opts.signing_key,
+                                             children.environment('gpg'))
         return {'detail': f'{len(written)} files'}
 
     def notes(self, item: Item) -> dict[str, Any]:
@@ -446,7 +468,9 @@ def run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None] = l
     report = JobReport()
     ledger_path = opts.ledger or opts.workdir / 'ledger.jsonl'
     holder = lock(ledger_path.with_suffix('.lock'), opts.wait) if not opts.dry_run else contextlib.nullcontext()
-    with holder:
+    # Children (builds, uploads, signatures) end with the job: on return, on an error, on SIGTERM/SIGINT
+    # (and, through their guards, when the job is killed outright).
+    with holder, children.guarded():
         # Read under the lock: another run may have just finished.
         job = _Job(opts, report, progress, Ledger(ledger_path))
         if items:
