@@ -46,6 +46,7 @@ from . import children
 
 __all__ = [
     'Artifact',
+    'VersionMismatch',
     'build',
     'copy_to_tarballs',
     'describe',
@@ -182,11 +183,19 @@ def build(source: Path, outdir: Path, version: str, *, isolation: bool = True) -
     return [_checked(wheels[0], version), sdist]
 
 
+class VersionMismatch(ReleaseToolsError):
+    """A build that gave another version than the one requested."""
+
+    def __init__(self, file: str, built: Version, wanted: str) -> None:
+        super().__init__(f'{file} was built as version {built}, not {wanted}',
+                         'is the tag on the built commit, and the clone complete (not shallow)?')
+        self.built = built
+
+
 def _checked(path: Path, version: str) -> Artifact:
     name, built = describe(path)
     if built != Version(version):
-        raise ReleaseToolsError(f'{path.name} was built as version {built}, not {version}',
-                                'is the tag on the built commit, and the clone complete (not shallow)?')
+        raise VersionMismatch(path.name, built, version)
     return Artifact(path, name, built, sha256_of(path))
 
 
