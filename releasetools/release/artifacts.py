@@ -206,7 +206,13 @@ def _unpack(sdist: Path, into: Path) -> Path:
             tops = {m.name.split('/', 1)[0] for m in tar.getmembers()}
             if len(tops) != 1:
                 raise ReleaseToolsError(f'{sdist.name} has no single top directory: {sorted(tops)[:5]}')
-            tar.extractall(into, filter='data')
+            if hasattr(tarfile, 'data_filter'):
+                tar.extractall(into, filter='data')
+            else:  # pragma: no cover - Python 3.11.0-3.11.3: refuse what the filter would
+                for m in tar.getmembers():
+                    if m.name.startswith('/') or '..' in m.name.split('/') or not (m.isfile() or m.isdir()):
+                        raise ReleaseToolsError(f'{sdist.name}: unsafe member {m.name}')
+                tar.extractall(into)  # every member checked above
     except (OSError, tarfile.TarError) as exc:
         raise ReleaseToolsError(f'cannot unpack {sdist.name}: {exc}') from None
     return into / tops.pop()
