@@ -12,6 +12,8 @@ outcomes into findings. Nothing is pushed: the clone is temporary.
 
 from __future__ import annotations
 
+import concurrent.futures
+import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,25 +51,29 @@ def _git(args: list[str], cwd: Path) -> None:
 
 def _source(located: Path, sha: str, version: str, into: Path) -> Path:
     """A temporary clone of ``located`` at ``sha``, with the tag ``version`` there (and only there)."""
+    into.parent.mkdir(parents=True, exist_ok=True)
     _git(['clone', '-q', '--no-checkout', '--', str(located), str(into)], into.parent)
     _git(['tag', '-f', '-a', '-m', f'validate --build {version}', version, sha], into)
     _git(['checkout', '-q', '--force', f'refs/tags/{version}'], into)
     return into
 
 
-def build_one(located: Path, repo: str, version: str, sha: str, work: Path, *, isolation: bool = True
-              ) -> BuildOutcome:
-    """Build ``repo`` at ``sha`` as ``version`` under ``work`` and check the result."""
+def _build(located: Path, repo: str, version: str, sha: str, work: Path, *, isolation: bool
+           ) -> BuildOutcome | list[artifacts.Artifact]:
+    """The built files, or the outcome that says why there are none."""
     try:
         source = _source(located, sha, version, work / 'src')
     except GitError as exc:
         return BuildOutcome(repo, version, sha, error=f'cannot check out {sha[:12]}: {exc.message}')
     try:
-        built = artifacts.build(source, work / 'dist', version, isolation=isolation)
+        return artifacts.build(source, work / 'dist', version, isolation=isolation)
     except artifacts.VersionMismatch as exc:
         return BuildOutcome(repo, version, sha, built=str(exc.built))
     except ReleaseToolsError as exc:
         return BuildOutcome(repo, version, sha, error=exc.message)
+
+
+def _twine(repo: str, version: str, sha: str, built: list[artifacts.Artifact]) -> BuildOutcome:
     files = tuple(a.path.name for a in built)
     try:
         artifacts.twine_check(built, strict=True)
@@ -76,24 +82,34 @@ def build_one(located: Path, repo: str, version: str, sha: str, work: Path, *, i
     return BuildOutcome(repo, version, sha, files=files)
 
 
-def gather_builds(locator: RepoLocator, contexts: Iterable[DeliverableContext], *, isolation: bool = True
-                  ) -> dict[tuple[str, str], BuildOutcome | str]:
+def gather_builds(locator: RepoLocator, contexts: Iterable[DeliverableContext], *, isolation: bool = True,
+                  workers: int | None = None) -> dict[tuple[str, str], BuildOutcome | str]:
     """(repo, version) -> the outcome of its build, or why it could not be built (a str).
 
     Only what a request adds (contexts with a base): with ``--all`` every
-    historic release would be rebuilt. One build at a time: builds are CPU
-    bound and ``twine check`` swaps sys.stdout.
+    historic release would be rebuilt. Builds run a few at a time (each is
+    its own process); ``twine check`` runs afterwards in this thread, one at
+    a time, since it swaps sys.stdout.
     """
-    out: dict[tuple[str, str], BuildOutcome | str] = {}
+    wanted: dict[tuple[str, str], tuple[Path, str] | str] = {}
     for item in items_of(c for c in contexts if c.has_base):
         for t in item.targets:
             key = (t.repo, item.version)
-            if not t.build or key in out:
+            if not t.build or key in wanted:
                 continue
             located = locator.locate(t.repo)
-            if located.path is None:
-                out[key] = f'cannot build {item.version}: {located.reason}'
-                continue
-            with tempfile.TemporaryDirectory(prefix='releasetools-build-') as tmp:
-                out[key] = build_one(located.path, t.repo, item.version, t.hash, Path(tmp), isolation=isolation)
+            wanted[key] = (located.path, t.hash) if located.path is not None else \
+                f'cannot build {item.version}: {located.reason}'
+    out: dict[tuple[str, str], BuildOutcome | str] = {k: v for k, v in wanted.items() if isinstance(v, str)}
+    todo = {k: v for k, v in wanted.items() if not isinstance(v, str)}
+    if not todo:
+        return out
+    count = workers or max(1, min(len(todo), os.cpu_count() or 1, 4))
+    with tempfile.TemporaryDirectory(prefix='releasetools-build-') as tmp, \
+            concurrent.futures.ThreadPoolExecutor(count) as pool:
+        futures = {key: pool.submit(_build, path, key[0], key[1], sha, Path(tmp) / str(n), isolation=isolation)
+                   for n, (key, (path, sha)) in enumerate(todo.items())}
+        for key, future in futures.items():
+            result = future.result()
+            out[key] = result if isinstance(result, BuildOutcome) else _twine(key[0], key[1], todo[key][1], result)
     return out

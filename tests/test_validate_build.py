@@ -8,6 +8,7 @@ from pathlib import Path
 from releasetools.cli import main
 from releasetools.findings import Report
 from releasetools.validate import ValidateOptions, validate
+from tests.githelpers import commit_file
 from tests.release.project import Data, Project
 
 BROKEN_README = 'widget\n====\n\nA demo package.\n\n.. unknown-directive:: nothing\n'
@@ -69,6 +70,19 @@ def test_a_release_that_does_not_build_is_rt901(tmp_path: Path) -> None:
     assert _build_findings(report) == [('RT901', _release_line(data, project, '1.0.0'))]
     message = next(f.message for f in report.findings if f.check == 'RT901')
     assert f'at {sha[:12]}' in message and 'SyntaxError' in message
+
+
+def test_several_releases_of_one_request_are_built_and_judged_each(tmp_path: Path) -> None:
+    good = Project(tmp_path, 'widget')
+    static = Project(tmp_path, 'static', pyproject_version='0.0.1')
+    data = Data(tmp_path, good, static)
+    for p in (good, static):
+        with open(data.path(p), 'a') as fh:
+            fh.write(f'  - version: 2.0.0\n    projects:\n      - repo: {p.repo}\n        hash: {p.commits[0]}\n')
+    commit_file(data.root, {}, 'release widget and static 2.0.0')
+    report = _check(tmp_path, good, data)
+    assert [(f.file, f.check, f.line) for f in report.findings if f.check.startswith('RT9')] == [
+        ('deliverables/_independent/static.yaml', 'RT902', _release_line(data, static, '2.0.0'))]
 
 
 def test_only_what_the_request_adds_is_built(tmp_path: Path) -> None:

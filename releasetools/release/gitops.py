@@ -10,8 +10,10 @@ build version 0.0.0).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import GitError, ReleaseToolsError
@@ -21,7 +23,7 @@ from . import children
 __all__ = ['Workspace', 'remote_tags', 'tag_message']
 
 
-def run_git(args: list[str], cwd: Path, *, input: bytes | None = None, check: bool = True,
+def run_git(args: Sequence[str], cwd: str | os.PathLike[str], *, input: bytes | None = None, check: bool = True,
             env: dict[str, str] | None = None, signing: bool = False) -> subprocess.CompletedProcess[bytes]:
     """git with only the environment git needs (and gpg's, when it signs)."""
     base = children.environment('git+gpg' if signing else 'git')
