@@ -221,3 +221,37 @@ def with_suppressed_kill(pid: int) -> None:
     """Never leave a hanging setup.py behind a failed test."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.kill(pid, signal.SIGKILL)
+
+
+def _tar(path: Path, members: list[tuple[str, bytes, int, int]], *, owner: str, gzip_name: str) -> None:
+    """A .tar.gz written as a work tree would: given order, mtimes, modes, an owner and gzip's name and time."""
+    import gzip
+    import io
+    import tarfile
+
+    with open(path, 'wb') as raw, gzip.GzipFile(gzip_name, 'wb', fileobj=raw, mtime=int(time.time())) as gz, \
+            tarfile.open(fileobj=gz, mode='w', format=tarfile.GNU_FORMAT) as tar:
+        for name, data, mode, mtime in members:
+            info = tarfile.TarInfo(name)
+            info.size, info.mode, info.mtime = len(data), mode, mtime
+            info.uid, info.gid, info.uname, info.gname = 1000, 1000, owner, owner
+            tar.addfile(info, io.BytesIO(data))
+
+
+def test_normalising_an_sdist_keeps_only_names_and_contents(tmp_path: Path) -> None:
+    long_name = 'pkg-1.0/' + 'd' * 120 + '/module.py'  # longer than a ustar name: needs a pax header
+    files = [('pkg-1.0/setup.py', b'setup()\n', 0o664, 1_700_000_000), (long_name, b'x = 1\n', 0o600, 1_600_000_000),
+             ('pkg-1.0/run.sh', b'#!/bin/sh\n', 0o775, 1_650_000_000)]
+    one, two = tmp_path / 'one.tar.gz', tmp_path / 'two.tar.gz'
+    _tar(one, files, owner='alice', gzip_name='one.tar')
+    _tar(two, list(reversed([(n, d, m & 0o755, t + 77) for n, d, m, t in files])), owner='bob', gzip_name='x')
+    assert one.read_bytes() != two.read_bytes()
+    for path in (one, two):
+        artifacts.normalise_sdist(path, 1_234_567_890)
+    assert one.read_bytes() == two.read_bytes()
+    import tarfile
+
+    with tarfile.open(one) as tar:
+        got = [(m.name, m.mode, m.mtime, m.uid, m.uname) for m in tar.getmembers()]
+        assert tar.extractfile(long_name).read() == b'x = 1\n'  # type: ignore[union-attr]
+    assert got == sorted((n, 0o755 if n.endswith('.sh') else 0o644, 1_234_567_890, 0, 'root') for n, *_ in files)
