@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument('--cache-dir', type=Path, metavar='DIR',
                    help='where mirrors of remote repositories are kept (default: '
                         '$XDG_CACHE_HOME/releasetools, i.e. ~/.cache/releasetools)')
+    v.add_argument('--build', action='store_true',
+                   help='also build each new release of a Python release type at its proposed hash, with the '
+                        'release job\'s own build code (needs the repositories, see --repos): the built version '
+                        'must be the requested one and twine check --strict must pass (RT901-RT903). Slow; '
+                        'off by default, the shipped CI jobs use it')
     v.add_argument('--format', choices=('text', 'json'), default='text',
                    help='text: one line per finding and a summary; json: {"findings", "checked", "skipped"}')
     v.add_argument('files', nargs='*', metavar='FILE',
@@ -323,7 +328,8 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     from .validate import ValidateOptions, validate
 
     report = validate(ValidateOptions(root=args.root, base=args.base, all=args.all, files=list(args.files),
-                                      offline=args.offline, repos=args.repos, cache_dir=args.cache_dir))
+                                      offline=args.offline, repos=args.repos, cache_dir=args.cache_dir,
+                                      build=args.build))
     if args.format == 'json':
         json.dump(report.to_dict(), out, indent=2)
         out.write('\n')

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +33,13 @@ _ENV = {
 
 
 def run_git(args: Sequence[str], cwd: str | os.PathLike[str], *, input: bytes | None = None,
-            check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    """Run ``git args`` in ``cwd``; raise GitError with git's message on failure."""
-    full_env = {**os.environ, **_ENV, **(env or {})}
+            check: bool = True, env: dict[str, str] | None = None,
+            base_env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git args`` in ``cwd``; raise GitError with git's message on failure.
+
+    git sees ``base_env`` (default: this process's environment) with ``env`` on top.
+    """
+    full_env = {**(os.environ if base_env is None else base_env), **_ENV, **(env or {})}
     with _CALLS_LOCK:  # facts are gathered from several threads
         CALLS['count'] += 1
     try:

@@ -65,6 +65,9 @@ class ValidateOptions:
     repos: str | None = None
     cache_dir: Path | None = None
     git_workers: int = 4
+    #: ``--build``: build each new Python release at its hash (rules RT901-RT903); needs a base.
+    build: bool = False
+    build_isolation: bool = True
 
 
 def _normalise(root: Path, name: str) -> str:
@@ -199,6 +202,9 @@ def deliverable_contexts(request: Request, targets: Iterable[str], report: Repor
 
 def validate(opts: ValidateOptions) -> Report:
     """Validate a data repository; raise UsageError when that cannot be done."""
+    if opts.build and opts.all:
+        raise UsageError('--build builds what a request adds, and --all compares with no base: nothing is new',
+                         'drop --all (or --build)')
     return check_request(read_request(opts.root, base=opts.base, all=opts.all, files=opts.files), opts)
 
 
@@ -206,7 +212,7 @@ def check_request(request: Request, opts: ValidateOptions) -> Report:
     """Run every rule over a request already read (``opts`` gives where the repositories are)."""
     report = Report(findings=list(request.findings))
     locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline)
-    job = _Job(request, locator, opts.git_workers)
+    job = _Job(request, locator, opts.git_workers, build=opts.build, build_isolation=opts.build_isolation)
     targets = request.targets
     chunks = _chunks(targets, _workers(len(targets)))
     if len(chunks) > 1:
@@ -257,6 +263,8 @@ class _Job:
     request: Request
     locator: RepoLocator
     git_workers: int = 4
+    build: bool = False
+    build_isolation: bool = True
 
     def run(self, targets: list[str]) -> Report:
         report = Report()
@@ -267,8 +275,14 @@ class _Job:
         for repo, answer in facts.items():
             if isinstance(answer, str):
                 report.skipped.extend(Skipped(rule_id, repo, answer) for rule_id in git_ids)
+        builds: dict[tuple[str, str], Any] = {}
+        if self.build:
+            from .buildfacts import gather_builds
+
+            builds = dict(gather_builds(self.locator, contexts, isolation=self.build_isolation))
         for ctx in contexts:
             ctx.git = facts
+            ctx.builds = builds
             _check_one(ctx, report)
         return report
 

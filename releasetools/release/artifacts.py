@@ -6,15 +6,24 @@ credentials in its environment, never on a command line or in a log. twine
 refuses ``--skip-existing`` for private indexes, so idempotence is ours: the
 index is asked first, and a file it already has with the same sha256 counts
 as published (a different sha256 is an error).
+
+A build of a tag is reproducible, so a re-run that builds again (a fresh
+work directory, another runner) finds on the index exactly what it built:
+``SOURCE_DATE_EPOCH`` is the tagged commit's committer date (the wheel's
+timestamps), and the sdist is rewritten deterministically
+(:func:`normalise_sdist`), since setuptools keeps the work tree's mtimes,
+owners, modes and order, and gzip a timestamp and file name.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import shutil
-import subprocess
 import sys
+import tarfile
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,15 +40,21 @@ from packaging.utils import (
 )
 from packaging.version import Version
 
-from ..errors import ReleaseToolsError
+from ..errors import GitError, ReleaseToolsError
+from ..gitrepo import run_git
+from . import children
 
 __all__ = [
     'Artifact',
+    'VersionMismatch',
     'build',
-    'copy_to_tarballs', 'describe',
+    'copy_to_tarballs',
+    'describe',
     'download_sha256',
     'index_files',
+    'normalise_sdist',
     'sha256_of',
+    'source_date_epoch',
     'twine_check',
     'upload',
 ]
@@ -76,42 +91,138 @@ def describe(path: Path) -> tuple[str, Version]:
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str], what: str) -> str:
+    return children.run(cmd, cwd, env, what)
+
+
+def source_date_epoch(source: Path) -> int | None:
+    """The committer date of the commit checked out in ``source`` (None: not a git checkout)."""
     try:
-        proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=1800, check=False)
-    except subprocess.TimeoutExpired:
-        raise ReleaseToolsError(f'{what} timed out') from None
-    if proc.returncode != 0:
-        tail = '\n'.join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
-        raise ReleaseToolsError(f'{what} failed:\n{tail}')
-    return proc.stdout
+        out = run_git(['log', '-1', '--format=%ct', 'HEAD'], source, base_env=children.environment('git'))
+    except GitError:
+        return None
+    text = out.stdout.decode().strip()
+    return int(text) if text.isdigit() else None
+
+
+def _normal_mode(member: tarfile.TarInfo) -> int:
+    if member.isdir():
+        return 0o755
+    if member.issym():
+        return 0o777
+    return 0o755 if member.mode & 0o111 else 0o644
+
+
+def normalise_sdist(path: Path, epoch: int) -> None:
+    """Rewrite a ``.tar.gz`` so that only its files' names and contents decide its bytes.
+
+    Members sorted by name, each with mtime ``epoch``, owner 0/0 and names
+    'root', mode 0644 (0755 for directories and executables); no pax
+    headers of the original (tarfile writes what long names need); gzip
+    with mtime 0, no file name, a fixed compression level.
+    """
+    tmp = path.with_name(f'.{path.name}.tmp')
+    try:
+        with tarfile.open(path, 'r:gz') as src:
+            members = sorted(src.getmembers(), key=lambda m: m.name)
+            with open(tmp, 'wb') as raw, \
+                    gzip.GzipFile(filename='', mode='wb', fileobj=raw, mtime=0, compresslevel=9) as gz, \
+                    tarfile.open(fileobj=gz, mode='w', format=tarfile.PAX_FORMAT) as out:
+                for member in members:
+                    if not (member.isfile() or member.isdir() or member.issym()):
+                        raise ReleaseToolsError(f'{path.name} holds {member.name}, neither a file, '
+                                                'a directory nor a symbolic link')
+                    info = tarfile.TarInfo(member.name)
+                    info.type = member.type
+                    info.size = member.size if member.isfile() else 0
+                    info.linkname = member.linkname
+                    info.mode = _normal_mode(member)
+                    info.mtime = epoch
+                    info.uid = info.gid = 0
+                    info.uname = info.gname = 'root'
+                    out.addfile(info, src.extractfile(member) if member.isfile() else None)
+        os.replace(tmp, path)
+    except (OSError, tarfile.TarError) as exc:
+        raise ReleaseToolsError(f'cannot normalise {path}: {exc}') from None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def build(source: Path, outdir: Path, version: str, *, isolation: bool = True) -> list[Artifact]:
-    """sdist and wheel of ``source``; the built version must be ``version``."""
+    """sdist and wheel of ``source``; the built version must be ``version``.
+
+    Reproducible: the same commit gives the same bytes, wherever and whenever
+    it is built. The sdist is built and normalised first, and the wheel is
+    built from that very sdist (as ``python -m build`` does, but from the
+    normalised archive: file modes in the wheel then do not depend on the
+    checkout's umask).
+    """
     if outdir.exists():
         shutil.rmtree(outdir)
     outdir.mkdir(parents=True)
-    env = {k: v for k, v in os.environ.items() if k not in ('PBR_VERSION', 'PYTHONPATH')}
-    cmd = [sys.executable, '-m', 'build', '--sdist', '--wheel', '--outdir', str(outdir), str(source)]
-    if not isolation:
-        cmd[3:3] = ['--no-isolation', '--skip-dependency-check']
-    _run(cmd, source, env, f'building {source.name} {version}')
-    artifacts = []
-    for path in sorted(outdir.iterdir()):
-        name, built = describe(path)
-        if built != Version(version):
-            raise ReleaseToolsError(f'{path.name} was built as version {built}, not {version}',
-                                    'is the tag on the built commit, and the clone complete (not shallow)?')
-        artifacts.append(Artifact(path, name, built, sha256_of(path)))
-    kinds = {p.path.suffix for p in artifacts}
-    if not artifacts or '.whl' not in kinds:
-        raise ReleaseToolsError(f'building {source.name} {version} produced {[a.path.name for a in artifacts]}, '
-                                'not an sdist and a wheel')
-    return artifacts
+    epoch = source_date_epoch(source)
+    extra = {'SOURCE_DATE_EPOCH': str(epoch)} if epoch is not None else {}
+    env = children.environment('build', extra)
+    what = f'building {source.name} {version}'
+    options = ['--no-isolation', '--skip-dependency-check'] if not isolation else []
+    _run([sys.executable, '-m', 'build', *options, '--sdist', '--outdir', str(outdir), str(source)], source, env,
+         what)
+    sdists = sorted(outdir.glob('*.tar.gz'))
+    if len(sdists) != 1:
+        raise ReleaseToolsError(f'{what} produced {sorted(p.name for p in outdir.iterdir())}, not one sdist')
+    sdist = _checked(sdists[0], version)
+    if epoch is not None:
+        normalise_sdist(sdist.path, epoch)
+        sdist = Artifact(sdist.path, sdist.name, sdist.version, sha256_of(sdist.path))
+    with tempfile.TemporaryDirectory(prefix='.unpacked-', dir=outdir.parent) as tmp:
+        unpacked = _unpack(sdist.path, Path(tmp))
+        _run([sys.executable, '-m', 'build', *options, '--wheel', '--outdir', str(outdir), str(unpacked)],
+             unpacked, env, what)
+    wheels = sorted(outdir.glob('*.whl'))
+    if len(wheels) != 1:
+        raise ReleaseToolsError(f'{what} produced {sorted(p.name for p in outdir.iterdir())}, not one wheel')
+    return [_checked(wheels[0], version), sdist]
 
 
-def twine_check(artifacts: list[Artifact]) -> None:
-    """``twine check``, in this process (a new interpreter per repository costs more than the check).
+class VersionMismatch(ReleaseToolsError):
+    """A build that gave another version than the one requested."""
+
+    def __init__(self, file: str, built: Version, wanted: str) -> None:
+        super().__init__(f'{file} was built as version {built}, not {wanted}',
+                         'is the tag on the built commit, and the clone complete (not shallow)?')
+        self.built = built
+
+
+def _checked(path: Path, version: str) -> Artifact:
+    name, built = describe(path)
+    if built != Version(version):
+        raise VersionMismatch(path.name, built, version)
+    return Artifact(path, name, built, sha256_of(path))
+
+
+def _unpack(sdist: Path, into: Path) -> Path:
+    """The sdist's top directory, extracted under ``into`` (the tar 'data' filter: no links out, no devices)."""
+    try:
+        with tarfile.open(sdist, 'r:gz') as tar:
+            tops = {m.name.split('/', 1)[0] for m in tar.getmembers()}
+            if len(tops) != 1:
+                raise ReleaseToolsError(f'{sdist.name} has no single top directory: {sorted(tops)[:5]}')
+            if hasattr(tarfile, 'data_filter'):
+                tar.extractall(into, filter='data')
+            else:  # pragma: no cover - Python 3.11.0-3.11.3: refuse what the filter would
+                for m in tar.getmembers():
+                    if m.name.startswith('/') or '..' in m.name.split('/') or not (m.isfile() or m.isdir()):
+                        raise ReleaseToolsError(f'{sdist.name}: unsafe member {m.name}')
+                tar.extractall(into)  # every member checked above
+    except (OSError, tarfile.TarError) as exc:
+        raise ReleaseToolsError(f'cannot unpack {sdist.name}: {exc}') from None
+    return into / tops.pop()
+
+
+def twine_check(artifacts: list[Artifact], *, strict: bool = True) -> None:
+    """``twine check --strict``, in this process (a new interpreter per repository costs more than the check).
+
+    Strict: a warning (no long description content type, a README that renders
+    only as plain text) fails too, as on the release team's gate.
 
     It prints, so its output is captured by swapping sys.stdout: call it from
     one thread at a time.
@@ -123,9 +234,9 @@ def twine_check(artifacts: list[Artifact]) -> None:
 
     output = io.StringIO()
     with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
-        failed = check([str(a.path) for a in artifacts])
+        failed = check([str(a.path) for a in artifacts], strict=strict)
     if failed:
-        raise ReleaseToolsError(f'twine check failed:\n{output.getvalue().strip()}')
+        raise ReleaseToolsError(f'twine check{" --strict" if strict else ""} failed:\n{output.getvalue().strip()}')
 
 
 class _Links(HTMLParser):
@@ -173,7 +284,7 @@ def index_files(simple_url: str, name: str, auth: tuple[str, str] | None = None)
 
 def upload(artifacts: list[Artifact], url: str, user: str | None, password: str | None) -> None:
     """twine upload; the credentials travel in twine's environment only."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith('TWINE_')}
+    env = children.environment('twine')
     if user is not None:
         env['TWINE_USERNAME'] = user
     if password is not None:

@@ -1,6 +1,7 @@
 """The release job's git work: a local clone per repository, tags, pushes, branches.
 
-Every call goes through ``gitrepo.run_git``. The clone is bare and kept in
+Every call goes through ``gitrepo.run_git``, with the allow-listed environment of
+``children.environment('git')`` (GNUPGHOME only when a tag is signed). The clone is bare and kept in
 the work directory, fetched again on each run, so re-runs are cheap and a
 build always has the full history pbr needs (a shallow clone would silently
 build version 0.0.0).
@@ -9,16 +10,27 @@ build version 0.0.0).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import GitError, ReleaseToolsError
-from ..gitrepo import run_git
+from ..gitrepo import run_git as _run_git
+from . import children
 
 __all__ = ['Workspace', 'remote_tags', 'tag_message']
 
 # What a signed tag object carries after its message (gpg; ssh and x509 signatures too).
 _SIGNATURES = (b'-----BEGIN PGP SIGNATURE-----', b'-----BEGIN SSH SIGNATURE-----', b'-----BEGIN SIGNED MESSAGE-----')
+
+
+def run_git(args: Sequence[str], cwd: str | os.PathLike[str], *, input: bytes | None = None, check: bool = True,
+            env: dict[str, str] | None = None, signing: bool = False) -> subprocess.CompletedProcess[bytes]:
+    """git with only the environment git needs (and gpg's, when it signs)."""
+    base = children.environment('git+gpg' if signing else 'git')
+    return _run_git(args, cwd, input=input, check=check, env=env, base_env=base)
 
 
 def _dirname(repo: str) -> str:
@@ -88,7 +100,8 @@ class Workspace:
                                     'tags are never moved: fix the release request')
         args = ['tag', '-s', '-u', signing_key] if signing_key else ['tag', '-a']
         try:
-            run_git([*args, '-F', '-', version, sha], self.path, input=message.encode(), env=env)
+            run_git([*args, '-F', '-', version, sha], self.path, input=message.encode(), env=env,
+                    signing=bool(signing_key))
         except GitError as exc:
             raise ReleaseToolsError(f'{self.repo}: cannot create tag {version}: {exc.message}',
                                     'check the signing key and GNUPGHOME' if signing_key else None) from None
@@ -103,9 +116,9 @@ class Workspace:
         body = run_git(['cat-file', 'tag', f'refs/tags/{version}'], self.path).stdout
         return 'signed' if any(marker in body for marker in _SIGNATURES) else 'annotated'
 
-    def tag_signers(self, version: str, env: dict[str, str]) -> set[str] | None:
+    def tag_signers(self, version: str) -> set[str] | None:
         """Fingerprints of the key that made the tag's good signature (primary and signing key), None if none."""
-        proc = run_git(['verify-tag', '--raw', f'refs/tags/{version}'], self.path, check=False, env=env)
+        proc = run_git(['verify-tag', '--raw', f'refs/tags/{version}'], self.path, check=False, signing=True)
         if proc.returncode != 0:
             return None
         out: set[str] = set()

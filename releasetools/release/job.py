@@ -27,7 +27,7 @@ from ..findings import Report
 from ..redact import redact, split_userinfo
 from ..repos import DEFAULT_TEMPLATE, default_cache_dir
 from ..validate import ValidateOptions, check_request, deliverable_contexts, read_request
-from . import announce, artifacts, preflight
+from . import announce, artifacts, children, preflight
 from .gitops import Workspace, remote_tags, tag_message
 from .ledger import Ledger, lock
 from .notes import release_notes
@@ -231,8 +231,8 @@ class _Job:
         if key and kind != 'signed':
             return [f'{where} is not signed, and signing key {key} is configured']
         if key:
-            signers = ws.tag_signers(item.version, dict(os.environ))
-            if not signers or not signers & preflight.key_fingerprints(key, dict(os.environ)):
+            signers = ws.tag_signers(item.version)
+            if not signers or not signers & preflight.key_fingerprints(key, children.environment('gpg')):
                 return [f'{where} has no good signature by {key}']
         return []
 
@@ -241,7 +241,7 @@ class _Job:
         opts, done = self.opts, self.ledger.get
         pending = [(item, t) for item in items for t in item.targets]
         builds = [(i, t) for i, t in pending if t.build]
-        needs = preflight.Needs(signing_env=dict(os.environ))
+        needs = preflight.Needs(signing_env=children.environment('gpg'))
         if opts.index_url and any(not (done(i.key('publish', t.repo)) and done(i.key('verify', t.repo)))
                                   for i, t in builds):
             needs.index_url, needs.index_user, needs.index_password = \
@@ -302,7 +302,7 @@ class _Job:
                 continue
             if opts.index_url:
                 self.step(item.key('publish', t.repo), 'publish', label, partial(self.publish, item, t),
-                          plan=f'upload to {opts.index_url}')
+                          already=partial(self.on_index, item, t), plan=f'upload to {opts.index_url}')
                 self.step(item.key('verify', t.repo), 'verify', label, partial(self.verify, item, t),
                           plan='download from the index and compare sha256')
             else:
@@ -392,6 +392,27 @@ class _Job:
         assert self.opts.index_url
         return self.opts.index_simple_url or self.opts.index_url.rstrip('/') + '/simple/'
 
+    def on_index(self, item: Item, t: Any) -> str | None:
+        """'already on the index' when the index serves every built file with the built sha256.
+
+        Builds are reproducible, so a run that built again (a fresh work directory,
+        another runner) finds its own bytes there: the upload is done, not a conflict.
+        """
+        if self.ledger.get(item.key('build', t.repo)) is None:
+            return None  # a dry run, or nothing built: the step plans or fails as usual
+        try:
+            files = self._artifacts(item, t)
+            served = artifacts.index_files(self._simple(), files[0].name, self._auth())
+            for a in files:
+                if a.path.name not in served:
+                    return None
+                sha = served[a.path.name][1] or artifacts.download_sha256(served[a.path.name][0], self._auth())
+                if sha != a.sha256:
+                    return None  # publish() reports the conflict
+        except ReleaseToolsError:
+            return None  # publish() meets the same problem and reports it as its failure
+        return f'already on the index with the same sha256 ({len(files)} files)'
+
     def publish(self, item: Item, t: Any) -> dict[str, Any]:
         files = self._artifacts(item, t)
         served = artifacts.index_files(self._simple(), files[0].name, self._auth())
@@ -422,7 +443,8 @@ class _Job:
     def tarballs(self, item: Item, t: Any) -> dict[str, Any]:
         assert self.opts.tarballs
         files = self._artifacts(item, t)
-        written = artifacts.copy_to_tarballs(files, self.opts.tarballs, self.opts.signing_key, dict(os.environ))
+        written = artifacts.copy_to_tarballs(files, self.opts.tarballs, self.opts.signing_key,
+                                             children.environment('gpg'))
         return {'detail': f'{len(written)} files'}
 
     def notes(self, item: Item) -> dict[str, Any]:
@@ -565,7 +587,10 @@ def _run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None]) -
     # A dry run takes the locks too: it fetches into the shared workspace, which would otherwise
     # prune a running job's local tag. The workspace has its own lock, since runs with different
     # ledgers can share one --workdir.
-    with lock(ledger_path.with_suffix('.lock'), opts.wait), lock(opts.workdir / 'workspace.lock', opts.wait):
+    # Children (builds, uploads, signatures) end with the job: on return, on an error, on SIGTERM/SIGINT
+    # (and, through their guards, when the job is killed outright).
+    with lock(ledger_path.with_suffix('.lock'), opts.wait), lock(opts.workdir / 'workspace.lock', opts.wait), \
+            children.guarded():
         # Read under the lock: another run may have just finished.
         job = _Job(opts, report, progress, Ledger(ledger_path))
         if items:

@@ -51,6 +51,8 @@ class DeliverableContext:
     group_cache: dict[str, Any] = field(default_factory=dict)
     #: Git facts per repository (``gitfacts.RepoFacts``), or why they are missing (a str).
     git: dict[str, Any] = field(default_factory=dict)
+    #: ``validate --build`` outcomes per (repo, version) (``buildfacts.BuildOutcome``), or why not built (a str).
+    builds: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     @property
     def path(self) -> str:

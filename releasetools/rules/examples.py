@@ -122,4 +122,10 @@ EXAMPLES: dict[str, Example] = {
                               'cut from another commit'),
     'RT706': Example('', note='releasing openstack/nova whose setup.cfg says [metadata] name = nova-compute'),
     'RT707': Example('', note='3.0.1 raising "oslo.config>=9.0.0" to "oslo.config>=9.2.0" in requirements.txt'),
+    'RT901': Example('', note='with validate --build: releasing 3.0.0 at a commit whose setup.py fails '
+                              '(a syntax error, a build requirement that does not exist)'),
+    'RT902': Example('', note='with validate --build: releasing 3.0.0 of a project whose pyproject.toml says '
+                              'version = "2.9.0"'),
+    'RT903': Example('', note='with validate --build: releasing 3.0.0 of a project whose README.rst, declared '
+                              'text/x-rst, does not render (a title underline shorter than the title)'),
 }

@@ -1,0 +1,115 @@
+"""Building what a release request adds, for ``validate --build``: the facts the build rules read.
+
+For each new release of a release type the release job builds (``release.plan``),
+each repository is cloned from where validate reads it (``--repos``, the
+mirror cache), tagged locally with the requested version at the proposed
+hash (pbr takes the version from the tag, as in the release job), and built
+with the release job's own code (``release.artifacts.build``: the same
+environment allow-list, reproducibility and guard), then checked with
+``twine check --strict``. The pure rules of ``rules/build.py`` turn the
+outcomes into findings. Nothing is pushed: the clone is temporary.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import GitError, ReleaseToolsError
+from .gitrepo import run_git
+from .release import artifacts, children
+from .release.plan import items_of
+from .repos import RepoLocator
+from .rules import DeliverableContext
+
+__all__ = ['BuildOutcome', 'gather_builds']
+
+_IDENTITY = {'GIT_COMMITTER_NAME': 'releasetools validate', 'GIT_COMMITTER_EMAIL': 'validate@localhost',
+             'GIT_AUTHOR_NAME': 'releasetools validate', 'GIT_AUTHOR_EMAIL': 'validate@localhost'}
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    """What building one repository at one release gave: an error, another version, a twine failure, or files."""
+
+    repo: str
+    version: str
+    hash: str
+    error: str | None = None  # the build failed: the tail of its output
+    built: str | None = None  # the version the files carry, when it is not the requested one
+    twine: str | None = None  # twine check --strict's complaint
+    files: tuple[str, ...] = ()
+
+
+def _git(args: list[str], cwd: Path) -> None:
+    run_git(args, cwd, env=_IDENTITY, base_env=children.environment('git'))
+
+
+def _source(located: Path, sha: str, version: str, into: Path) -> Path:
+    """A temporary clone of ``located`` at ``sha``, with the tag ``version`` there (and only there)."""
+    into.parent.mkdir(parents=True, exist_ok=True)
+    _git(['clone', '-q', '--no-checkout', '--', str(located), str(into)], into.parent)
+    _git(['tag', '-f', '-a', '-m', f'validate --build {version}', version, sha], into)
+    _git(['checkout', '-q', '--force', f'refs/tags/{version}'], into)
+    return into
+
+
+def _build(located: Path, repo: str, version: str, sha: str, work: Path, *, isolation: bool
+           ) -> BuildOutcome | list[artifacts.Artifact]:
+    """The built files, or the outcome that says why there are none."""
+    try:
+        source = _source(located, sha, version, work / 'src')
+    except GitError as exc:
+        return BuildOutcome(repo, version, sha, error=f'cannot check out {sha[:12]}: {exc.message}')
+    try:
+        return artifacts.build(source, work / 'dist', version, isolation=isolation)
+    except artifacts.VersionMismatch as exc:
+        return BuildOutcome(repo, version, sha, built=str(exc.built))
+    except ReleaseToolsError as exc:
+        return BuildOutcome(repo, version, sha, error=exc.message)
+
+
+def _twine(repo: str, version: str, sha: str, built: list[artifacts.Artifact]) -> BuildOutcome:
+    files = tuple(a.path.name for a in built)
+    try:
+        artifacts.twine_check(built, strict=True)
+    except ReleaseToolsError as exc:
+        return BuildOutcome(repo, version, sha, twine=exc.message, files=files)
+    return BuildOutcome(repo, version, sha, files=files)
+
+
+def gather_builds(locator: RepoLocator, contexts: Iterable[DeliverableContext], *, isolation: bool = True,
+                  workers: int | None = None) -> dict[tuple[str, str], BuildOutcome | str]:
+    """(repo, version) -> the outcome of its build, or why it could not be built (a str).
+
+    Only what a request adds (contexts with a base): with ``--all`` every
+    historic release would be rebuilt. Builds run a few at a time (each is
+    its own process); ``twine check`` runs afterwards in this thread, one at
+    a time, since it swaps sys.stdout.
+    """
+    wanted: dict[tuple[str, str], tuple[Path, str] | str] = {}
+    for item in items_of(c for c in contexts if c.has_base):
+        for t in item.targets:
+            key = (t.repo, item.version)
+            if not t.build or key in wanted:
+                continue
+            located = locator.locate(t.repo)
+            wanted[key] = (located.path, t.hash) if located.path is not None else \
+                f'cannot build {item.version}: {located.reason}'
+    out: dict[tuple[str, str], BuildOutcome | str] = {k: v for k, v in wanted.items() if isinstance(v, str)}
+    todo = {k: v for k, v in wanted.items() if not isinstance(v, str)}
+    if not todo:
+        return out
+    count = workers or max(1, min(len(todo), os.cpu_count() or 1, 4))
+    with tempfile.TemporaryDirectory(prefix='releasetools-build-') as tmp, \
+            concurrent.futures.ThreadPoolExecutor(count) as pool:
+        futures = {key: pool.submit(_build, path, key[0], key[1], sha, Path(tmp) / str(n), isolation=isolation)
+                   for n, (key, (path, sha)) in enumerate(todo.items())}
+        for key, future in futures.items():
+            result = future.result()
+            out[key] = result if isinstance(result, BuildOutcome) else _twine(key[0], key[1], todo[key][1], result)
+    return out
