@@ -9,6 +9,7 @@ the validator would reject, before writing.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from . import gitrepo
 from .errors import GitError, ReleaseToolsError, UsageError
 from .findings import Severity
 from .hints import did_you_mean
-from .load import DELIVERABLES, list_deliverable_files, load_deliverable_file, load_series
+from .load import DELIVERABLES, escapes, list_deliverable_files, load_deliverable_file, load_series
 from .model import INDEPENDENT, OPEN_STATUSES, Deliverable
 from .nextversion import Plan, plan_version
 from .reponames import check_plain_name
@@ -244,6 +245,10 @@ def new_release(opts: NewReleaseOptions) -> Proposal:
     check_plain_name('deliverable', opts.deliverable)
     series_dir = INDEPENDENT if opts.series in (INDEPENDENT, 'independent') else opts.series
     target = opts.root / DELIVERABLES / series_dir / f'{opts.deliverable}.yaml'
+    if escapes(os.path.realpath(opts.root), str(target)):
+        raise ReleaseToolsError(f'{target} is a symbolic link out of the data repository (to '
+                                f'{os.path.realpath(target)}); new-release writes only inside it',
+                                'replace the link with the file itself (validate reports it as RT007)')
     lock = contextlib.nullcontext() if opts.dry_run or not target.is_file() else locked_file(target)
     try:
         with lock:

@@ -103,3 +103,17 @@ def test_hostile_names_are_usage_errors(world: World, args: list[str], message: 
     assert proc.returncode == 2, err
     assert 'Traceback' not in err
     assert err.startswith('releasetools: error: ') and message in err.splitlines()[0], err
+
+
+def test_a_link_out_of_the_data_repository_is_refused(world: World) -> None:
+    outside = world.top / 'outside.yaml'
+    outside.write_text(world.hibiscus.read_text())
+    before = outside.read_text()
+    world.hibiscus.unlink()
+    world.hibiscus.symlink_to(outside)
+    proc = _cli(world, 'hibiscus', 'nova', 'rc')
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert 'is a symbolic link out of the data repository' in err.splitlines()[0]
+    assert outside.read_text() == before
+    assert world.hibiscus.is_symlink()
