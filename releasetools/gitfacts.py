@@ -90,6 +90,9 @@ def gather_all(locator: RepoLocator, requests: Mapping[str, RepoRequest], worker
     try:
         futures = {repo: pool.submit(gather, locator, repo, req) for repo, req in requests.items()}
         return {repo: f.result() for repo, f in futures.items()}
+    except BaseException:
+        locator.guard.stop()
+        raise
     finally:
         # On an interruption, start no other repository; the running ones end with their git process.
         pool.shutdown(wait=True, cancel_futures=True)

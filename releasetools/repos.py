@@ -85,18 +85,24 @@ class NetworkGuard:
     ``limit`` attempts, however many threads ask.
     """
 
-    _FAILURES, _ANSWERED, _DONE, _TOTAL = range(4)
+    _FAILURES, _ANSWERED, _DONE, _TOTAL, _STOPPED = range(5)
 
     def __init__(self, limit: int = GIVE_UP_AFTER, progress: Callable[[str], None] | None = None) -> None:
         ctx = multiprocessing.get_context('fork')
         self.limit = limit
         self.progress = progress
-        self._state: Any = ctx.Array('q', 4)
+        self._state: Any = ctx.Array('q', 5)
         self._probe: Any = ctx.Lock()
 
     def gave_up(self) -> bool:
+        """Whether no more attempts are to be made: too many failures, or the run is being interrupted."""
         with self._state.get_lock():
-            return bool(self._state[self._FAILURES] >= self.limit)
+            return bool(self._state[self._FAILURES] >= self.limit or self._state[self._STOPPED])
+
+    def stop(self) -> None:
+        """The run is interrupted: attempts waiting their turn are not made."""
+        with self._state.get_lock():
+            self._state[self._STOPPED] = 1
 
     @contextlib.contextmanager
     def attempt(self) -> Iterator[None]:

@@ -163,12 +163,18 @@ def test_lock_files_are_removed_after_a_mirror(tmp_path: Path) -> None:
         assert [p.suffix for p in (tmp_path / 'cache').iterdir()] == ['.git']
 
 
-def test_interrupted_clone_leaves_nothing(repo: DataRepo, tmp_path: Path) -> None:
-    """Ctrl-C (SIGINT to the process group) while a clone waits on a silent server: exit 130, no lock left."""
+@pytest.mark.parametrize('count', [1, 3])
+def test_interrupted_clone_leaves_nothing(repo: DataRepo, tmp_path: Path, count: int) -> None:
+    """Ctrl-C (SIGINT to the process group) while a clone waits on a silent server: exit 130, no lock left.
+
+    With 3 repositories the other two wait their turn in other threads: they must not start a clone after
+    the interruption (each would wait a minute on the silent server).
+    """
     host = DeadHost(hold=True)
     try:
+        projects = ''.join(f'      - repo: {r}\n        hash: {"ab" * 20}\n' for r in REPOS[:count])
         repo.write('hibiscus', 'nova', f'release-model: cycle-with-rc\nreleases:\n  - version: 3.0.0\n'
-                                       f'    projects:\n      - repo: openstack/nova\n        hash: {"ab" * 20}\n')
+                                       f'    projects:\n{projects}')
         cache = tmp_path / 'cache'
         env = {k: v for k, v in os.environ.items() if k not in PROXIES}
         env['PYTHONPATH'] = str(Path(__file__).resolve().parents[1])
@@ -182,12 +188,18 @@ def test_interrupted_clone_leaves_nothing(repo: DataRepo, tmp_path: Path) -> Non
         assert host.count == 1
         assert [p for p in cache.iterdir() if p.name.endswith('.lock')]  # the lock is held now
         os.killpg(proc.pid, signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        started = time.monotonic()
+        _, err = proc.communicate(timeout=50)
+        assert time.monotonic() - started < 20  # no clone was started after the interruption
+        assert host.count == 1
         assert proc.returncode == 130, err
         assert err.strip() == 'releasetools: interrupted'
         assert stale(cache) == []
     finally:
         host.close()
+        if 'proc' in locals() and proc.poll() is None:  # a failed test leaves no process behind
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 def test_worker_processes_share_the_count(repo: DataRepo, dead_host: DeadHost, tmp_path: Path,
@@ -223,3 +235,18 @@ def test_network_failures(message: str, network: bool) -> None:
     from releasetools.repos import is_network_failure
 
     assert is_network_failure(message) is network
+
+
+def test_refused_port_gives_up_too(repo: DataRepo, tmp_path: Path) -> None:
+    """Nothing listens on the port (connection refused): 3 clones are tried, 7 are not."""
+    sock = socket.socket()
+    sock.bind(('127.0.0.1', 0))
+    port = sock.getsockname()[1]
+    sock.close()  # the port is now refused
+    ten_repositories(repo)
+    report = validate(ValidateOptions(root=repo.root, all=True, repos=f'http://127.0.0.1:{port}/{{repo}}',
+                                      cache_dir=tmp_path / 'cache'))
+    reasons = {s.repo: s.reason for s in report.skipped}
+    assert sum('Connection refused' in why or 'Failed to connect' in why for why in reasons.values()) == 3
+    assert sum(why.startswith('gave up after 3 failures') for why in reasons.values()) == 7
+    assert stale(tmp_path / 'cache') == []

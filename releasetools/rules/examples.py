@@ -109,7 +109,7 @@ EXAMPLES: dict[str, Example] = {
     'RT705': Example('', note='branches: stable/2026.2 at 3.0.0, while the repository\'s stable/2026.2 was '
                               'cut from another commit'),
     'RT706': Example('', note='releasing openstack/nova whose setup.cfg says [metadata] name = nova-compute'),
+    'RT707': Example('', note='3.0.1 raising "oslo.config>=9.0.0" to "oslo.config>=9.2.0" in requirements.txt'),
     'RT708': Example('', note='validate --require-git, with the repository of openstack/nova unreachable '
                               '(a network failure, a missing mirror offline, a shallow clone)'),
-    'RT707': Example('', note='3.0.1 raising "oslo.config>=9.0.0" to "oslo.config>=9.2.0" in requirements.txt'),
 }
