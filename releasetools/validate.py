@@ -299,7 +299,7 @@ class _Job:
             first_skip = len(report.skipped)
             _check_one(ctx, report)
             if self.require_git:
-                report.findings.extend(unchecked_git(ctx, facts, report.skipped[first_skip:], git_ids))
+                report.findings.extend(_unchecked_git(ctx, facts, report.skipped[first_skip:], git_ids))
         return report
 
 
@@ -307,7 +307,7 @@ REQUIRE_GIT_HINT = ('the gate fails closed (--require-git): make the repository 
                     'network, a full clone instead of a shallow one) and run again')
 
 
-def unchecked_git(ctx: DeliverableContext, facts: dict[str, Any], skips: Iterable[Skipped],
+def _unchecked_git(ctx: DeliverableContext, facts: dict[str, Any], skips: Iterable[Skipped],
                   git_ids: Sequence[str]) -> Iterator[Finding]:
     """RT708 findings for ``ctx``: each repository whose git checks could not run, with the reason.
 
