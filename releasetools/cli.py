@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -79,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
                         'release job\'s own build code (needs the repositories, see --repos): the built version '
                         'must be the requested one and twine check --strict must pass (RT901-RT903). Slow; '
                         'off by default, the shipped CI jobs use it')
+    v.add_argument('--require-git', action='store_true', default=None,
+                   help='CI mode, the gate fails closed: a git check that cannot run (repository unreachable, '
+                        'no mirror offline, shallow clone) is an error (RT708) naming the repository and the '
+                        'reason, not a skip (default: $RELEASETOOLS_REQUIRE_GIT=1 turns it on)')
+    v.add_argument('--progress', action='store_true', default=None,
+                   help='show a line per repository read or mirrored ("repositories 12/700: ...") on stderr '
+                        '(the default when stderr is a terminal); stdout keeps only the report')
     v.add_argument('--format', choices=('text', 'json'), default='text',
                    help='text: one line per finding and a summary; json: {"findings", "checked", "skipped"}')
     v.add_argument('files', nargs='*', metavar='FILE',
@@ -327,15 +335,35 @@ def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     from .validate import ValidateOptions, validate
 
+    require_git = args.require_git or _env_flag('RELEASETOOLS_REQUIRE_GIT')
     report = validate(ValidateOptions(root=args.root, base=args.base, all=args.all, files=list(args.files),
                                       offline=args.offline, repos=args.repos, cache_dir=args.cache_dir,
-                                      build=args.build))
+                                      build=args.build, require_git=require_git,
+                                      progress=_progress(args.progress)))
     if args.format == 'json':
         json.dump(report.to_dict(), out, indent=2)
         out.write('\n')
     else:
         _print_report(report, out)
     return EXIT_FINDINGS if report.errors else EXIT_OK
+
+
+def _progress(wanted: bool | None) -> Callable[[str], None] | None:
+    """A progress line writer on stderr: with --progress, or by default when stderr is a terminal."""
+    if not (wanted or (wanted is None and sys.stderr.isatty())):
+        return None
+    stream = _tolerant(sys.stderr)
+
+    def show(line: str) -> None:
+        stream.write(f'releasetools: {line}\n')
+        stream.flush()
+
+    return show
+
+
+def _env_flag(name: str) -> bool:
+    """Whether an environment variable turns a switch on (1, true, yes, on)."""
+    return os.environ.get(name, '').strip().lower() in ('1', 'true', 'yes', 'on')
 
 
 def _print_report(report: Report, out: TextIO) -> None:

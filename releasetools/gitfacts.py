@@ -87,8 +87,16 @@ def gather_all(locator: RepoLocator, requests: Mapping[str, RepoRequest], worker
     """Facts for every repository, several repositories at a time."""
     if not requests:
         return {}
+    locator.guard.expect(len(requests))
     if len(requests) == 1 or workers <= 1:
         return {repo: gather(locator, repo, req) for repo, req in requests.items()}
-    with concurrent.futures.ThreadPoolExecutor(min(workers, len(requests))) as pool:
+    pool = concurrent.futures.ThreadPoolExecutor(min(workers, len(requests)))
+    try:
         futures = {repo: pool.submit(gather, locator, repo, req) for repo, req in requests.items()}
         return {repo: f.result() for repo, f in futures.items()}
+    except BaseException:
+        locator.guard.stop()
+        raise
+    finally:
+        # On an interruption, start no other repository; the running ones end with their git process.
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -8,6 +8,8 @@ the validator would reject, before writing.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,14 +18,15 @@ from . import gitrepo
 from .errors import GitError, ReleaseToolsError, UsageError
 from .findings import Severity
 from .hints import did_you_mean
-from .load import DELIVERABLES, list_deliverable_files, load_deliverable_file, load_series
+from .load import DELIVERABLES, escapes, list_deliverable_files, load_deliverable_file, load_series
 from .model import INDEPENDENT, OPEN_STATUSES, Deliverable
 from .nextversion import Plan, plan_version
+from .reponames import check_plain_name
 from .repos import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
 from .rules import DeliverableContext, Problem, run_rules
 from .rules.series import CLOSING_STATUSES
 from .versions import parse_semver
-from .yamledit import append_to_list, list_layout, render_branch, render_release, write_atomically
+from .yamledit import append_to_list, list_layout, locked_file, render_branch, render_release, write_atomically
 from .yamlio import parse_yaml
 
 __all__ = ['NewReleaseOptions', 'Proposal', 'RepoHead', 'new_release', 'parse_hashes', 'propose']
@@ -233,9 +236,23 @@ def _refuse_invalid(opts: NewReleaseOptions, d: Deliverable, ctx: DeliverableCon
 
 
 def new_release(opts: NewReleaseOptions) -> Proposal:
-    """Library entry point; wraps git failures in a user-facing error."""
+    """Library entry point; wraps git failures in a user-facing error.
+
+    The file is locked from the first read to the write, so two runs at once
+    on one file never lose an entry: the second plans from what the first wrote.
+    """
+    check_plain_name('series', opts.series)
+    check_plain_name('deliverable', opts.deliverable)
+    series_dir = INDEPENDENT if opts.series in (INDEPENDENT, 'independent') else opts.series
+    target = opts.root / DELIVERABLES / series_dir / f'{opts.deliverable}.yaml'
+    if escapes(os.path.realpath(opts.root), str(target)):
+        raise ReleaseToolsError(f'{target} is a symbolic link out of the data repository (to '
+                                f'{os.path.realpath(target)}); new-release writes only inside it',
+                                'replace the link with the file itself (validate reports it as RT007)')
+    lock = contextlib.nullcontext() if opts.dry_run or not target.is_file() else locked_file(target)
     try:
-        return propose(opts)
+        with lock:
+            return propose(opts)
     except GitError as exc:
         raise ReleaseToolsError(exc.message, 'check --repos, or pass --hash REPO=SHA') from None
 

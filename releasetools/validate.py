@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,10 @@ class ValidateOptions:
     #: ``--build``: build each new Python release at its hash (rules RT901-RT903); needs a base.
     build: bool = False
     build_isolation: bool = True
+    #: CI mode: a git check that cannot run is an error (RT708), not a skip.
+    require_git: bool = False
+    #: Called with a line per repository located (from worker threads and processes); None: quiet.
+    progress: Callable[[str], None] | None = None
 
 
 def _normalise(root: Path, name: str) -> str:
@@ -79,7 +83,14 @@ def _normalise(root: Path, name: str) -> str:
     if split_deliverable_path(rel) is None:
         raise UsageError(f'{name} is not a deliverable file (deliverables/<series>/<name>.yaml under {root})',
                          'give paths relative to --root')
+    # Longer names than the file system takes can only fail later, with an OSError: say it here.
+    if any(len(os.fsencode(part)) > _NAME_MAX for part in rel.split('/')):
+        shown = rel if len(rel) <= 80 else rel[:77] + '...'
+        raise UsageError(f'{shown}: a file name longer than {_NAME_MAX} bytes cannot be a deliverable file')
     return rel
+
+
+_NAME_MAX = 255
 
 
 def _escapes(root: Path, rel: str) -> bool:
@@ -211,14 +222,18 @@ def validate(opts: ValidateOptions) -> Report:
 def check_request(request: Request, opts: ValidateOptions) -> Report:
     """Run every rule over a request already read (``opts`` gives where the repositories are)."""
     report = Report(findings=list(request.findings))
-    locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline)
-    job = _Job(request, locator, opts.git_workers, build=opts.build, build_isolation=opts.build_isolation)
+    locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline,
+                          opts.progress)
+    job = _Job(request, locator, opts.git_workers, require_git=opts.require_git, build=opts.build,
+               build_isolation=opts.build_isolation)
     targets = request.targets
     chunks = _chunks(targets, _workers(len(targets)))
     if len(chunks) > 1:
         ctx = multiprocessing.get_context('fork')
-        with concurrent.futures.ProcessPoolExecutor(len(chunks), mp_context=ctx) as pool:
-            parts = list(pool.map(job.run, chunks))
+        # The workers inherit the job (with the locator's shared failure count) instead of unpickling a copy.
+        with concurrent.futures.ProcessPoolExecutor(len(chunks), mp_context=ctx, initializer=_adopt_job,
+                                                    initargs=(job,)) as pool:
+            parts = list(pool.map(_run_adopted, chunks))
     else:
         parts = [job.run(targets)]
     for part in parts:
@@ -227,6 +242,18 @@ def check_request(request: Request, opts: ValidateOptions) -> Report:
         report.checked += part.checked
     report.sort()
     return report
+
+
+_ADOPTED: list[_Job] = []
+
+
+def _adopt_job(job: _Job) -> None:
+    """In a forked worker: the job it runs chunks of (inherited, not pickled)."""
+    _ADOPTED[:] = [job]
+
+
+def _run_adopted(targets: list[str]) -> Report:
+    return _ADOPTED[0].run(targets)
 
 
 #: Below this many files one process is faster than starting workers.
@@ -265,6 +292,7 @@ class _Job:
     git_workers: int = 4
     build: bool = False
     build_isolation: bool = True
+    require_git: bool = False
 
     def run(self, targets: list[str]) -> Report:
         report = Report()
@@ -283,8 +311,47 @@ class _Job:
         for ctx in contexts:
             ctx.git = facts
             ctx.builds = builds
+            first_skip = len(report.skipped)
             _check_one(ctx, report)
+            if self.require_git:
+                report.findings.extend(_unchecked_git(ctx, facts, report.skipped[first_skip:], git_ids))
         return report
+
+
+REQUIRE_GIT_HINT = ('the gate fails closed (--require-git): make the repository reachable (--repos, the '
+                    'network, a full clone instead of a shallow one) and run again')
+
+
+def _unchecked_git(ctx: DeliverableContext, facts: dict[str, Any], skips: Iterable[Skipped],
+                  git_ids: Sequence[str]) -> Iterator[Finding]:
+    """RT708 findings for ``ctx``: each repository whose git checks could not run, with the reason.
+
+    ``facts`` holds the reason for a repository that could not be read at
+    all; ``skips`` are the checks the rules could not make on this file.
+    """
+    reasons: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for repo in gitplan.wanted(ctx):
+        answer = facts.get(repo)
+        if isinstance(answer, str):
+            reasons[(repo, answer)].update(git_ids)
+    for skip in skips:
+        if skip.check in git_ids:
+            reasons[(skip.repo, skip.reason)].add(skip.check)
+    for (repo, reason), checks in sorted(reasons.items()):
+        yield Finding('RT708', Severity.ERROR, ctx.path, _repo_line(ctx, repo),
+                      f'git checks {",".join(sorted(checks))} could not run for {repo}: {reason}', REQUIRE_GIT_HINT)
+
+
+def _repo_line(ctx: DeliverableContext, repo: str) -> int:
+    """The line that names ``repo`` first among what the request adds (else its settings key)."""
+    for release in ctx.new_releases:
+        for project in release.projects:
+            if project.repo == repo:
+                return project.line
+    for branch in ctx.new_branches:
+        if isinstance(branch.location, dict) and repo in branch.location:
+            return int(branch.line)
+    return ctx.deliverable.line_of('repository-settings')
 
 
 def git_requests(contexts: Iterable[DeliverableContext]) -> dict[str, RepoRequest]:

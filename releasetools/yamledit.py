@@ -9,9 +9,11 @@ again and must equal the old data plus the entry, or nothing is written.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,8 @@ import yaml
 from .errors import ReleaseToolsError
 from .yamlio import YList, YMap, parse_yaml
 
-__all__ = ['append_to_list', 'list_layout', 'render_branch', 'render_release', 'write_atomically']
+__all__ = ['append_to_list', 'list_layout', 'locked_file', 'newline_of', 'render_branch', 'render_release',
+           'write_atomically']
 
 
 def _scalar(value: str) -> str:
@@ -82,9 +85,17 @@ def append_to_list(text: str, key: str, entry: list[str], expected: Any) -> str:
     block = '\n'.join(entry) + '\n'
     items = data.get(key)
     if key not in data or items is None:
-        while lines and not lines[-1].strip():
-            lines.pop()
-        new_text = ''.join(lines) + f'{key}:\n' + block
+        # Blank lines and margin comments that end the file stay at its end.
+        end = len(lines)
+        while end and (not lines[end - 1].strip() or lines[end - 1].startswith('#')):
+            end -= 1
+        if items is None and key in data:  # "key:" with no value: the entry goes under it
+            row = data.line_of(key) - 1
+            head, _, _ = lines[row].partition(':')
+            lines[row] = f'{head}:\n'
+            new_text = ''.join(lines[:row + 1]) + block + ''.join(lines[row + 1:])
+        else:
+            new_text = ''.join(lines[:end]) + f'{key}:\n' + block + ''.join(lines[end:])
     elif isinstance(items, YList) and items and items.item_lines[0] > data.line_of(key):
         # The list ends before the next line at the left margin that is not a comment;
         # blank lines and margin comments just before it belong to what follows.
@@ -115,18 +126,72 @@ def append_to_list(text: str, key: str, entry: list[str], expected: Any) -> str:
     return new_text
 
 
+def newline_of(content: bytes) -> str:
+    """The line ending a file is written with: CRLF when most of its lines end so, else LF."""
+    crlf = content.count(b'\r\n')
+    return '\r\n' if crlf and crlf * 2 > content.count(b'\n') else '\n'
+
+
 def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that readers see the old or the new file, never half of one."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', dir=path.parent)
+    """Replace ``path`` with ``text`` so that readers see the old or the new file, never half of one.
+
+    ``text`` has LF line endings; a file written with CRLF keeps CRLF. A
+    symbolic link stays a link: the file it points to is replaced.
+    """
+    target = Path(os.path.realpath(path))
     try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as fh:
+        old = target.read_bytes()
+        mode = target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        old, mode = b'', 0o644
+    newline = newline_of(old)
+    fd, tmp = tempfile.mkstemp(prefix=f'.{target.name}.', dir=target.parent)
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8', newline=newline) as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def locked_file(path: Path, wait: float = 60.0) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` names (through links), for one read-edit-write.
+
+    The lock is on the file itself, so no lock file is left behind. A writer
+    replaces the file (a new inode), so after waiting the lock is taken again
+    on whatever the name now holds. Raises ReleaseToolsError when another
+    holder keeps it longer than ``wait`` seconds.
+    """
+    target = os.path.realpath(path)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fd = os.open(target, os.O_RDONLY)
+        except OSError as exc:
+            raise ReleaseToolsError(f'cannot open {path}: {exc.strerror}') from None
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise ReleaseToolsError(
+                            f'{path} is being edited by another command (new-release?) for over {wait:.0f} s; '
+                            'nothing was written', 'run the command again when the other one is done') from None
+                    time.sleep(0.05)
+            try:
+                same = os.stat(target).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                yield
+                return
+        finally:
+            os.close(fd)

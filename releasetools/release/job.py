@@ -25,6 +25,7 @@ from typing import Any
 from ..errors import GitError, ReleaseToolsError, UsageError
 from ..findings import Report
 from ..redact import redact, split_userinfo
+from ..reponames import check_repo_name
 from ..repos import DEFAULT_TEMPLATE, default_cache_dir
 from ..validate import ValidateOptions, check_request, deliverable_contexts, read_request
 from . import announce, artifacts, children, preflight
@@ -188,7 +189,7 @@ class _Job:
     def space(self, repo: str) -> Workspace:
         ws = self.spaces.get(repo)
         if ws is None:
-            remote = self.opts.remotes.replace('{repo}', repo)
+            remote = self.opts.remotes.replace('{repo}', check_repo_name(repo))
             ws = self.spaces[repo] = Workspace(self.opts.workdir, repo, remote)
             try:
                 ws.sync()

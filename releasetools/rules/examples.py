@@ -95,6 +95,7 @@ EXAMPLES: dict[str, Example] = {
                      base=H.replace('cycle-with-rc', 'abandoned') + 'releases:\n' + rel('3.0.0')),
     'RT501': Example(H + 'releases:\n' + rel('3.0.0', repo='openstack/nova-old')),
     'RT502': Example(H + 'releases:\n' + rel('3.0.0', sha='abc1234')),
+    'RT506': Example(H.replace('openstack/nova: {}', '../../x: {}') + 'releases:\n' + rel('3.0.0', repo='../../x')),
     'RT601': Example(H + 'releases:\n' + rel('3.0.0') + 'branches:\n  - name: driverfixes/2026.2\n'
                          '    location: 3.0.0\n'),
     'RT602': Example(H + 'releases:\n' + rel('3.0.0') + 'branches:\n  - name: stable/2026.1\n'
@@ -122,6 +123,8 @@ EXAMPLES: dict[str, Example] = {
                               'cut from another commit'),
     'RT706': Example('', note='releasing openstack/nova whose setup.cfg says [metadata] name = nova-compute'),
     'RT707': Example('', note='3.0.1 raising "oslo.config>=9.0.0" to "oslo.config>=9.2.0" in requirements.txt'),
+    'RT708': Example('', note='validate --require-git, with the repository of openstack/nova unreachable '
+                              '(a network failure, a missing mirror offline, a shallow clone)'),
     'RT901': Example('', note='with validate --build: releasing 3.0.0 at a commit whose setup.py fails '
                               '(a syntax error, a build requirement that does not exist)'),
     'RT902': Example('', note='with validate --build: releasing 3.0.0 of a project whose pyproject.toml says '

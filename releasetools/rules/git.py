@@ -13,12 +13,22 @@ from packaging.utils import canonicalize_name
 
 from ..findings import Severity
 from ..pkgmeta import lower_bounds, package_name
-from . import DeliverableContext, Problem, Skip, rule
+from . import DeliverableContext, Problem, Skip, describe, rule
 from .gitplan import closed_branch_gone, closing_tags, expected_branches, facts_for, is_patch, previous_release
 
 #: Release types whose repositories are Python packages with metadata to check.
 PYTHON_TYPES = frozenset({'python-service', 'python-pypi', 'neutron', 'horizon'})
 _SHALLOW = 'the repository is a shallow clone, so history cannot be followed; fetch it with --unshallow'
+
+
+describe('RT708', 'git', """A git check that cannot run fails the gate (``validate --require-git``).
+
+    In CI mode (``--require-git``, or ``RELEASETOOLS_REQUIRE_GIT=1``) a
+    repository that cannot be read (unreachable, missing, an unsafe name) or a
+    check that cannot be made (a shallow clone) is an error naming the
+    repository and the reason, at the first line that names it, so the gate
+    never passes hashes it did not check. Without it these checks are listed
+    as skipped.""")
 
 
 # --- the rules ------------------------------------------------------------

@@ -53,10 +53,11 @@ def test_indented_list_at_end_of_file_without_newline() -> None:
 
 
 def test_no_releases_key_yet() -> None:
-    text = 'team: nova\ntype: service\n\n\n'
+    """The trailing blank lines (and margin comments) stay at the end of the file."""
+    text = 'team: nova\ntype: service\n\n# the end\n\n'
     new = add_release(text)
     assert new == 'team: nova\ntype: service\nreleases:\n  - version: 1.1.0\n    projects:\n' \
-                  f'      - repo: openstack/nova\n        hash: {"ab" * 20}\n'
+                  f'      - repo: openstack/nova\n        hash: {"ab" * 20}\n\n# the end\n\n'
 
 
 def test_empty_flow_list() -> None:
