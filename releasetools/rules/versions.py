@@ -90,14 +90,16 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     Exactly one of major, minor, patch goes up by one and the parts to its
     right reset to zero. A patch release follows the highest release of its
     own X.Y line (so stable branches interleave), a minor release its major
-    line; earlier series count for the first release of a series.
+    line; earlier series count for the first release of a series, in series
+    order and from the latest era only (``lineage``: nova's date-based
+    ``2015.1.4`` of kilo is not newer than liberty's ``12.0.0``).
     """
     d = ctx.deliverable
     new = set(map(id, _regular(ctx)))
     if not new:
         return
-    prior = ctx.older_index.copy()
-    released = {o.release for o in ctx.older_semvers}
+    prior = ctx.counted_index.copy()
+    released = {o.release for o in ctx.counted_semvers}
     own = False
     for release, v in zip(d.releases, ctx.own_semvers, strict=True):
         if v is None:
