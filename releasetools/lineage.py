@@ -64,8 +64,10 @@ def starts_era(versions: Sequence[SemVer], top: SemVer | None) -> bool:
     """Whether a series with ``versions`` restarts the numbering below ``top``, the highest before it.
 
     Every version must have a lower major than ``top``: ``12.0.0`` (nova
-    liberty) after ``2015.1.4`` (kilo) starts an era; ``1.9.1`` after ``2.0.0``
-    does not (the same major line, only an odd order).
+    liberty) after ``2015.1.4`` (kilo) starts an era; ``2.9.1`` after
+    ``2.10.0`` does not (the same major line: an odd order, judged as such).
+    Only merged history can start an era: a request's new versions never do
+    (``DeliverableContext.merged_semvers``).
     """
     return top is not None and bool(versions) and all(v.major < top.major for v in versions)
 

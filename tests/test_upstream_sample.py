@@ -173,6 +173,7 @@ def test_real_stable_release_after_the_next_series_started(real_nova: DataRepo) 
     ('36.0.0.0rc1', [('RT203', 7)]),  # skips 34 and 35
     ('33.0.3', [('RT207', 7)]),  # a patch release cannot start a series
     ('33.0.2', [('RT202', 7)]),  # released in gazpacho already: reported once, by RT202
+    ('1.0.0.0rc1', [('RT203', 7)]),  # a request cannot start a new era of versions
 ])
 def test_real_release_request_with_mistakes(real_nova: DataRepo, version: str,
                                             expected: list[tuple[str, int]]) -> None:
