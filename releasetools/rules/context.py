@@ -138,7 +138,7 @@ class DeliverableContext:
     def prior_semvers(self, release: Release) -> list[SemVer]:
         """Canonical versions released before ``release``: older series, then this file."""
         own = [v for v in self.own_semvers[:release.index] if v is not None]
-        return [*self.older_semvers, *own]
+        return [*self.counted_semvers, *own]
 
     def released_elsewhere(self, version: str) -> str | None:
         """The other series file of this deliverable that has ``version``, if any."""
