@@ -36,6 +36,7 @@ __all__ = [
     'closing_names',
     'closing_prefix',
     'counted_versions',
+    'date_year_step',
     'fold_series',
     'predecessor',
     'predecessor_of',
@@ -84,6 +85,26 @@ def fold_series(index: FinalIndex, versions: Sequence[SemVer]) -> FinalIndex:
     for v in versions:
         out.add(v)
     return out
+
+
+#: The first year of the date era (austin was 2010.1); a major from here on is a year.
+DATE_ERA_FIRST_YEAR = 2010
+
+
+def _is_date(v: SemVer) -> bool:
+    return v.major >= DATE_ERA_FIRST_YEAR
+
+
+def date_year_step(new: SemVer, index: FinalIndex) -> bool:
+    """Whether ``new`` opens the next year of the date era: ``YYYY.1.0`` after the last release of ``YYYY-1``.
+
+    Date versions count releases within a year (``2014.1``, ``2014.2``), so
+    kilo's ``2015.1.0`` after juno's ``2014.2.4`` is the step the release
+    team made, not a skipped ``2015.0.0``.
+    """
+    top = index.top
+    return (top is not None and _is_date(top) and _is_date(new)
+            and new.release == (top.major + 1, 1, 0))
 
 
 def counted_versions(older: Sequence[Deliverable], own: Sequence[SemVer] = ()) -> tuple[SemVer, ...]:

@@ -86,6 +86,18 @@ def test_fold_series_is_the_index_of_counted_finals() -> None:
     assert index.by_line[(12, 0)].text == '12.0.6'
 
 
+def test_a_new_year_of_the_date_era() -> None:
+    v = parse_semver
+    juno = FinalIndex([v('2014.2.0'), v('2014.2.4')])  # type: ignore[list-item]
+    assert lineage.date_year_step(v('2015.1.0'), juno)  # type: ignore[arg-type]
+    assert lineage.date_year_step(v('2015.1.0.0rc1'), juno)  # type: ignore[arg-type]
+    assert not lineage.date_year_step(v('2016.1.0'), juno)  # type: ignore[arg-type]  # skips a year
+    assert not lineage.date_year_step(v('2015.2.0'), juno)  # type: ignore[arg-type]
+    assert not lineage.date_year_step(v('2015.1.0'), FinalIndex())  # type: ignore[arg-type]
+    # Semantic versions are no years: 34.0.0 after 33.0.2 is an ordinary major step.
+    assert not lineage.date_year_step(v('34.1.0'), FinalIndex([v('33.0.2')]))  # type: ignore[arg-type,list-item]
+
+
 # -- the release a new release follows ---------------------------------------------------------------
 
 def test_first_milestone_of_hibiscus_follows_the_gazpacho_branch_point() -> None:

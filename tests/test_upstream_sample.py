@@ -103,6 +103,8 @@ def test_nova_liberty_restarts_the_numbering(sample_run: tuple[int, dict[str, An
     _, report = sample_run
     assert findings_of(report, 'deliverables/liberty/nova.yaml') == []
     assert findings_of(report, 'deliverables/mitaka/nova.yaml') == []
+    # kilo's 2015.1.0 after juno's 2014.2.4 opens a new year of the date era.
+    assert findings_of(report, 'deliverables/kilo/nova.yaml') == []
 
 
 def test_nova_hibiscus_has_no_errors(sample_run: tuple[int, dict[str, Any]]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..lineage import date_year_step
 from ..model import Release
 from ..versions import (
     canonical_spelling,
@@ -92,7 +93,9 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     own X.Y line (so stable branches interleave), a minor release its major
     line; earlier series count for the first release of a series, in series
     order and from the latest era only (``lineage``: nova's date-based
-    ``2015.1.4`` of kilo is not newer than liberty's ``12.0.0``).
+    ``2015.1.4`` of kilo is not newer than liberty's ``12.0.0``). In the date
+    era a new year starts at ``YYYY.1.0`` (kilo's ``2015.1.0`` after juno's
+    ``2014.2.4``).
     """
     d = ctx.deliverable
     new = set(map(id, _regular(ctx)))
@@ -111,7 +114,7 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
                 older = ctx.series.older_than(d.series)
                 yield Skip('', f'{d.path}: {release.version} not compared with earlier releases: series '
                            f'{older[0].name} is not in this tree')
-            elif problem := step_problem(v, prior):
+            elif not date_year_step(v, prior) and (problem := step_problem(v, prior)):
                 yield Problem(release.line, problem)
         prior.add(v)
         released.add(v.release)
