@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import Deliverable, Release, SeriesTable
+from .model import RC_MODELS, Deliverable, Release, SeriesTable
 from .versions import FinalIndex, SemVer, parse_semver, parse_special
 
 __all__ = [
@@ -139,10 +139,15 @@ def series_start(older: Sequence[Deliverable], repo: str) -> Point | None:
     """The release the first ``X.Y.0``-type release of a series follows in ``repo``.
 
     The nearest earlier series that released ``repo``: the release its stable
-    branch was cut from, else its highest ``X.Y.0``-type release (a
-    pre-release or final that master carries). ``None`` when that series
-    released only patch releases (its branch point is not in the data) or
-    nothing earlier released ``repo``.
+    branch was cut from. A file without a branch entry (the older ones) names
+    no branch point; then its first release candidate (the release team cut
+    stable branches at rc1; later X.Y.0 of an rc model, such as mitaka's
+    13.1.0, are made on the stable branch), else, for models without
+    candidates, its highest ``X.Y.0``-type release (a library's branch is cut
+    from its last release). ``None`` when the point is not in the data: an rc
+    model's file without candidates (nova liberty has only 12.0.x, tagged on
+    stable/liberty, which master does not contain), a series of patch
+    releases only, or nothing earlier released ``repo``.
     """
     for d in older:
         mine = [r for r in d.releases if r.hashes.get(repo) and r.version and parse_semver(r.version)]
@@ -153,13 +158,21 @@ def series_start(older: Sequence[Deliverable], repo: str) -> Point | None:
             if branch.name and branch.name.startswith('stable/') and isinstance(branch.location, str):
                 point = by_version.get(branch.location)
                 if point is not None and _is_branch_point(point, repo):
-                    return Point(point.version or '', point.hashes[repo] or '', d.series)
-        points = [r for r in mine if _is_branch_point(r, repo)]
+                    return _point(point, repo, d.series)
+        points = [(v, r) for r in mine if _is_branch_point(r, repo) and (v := parse_semver(r.version or ''))]
         if not points:
             return None
-        best = max(points, key=lambda r: parse_semver(r.version or ''))  # type: ignore[arg-type,return-value]
-        return Point(best.version or '', best.hashes[repo] or '', d.series)
+        first_rc = next((r for v, r in points if v.pre_kind == 'rc'), None)
+        if first_rc is not None:
+            return _point(first_rc, repo, d.series)
+        if d.release_model in RC_MODELS:
+            return None
+        return _point(max(points, key=lambda vr: vr[0])[1], repo, d.series)
     return None
+
+
+def _point(r: Release, repo: str, series: str) -> Point:
+    return Point(r.version or '', r.hashes.get(repo) or '', series)
 
 
 def predecessor(d: Deliverable, older: Sequence[Deliverable], version: SemVer, index: int,
