@@ -231,6 +231,21 @@ def test_validate_judges_hibiscus_by_series_order(nova_world: NovaWorld, data: P
         assert 'does not follow 33.0.2 by one semver step (expected 34.0.0)' in report.findings[0].message
 
 
+def test_validate_checks_ancestry_against_the_same_predecessor(nova_world: NovaWorld, data: Path) -> None:
+    """validate's RT703 names the release new-release and list-changes name: 33.0.0.0rc1."""
+    old = nova_world.commits['28.0.0']  # bobcat: older than gazpacho's branch point
+    path = hibiscus(data)
+    path.write_text(path.read_text().replace('repository-settings:', 'releases:\n  - version: 34.0.0.0b1\n'
+                                             f'    projects:\n      - repo: {NOVA}\n        hash: {old}\n'
+                                             'repository-settings:', 1))
+    report = check(nova_world, data)
+    ancestry = [f.message for f in report.findings if f.check == 'RT703']
+    rc1 = nova_world.commits['33.0.0.0rc1']
+    assert ancestry == [f'{old} does not descend from 33.0.0.0rc1 ({rc1[:12]}) in {NOVA}']
+    (review,) = list_changes(nova_world, data)['releases']
+    assert review['previous_version'] == '33.0.0.0rc1'
+
+
 def test_stable_bugfix_of_gazpacho(nova_world: NovaWorld, data: Path) -> None:
     """A gazpacho bug fix comes from stable/2026.1 and follows 33.0.2: every command says so."""
     src = nova_world.src
