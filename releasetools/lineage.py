@@ -219,23 +219,15 @@ def predecessor_of(d: Deliverable, older: Sequence[Deliverable], release: Releas
     return None if v is None else predecessor(d, older, v, release.index, repo)
 
 
-def _find(d: Deliverable, older: Sequence[Deliverable], version: str, repo: str) -> Point | None:
-    for f in (d, *older):
-        for r in f.releases:
-            if r.version == version and r.hashes.get(repo):
-                return Point(version, r.hashes[repo] or '', f.series)
-    return None
-
-
 def range_start(d: Deliverable, older: Sequence[Deliverable], release: Release, repo: str) -> Point | None:
     """Where a release's notes and shortlog start counting in ``repo``.
 
-    ``diff-start`` when the data names a known release; else the predecessor,
-    except for a final after its pre-releases: reno folds the pre-releases'
-    notes into the final, so a final counts from where its first pre-release did.
+    The predecessor, except for a final after its pre-releases: reno folds
+    the pre-releases' notes into the final, so a final counts from where its
+    first pre-release did. (``diff-start`` is not followed: it names the
+    previous series' final, often tagged on a stable branch, which the new
+    commit need not contain.)
     """
-    if release.diff_start and (named := _find(d, older, release.diff_start, repo)) is not None:
-        return named
     prev = predecessor_of(d, older, release, repo)
     v = parse_semver(release.version) if release.version else None
     pv = parse_semver(prev.version) if prev else None

@@ -144,7 +144,7 @@ def _check_hash(repo: str, path: Path, sha: str) -> None:
         raise ReleaseToolsError(f'--hash {repo}={sha} is not a full commit id', f'write {found}')
 
 
-def check_earlier_versions(d: Deliverable, older: Sequence[Deliverable]) -> None:
+def _check_earlier_versions(d: Deliverable, older: Sequence[Deliverable]) -> None:
     """Refuse to count from a history with a version YAML did not read as a string (``1.10`` -> 1.1).
 
     The next version depends on every earlier one: ignoring a malformed one
@@ -184,7 +184,7 @@ def _heads(opts: NewReleaseOptions, d: Deliverable, ctx: DeliverableContext, pla
     for repo in repos:
         prev = previous.get(repo)
         located = locator.locate(repo)
-        readable = located.path if located.path is not None else None
+        readable = located.path
         if repo in opts.hashes:
             sha, branch = opts.hashes[repo], None
             if readable is not None:
@@ -221,7 +221,7 @@ def propose(opts: NewReleaseOptions) -> Proposal:
     """Plan the release, write it (unless dry_run) and return what was done."""
     d, ctx = _load(opts)
     _check_open(d, ctx, opts.kind)
-    check_earlier_versions(d, ctx.older_files)
+    _check_earlier_versions(d, ctx.older_files)
     prefix = lineage.closing_prefix(d, ctx.series)
     plan = plan_version(opts.kind, d, ctx.counted_semvers, prefix)
     previous = _predecessors(d, ctx, plan)
