@@ -15,6 +15,7 @@ from typing import Any
 __all__ = [
     'INDEPENDENT',
     'OPEN_STATUSES',
+    'RC_MODELS',
     'Branch',
     'Deliverable',
     'Project',
@@ -29,6 +30,9 @@ INDEPENDENT = '_independent'
 
 #: Series statuses in which new releases are accepted.
 OPEN_STATUSES = frozenset({'development', 'maintained'})
+
+#: Release models whose final is the last release candidate re-tagged (on the stable branch, once cut).
+RC_MODELS = frozenset({'cycle-with-rc', 'cycle-with-milestones'})
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,8 @@ def plan_version(kind: str, deliverable: Deliverable, older: Sequence[SemVer],
                  closing_prefix: str | None) -> Plan:
     """The next version of ``kind``; raise ReleaseToolsError when the history does not allow it.
 
-    ``older`` are the canonical versions of the earlier series' files;
+    ``older`` are the versions of the earlier series that count (``lineage.counted_versions``:
+    series order, latest era only);
     ``closing_prefix`` is the series' release-id (or name) for eol/em tags.
     """
     if kind not in KINDS:

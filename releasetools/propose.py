@@ -11,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import gitrepo
+from . import gitrepo, lineage
 from .errors import GitError, ReleaseToolsError, UsageError
 from .findings import Severity
 from .hints import did_you_mean
@@ -27,7 +27,7 @@ from .rules import DeliverableContext, Problem, run_rules
 from .rules.series import CLOSING_STATUSES
 from .versions import parse_semver
 from .yamledit import append_to_list, list_layout, locked_file, render_branch, render_release, write_atomically
-from .yamlio import parse_yaml
+from .yamlio import YList, YMap, parse_yaml
 
 __all__ = ['NewReleaseOptions', 'Proposal', 'RepoHead', 'new_release', 'parse_hashes', 'propose']
 
@@ -113,35 +113,66 @@ def _check_open(d: Deliverable, ctx: DeliverableContext, kind: str) -> None:
                                 'release in an open series')
 
 
-def _repos(d: Deliverable) -> list[str]:
-    if d.repository_settings:
-        return [r for r, s in d.repository_settings.items() if 'retired' not in s.flags]
-    regular = [r for r in d.releases if r.version and parse_semver(r.version)]
-    return list(regular[-1].repos) if regular else []
+def _branch_for(d: Deliverable, ctx: DeliverableContext, refs: gitrepo.Refs, repo: str) -> str:
+    """The branch a new release of ``d`` is taken from: the series' stable branch, or master while developing.
 
-
-def _branch_for(d: Deliverable, ctx: DeliverableContext, refs: gitrepo.Refs) -> str | None:
+    Never the default branch for a series past development: its head carries
+    the next series' work (and maybe its tags).
+    """
     series = ctx.series.get(d.series)
-    if series is not None:
-        for name in (series.release_id, series.name):
-            if name and f'stable/{name}' in refs.branches:
-                return f'stable/{name}'
-    return refs.default_branch
+    if series is None:  # independent
+        names: list[str] = []
+    else:
+        names = [f'stable/{n}' for n in (series.release_id, series.name) if n]
+        for name in names:
+            if name in refs.branches:
+                return name
+    if series is None or series.status == 'development':
+        if refs.default_branch is None:
+            raise ReleaseToolsError(f'{repo} has no default branch (master or main)')
+        return refs.default_branch
+    raise ReleaseToolsError(f'{repo} has no branch {" or ".join(names)}: a release of {d.series} '
+                            f'({series.status}) comes from the series\' stable branch, never from '
+                            f'{refs.default_branch or "master"}',
+                            f'create the branch first, or pass --hash {repo}=SHA for the commit to release')
 
 
-def _previous_hash(d: Deliverable, ctx: DeliverableContext, repo: str) -> tuple[str, str] | None:
-    for release in reversed(d.releases):
-        if release.hashes.get(repo):
-            return release.version or '', release.hashes[repo] or ''
-    for older in ctx.older_files:
-        for release in reversed(older.releases):
-            if release.hashes.get(repo):
-                return release.version or '', release.hashes[repo] or ''
-    return None
+def _check_hash(repo: str, path: Path, sha: str) -> None:
+    """Refuse a --hash that ``repo`` (readable at ``path``) does not have as a commit."""
+    found = gitrepo.resolve_commit(path, sha)
+    if found is None:
+        raise ReleaseToolsError(f'--hash {repo}={sha}: no such commit in {repo} ({path})',
+                                'pass the id of a commit of that repository')
+    if found != sha:
+        raise ReleaseToolsError(f'--hash {repo}={sha} is not a full commit id', f'write {found}')
 
 
-def _heads(opts: NewReleaseOptions, d: Deliverable, ctx: DeliverableContext, plan: Plan) -> list[RepoHead]:
-    repos = _repos(d)
+def _check_earlier_versions(d: Deliverable, older: Sequence[Deliverable]) -> None:
+    """Refuse to count from a history with a version YAML did not read as a string (``1.10`` -> 1.1).
+
+    The next version depends on every earlier one: ignoring a malformed one
+    could propose a version that is already released.
+    """
+    for f in (d, *older):
+        releases = f.raw.get('releases') if isinstance(f.raw, dict) else None
+        if not isinstance(releases, YList):
+            continue
+        for entry in releases:
+            if not isinstance(entry, YMap):
+                continue
+            value = entry.get('version')
+            if value is None or isinstance(value, str):
+                continue
+            written = (entry.scalar_text or {}).get('version', str(value))
+            raise ReleaseToolsError(
+                f'{f.path}:{entry.line_of("version")}: version {written} is read as a '
+                f'{type(value).__name__}, not a string: the next version cannot be counted from it',
+                f"quote it: version: '{written}'")
+
+
+def _heads(opts: NewReleaseOptions, d: Deliverable, ctx: DeliverableContext, plan: Plan,
+           previous: Mapping[str, lineage.Point | None]) -> list[RepoHead]:
+    repos = list(lineage.active_repos(d))
     unknown = sorted(set(opts.hashes) - set(repos))
     if unknown:
         raise UsageError(f'--hash names {", ".join(unknown)}, which is not a repository of {d.name}',
@@ -154,24 +185,25 @@ def _heads(opts: NewReleaseOptions, d: Deliverable, ctx: DeliverableContext, pla
     locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline)
     heads = []
     for repo in repos:
-        prev = _previous_hash(d, ctx, repo)
-        located = locator.locate(repo) if repo not in opts.hashes or prev else None
+        prev = previous.get(repo)
+        located = locator.locate(repo)
+        readable = located.path
         if repo in opts.hashes:
             sha, branch = opts.hashes[repo], None
+            if readable is not None:
+                _check_hash(repo, readable, sha)
         else:
-            if located is None or located.path is None:
-                reason = located.reason if located else 'unavailable'
-                raise ReleaseToolsError(f'cannot read {repo}: {reason}', f'pass --hash {repo}=SHA, or --repos')
-            refs = gitrepo.list_refs(located.path)
-            branch = _branch_for(d, ctx, refs)
-            if branch is None:
-                raise ReleaseToolsError(f'{repo} has no default branch (master or main)')
+            if readable is None:
+                raise ReleaseToolsError(f'cannot read {repo}: {located.reason or "unavailable"}',
+                                        f'pass --hash {repo}=SHA, or --repos')
+            refs = gitrepo.list_refs(readable)
+            branch = _branch_for(d, ctx, refs, repo)
             sha = refs.branches[branch]
         commits = None
-        if prev and located is not None and located.path is not None:
-            proc = gitrepo.run_git(['rev-list', '--count', f'{prev[1]}..{sha}'], located.path, check=False)
+        if prev and readable is not None:
+            proc = gitrepo.run_git(['rev-list', '--count', f'{prev.hash}..{sha}'], readable, check=False)
             commits = int(proc.stdout) if proc.returncode == 0 else None
-        heads.append(RepoHead(repo, sha, branch, prev[0] if prev else None, commits))
+        heads.append(RepoHead(repo, sha, branch, prev.version if prev else None, commits))
     if all(h.commits == 0 for h in heads):
         since = ', '.join(f'{h.repo} at {h.hash[:12]}' for h in heads)
         raise ReleaseToolsError(f'nothing new since {plan.previous}: {since}',
@@ -179,14 +211,27 @@ def _heads(opts: NewReleaseOptions, d: Deliverable, ctx: DeliverableContext, pla
     return heads
 
 
+def _predecessors(d: Deliverable, ctx: DeliverableContext, plan: Plan) -> dict[str, lineage.Point | None]:
+    """Per active repository, the release the planned version follows (``lineage.predecessor``)."""
+    v = parse_semver(plan.version)
+    if v is None:
+        return {}
+    return {repo: lineage.predecessor(d, ctx.older_files, v, len(d.releases), repo)
+            for repo in lineage.active_repos(d)}
+
+
 def propose(opts: NewReleaseOptions) -> Proposal:
     """Plan the release, write it (unless dry_run) and return what was done."""
     d, ctx = _load(opts)
     _check_open(d, ctx, opts.kind)
-    series = ctx.series.get(d.series)
-    prefix = None if d.is_independent else (series.release_id if series and series.release_id else d.series)
-    plan = plan_version(opts.kind, d, ctx.older_semvers, prefix)
-    heads = _heads(opts, d, ctx, plan)
+    _check_earlier_versions(d, ctx.older_files)
+    prefix = lineage.closing_prefix(d, ctx.series)
+    plan = plan_version(opts.kind, d, ctx.counted_semvers, prefix)
+    previous = _predecessors(d, ctx, plan)
+    first = next((p for p in previous.values() if p is not None), None)
+    if plan.reuse is None and first is not None:
+        plan = replace(plan, previous=first.version)  # the release it follows, as list-changes names it
+    heads = _heads(opts, d, ctx, plan, previous)
 
     path = opts.root / d.path
     text = path.read_text(encoding='utf-8')

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,23 @@ def test_recent_series_have_no_findings(sample_run: tuple[int, dict[str, Any]], 
     assert [f for f in report['findings'] if f['file'].startswith(f'deliverables/{series}/')] == []
 
 
+@pytest.mark.parametrize('series', ['hibiscus', 'gazpacho', 'antelope', 'bobcat', 'stein', 'mitaka', 'liberty'])
+def test_no_step_finding_from_the_date_era(sample_run: tuple[int, dict[str, Any]], series: str) -> None:
+    """Versions of the date era (2015.1.4 ...) are never newer than a later series' semantic versions."""
+    _, report = sample_run
+    dated = [f for f in report['findings'] if f['file'].startswith(f'deliverables/{series}/')
+             and f['check'] == 'RT203' and re.search(r'\b20[01][0-9]\.[0-9]+\.[0-9]+', f['message'])]
+    assert dated == []
+
+
+def test_nova_liberty_restarts_the_numbering(sample_run: tuple[int, dict[str, Any]]) -> None:
+    _, report = sample_run
+    assert findings_of(report, 'deliverables/liberty/nova.yaml') == []
+    assert findings_of(report, 'deliverables/mitaka/nova.yaml') == []
+    # kilo's 2015.1.0 after juno's 2014.2.4 opens a new year of the date era.
+    assert findings_of(report, 'deliverables/kilo/nova.yaml') == []
+
+
 def test_nova_hibiscus_has_no_errors(sample_run: tuple[int, dict[str, Any]]) -> None:
     _, report = sample_run
     assert [f for f in report['findings']
@@ -96,10 +114,14 @@ def test_nova_hibiscus_has_no_errors(sample_run: tuple[int, dict[str, Any]]) -> 
 
 
 def test_comparisons_with_missing_series_are_reported_as_skipped(sample_run: tuple[int, dict[str, Any]]) -> None:
-    """The sample has 5 of 35 series: a first release after a missing series is skipped, never passed."""
+    """The sample has 19 of 35 series: a first release after a missing series is skipped, never passed.
+
+    rocky (before stein), zed (before antelope) and flamingo (before gazpacho)
+    are missing; mitaka follows liberty and liberty kilo, which are there.
+    """
     _, report = sample_run
     reasons = {s['reason'].rsplit(': series ', 1)[-1] for s in report['skipped'] if s['check'] == 'RT203'}
-    assert reasons == {'flamingo is not in this tree', 'zed is not in this tree', 'liberty is not in this tree'}
+    assert reasons == {'flamingo is not in this tree', 'zed is not in this tree', 'rocky is not in this tree'}
 
 
 # -- a release request on real files ----------------------------------------------------------------
@@ -153,6 +175,7 @@ def test_real_stable_release_after_the_next_series_started(real_nova: DataRepo) 
     ('36.0.0.0rc1', [('RT203', 7)]),  # skips 34 and 35
     ('33.0.3', [('RT207', 7), ('RT210', 7)]),  # a patch release cannot start a series, nor a final without rc
     ('33.0.2', [('RT202', 7)]),  # released in gazpacho already: reported once, by RT202
+    ('1.0.0.0rc1', [('RT203', 7)]),  # a request cannot start a new era of versions
 ])
 def test_real_release_request_with_mistakes(real_nova: DataRepo, version: str,
                                             expected: list[tuple[str, int]]) -> None:

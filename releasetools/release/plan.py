@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .. import lineage
 from ..model import Deliverable, Release
 from ..rules import DeliverableContext
-from ..rules.gitplan import range_start
 from ..versions import parse_semver, parse_special
 
 __all__ = ['ARTIFACT_TYPES', 'Item', 'Target', 'items_of']
@@ -53,13 +53,13 @@ class Item:
 
 def _target(ctx: DeliverableContext, d: Deliverable, release: Release, repo: str, sha: str, *,
             closing: bool) -> Target:
-    prev = range_start(ctx, release, repo)
+    prev = lineage.range_start(d, ctx.older_files, release, repo)  # notes, shortlog and announcement
     settings = (d.repository_settings or {}).get(repo)
     flags = settings.flags if settings else frozenset()
     build = not closing and d.release_type in ARTIFACT_TYPES and 'no-artifact-build-job' not in flags
     tarball = next((p.tarball_base for p in release.projects if p.repo == repo and p.tarball_base), None)
     name = (settings.pypi_name if settings else None) or tarball or (settings.tarball_base if settings else None)
-    return Target(repo, sha, prev[0] if prev else None, prev[1] if prev else None, build, name)
+    return Target(repo, sha, prev.version if prev else None, prev.hash if prev else None, build, name)
 
 
 def items_of(contexts: Iterable[DeliverableContext]) -> list[Item]:

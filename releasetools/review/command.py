@@ -1,7 +1,7 @@
 """``releasetools list-changes``: for each release a request adds, what a reviewer needs to know.
 
 The request is read as ``validate`` reads it (``read_request``/``deliverable_contexts``);
-each release follows the release ``gitplan.previous_release`` names. Git facts are
+each release follows the release ``lineage.predecessor`` names (as new-release does). Git facts are
 gathered in one batched pass per repository (``gitfacts``), then each range is read
 (``collect``) and the review built from those values (``changes``).
 """
@@ -12,12 +12,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import lineage
 from ..findings import Report
 from ..gitfacts import RepoFacts, RepoRequest, gather_all
 from ..model import Release
 from ..repos import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
 from ..rules import DeliverableContext
-from ..rules.gitplan import expected_branches, previous_release, range_start
+from ..rules.gitplan import expected_branches
 from ..validate import deliverable_contexts, read_request
 from .api import wants_api_check
 from .changes import (
@@ -71,10 +72,10 @@ def list_changes(opts: ChangesOptions) -> ChangesReport:
         for project in release.projects:
             if not project.repo or not _usable(project.hash):
                 continue
-            prev = range_start(ctx, release, project.repo)
+            prev = lineage.range_start(ctx.deliverable, ctx.older_files, release, project.repo)
             req = requests.setdefault(project.repo, RepoRequest())
             req.commits.add(project.hash or '')
-            prev_sha = prev[1] if prev and _usable(prev[1]) else None
+            prev_sha = prev.hash if prev and _usable(prev.hash) else None
             if prev_sha:
                 req.commits.add(prev_sha)
             req.files |= files_wanted(prev_sha, project.hash or '')
@@ -93,8 +94,9 @@ def _review(ctx: DeliverableContext, release: Release, *, facts: dict[str, RepoF
             caches: dict[str, NoteCache], opts: ChangesOptions, day: dt.date) -> ReleaseReview:
     d = ctx.deliverable
     version = release.version or ''
-    previous = next((p for p in (previous_release(ctx, release, r) for r in release.repos) if p), None)
-    step = proposed_step(previous[0] if previous else None, version, ctx.prior_semvers(release))
+    previous = next((p for r in release.repos
+                     if (p := lineage.predecessor_of(d, ctx.older_files, release, r)) is not None), None)
+    step = proposed_step(previous.version if previous else None, version, ctx.prior_semvers(release))
     api = opts.api and wants_api_check(d.type, d.release_type)
     repos = tuple(_review_repo(ctx, release, project.repo, project.hash, facts=facts, caches=caches, step=step,
                                api=api)
@@ -108,7 +110,7 @@ def _review(ctx: DeliverableContext, release: Release, *, facts: dict[str, RepoF
     hints = timing_hints(schedule, day, d.type, implied, cycle=not d.is_independent)
     warnings = tuple(f'{r.repo}: {w}' for r in repos for w in r.warnings)
     return ReleaseReview(d.path, d.name, d.series, d.team, d.type, d.model, d.release_type, version,
-                         previous[0] if previous else None, step, repos, hints, warnings)
+                         previous.version if previous else None, step, repos, hints, warnings)
 
 
 def _review_repo(ctx: DeliverableContext, release: Release, repo: str, sha: str | None, *,
@@ -116,8 +118,8 @@ def _review_repo(ctx: DeliverableContext, release: Release, repo: str, sha: str 
                  api: bool) -> RepoReview:
     # A final after release candidates shows everything since before its first
     # candidate, as reno's notes for it do.
-    prev = range_start(ctx, release, repo)
-    prev_sha = prev[1] if prev and _usable(prev[1]) else None
+    prev = lineage.range_start(ctx.deliverable, ctx.older_files, release, repo)
+    prev_sha = prev.hash if prev and _usable(prev.hash) else None
     if not _usable(sha):
         return RepoReview(repo, sha or '', prev_sha, unavailable=f'{sha!r} is not a commit id')
     assert sha is not None
@@ -128,7 +130,7 @@ def _review_repo(ctx: DeliverableContext, release: Release, repo: str, sha: str 
         return RepoReview(repo, sha, prev_sha, unavailable=f'commit {sha} is not in {repo} ({answer.path})')
     warnings: list[str] = []
     if prev_sha and answer.object_type(prev_sha) != 'commit':
-        warnings.append(f'the previous release {prev[0] if prev else ""} ({prev_sha}) is not in {repo}: '
+        warnings.append(f'the previous release {prev.version if prev else ""} ({prev_sha}) is not in {repo}: '
                         'nothing to compare with')
         prev_sha = None
     branches = tuple(sorted(b for b in answer.refs.branches if answer.on_branch(sha, b)))
@@ -138,14 +140,14 @@ def _review_repo(ctx: DeliverableContext, release: Release, repo: str, sha: str 
     if prev_sha and prev:
         scanned = collect_range(answer, caches[repo], prev_sha, sha, release.version or '', api=api)
         if scanned.problem:
-            warnings.append(f'cannot read the range {prev[0]}..{release.version}: {scanned.problem}')
+            warnings.append(f'cannot read the range {prev.version}..{release.version}: {scanned.problem}')
         else:
             commits, notes, result = scanned.commits, scanned.notes, scanned.api
         old_req = answer.files.get((prev_sha, 'requirements.txt'))
         new_req = answer.files.get((sha, 'requirements.txt'))
         requirements = requirement_changes(old_req, new_req)
         warnings.extend(repo_warnings(
-            repo=repo, version=release.version or '', previous=prev[0], step=step, commits=commits,
+            repo=repo, version=release.version or '', previous=prev.version, step=step, commits=commits,
             same_commit=prev_sha == sha, notes=notes, expected=expected_branches(ctx, answer, release),
             branches=branches, ancestor=answer.is_ancestor(prev_sha, sha), api=result,
             old_requirements=old_req, new_requirements=new_req))

@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from ..findings import Severity
+from ..lineage import counted_versions, fold_series, semvers_of, starts_era
 from ..model import Deliverable, Release, SeriesTable
 from ..versions import FinalIndex, SemVer, parse_semver, parse_special
 
@@ -105,13 +106,31 @@ class DeliverableContext:
 
     @cached_property
     def older_index(self) -> FinalIndex:
-        """The highest finals of the older series' files (shared by the group)."""
+        """The highest finals of the older series' files, of the latest era (shared by the group)."""
         return _index_before(self.deliverable.series, self.older_files, self.group_cache)
 
     @cached_property
     def older_semvers(self) -> tuple[SemVer, ...]:
         """Canonical versions of the older series' files, oldest series last."""
         return tuple(v for v in map(parse_semver, self.older_versions) if v is not None)
+
+    @cached_property
+    def merged_semvers(self) -> tuple[SemVer, ...]:
+        """The versions of this file already merged: the base's, or all of them in ``--all`` mode."""
+        if not self.has_base:
+            return tuple(v for v in self.own_semvers if v is not None)
+        return semvers_of(self.base) if self.base is not None else ()
+
+    @cached_property
+    def counted_index(self) -> FinalIndex:
+        """The finals of the older series that count for this file's next version (``lineage``: eras)."""
+        index = self.older_index
+        return FinalIndex() if starts_era(self.merged_semvers, index.top) else index
+
+    @cached_property
+    def counted_semvers(self) -> tuple[SemVer, ...]:
+        """The versions of the older series that count for this file's next version, newest series first."""
+        return counted_versions(self.older_files, self.merged_semvers)
 
     @cached_property
     def own_semvers(self) -> tuple[SemVer | None, ...]:
@@ -121,7 +140,7 @@ class DeliverableContext:
     def prior_semvers(self, release: Release) -> list[SemVer]:
         """Canonical versions released before ``release``: older series, then this file."""
         own = [v for v in self.own_semvers[:release.index] if v is not None]
-        return [*self.older_semvers, *own]
+        return [*self.counted_semvers, *own]
 
     def released_elsewhere(self, version: str) -> str | None:
         """The other series file of this deliverable that has ``version``, if any."""
@@ -154,9 +173,6 @@ def _index_before(series: str, older: tuple[Deliverable, ...], cache: dict[str, 
         index = FinalIndex()
     else:
         previous = older[0]
-        index = _index_before(previous.series, older[1:], cache).copy()
-        for r in previous.releases:
-            if r.version and (v := parse_semver(r.version)) is not None:
-                index.add(v)
+        index = fold_series(_index_before(previous.series, older[1:], cache), semvers_of(previous))
     memo[series] = index
     return index

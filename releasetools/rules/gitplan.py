@@ -3,6 +3,7 @@ and which commits and files to gather before the (pure) git rules run."""
 
 from __future__ import annotations
 
+from .. import lineage
 from ..gitfacts import RepoFacts, RepoRequest
 from ..model import OPEN_STATUSES, Release
 from ..versions import SemVer, parse_semver, parse_special
@@ -17,61 +18,15 @@ def _semver(release: Release) -> SemVer | None:
 
 
 def previous_release(ctx: DeliverableContext, release: Release, repo: str) -> tuple[str, str] | None:
-    """(version, hash) of the release ``release`` must descend from in ``repo``.
-
-    A patch release follows the highest earlier release of its X.Y line; other
-    releases follow the highest earlier ``X.Y.0``-type release of this file
-    (the branch line); the first of a series follows the previous series'
-    stable branch point (or its last such release).
-    """
-    v = _semver(release)
-    if v is None:
-        return None
-
-    def on_line(r: Release) -> bool:
-        p = _semver(r)
-        if p is None or p >= v or repo not in r.repos:
-            return False
-        return p.release[:2] == v.release[:2] if v.patch > 0 else p.patch == 0
-
-    own = [r for r in ctx.deliverable.releases[:release.index] if on_line(r)]
-    if v.patch > 0 and not own:
-        own = [r for o in ctx.older_files for r in o.releases if on_line(r)]
-    if own:
-        best = max(own, key=_semver)  # type: ignore[arg-type]
-        return best.version or '', best.hashes[repo] or ''
-    if v.patch > 0 or not ctx.older_files:
-        return None
-    previous = ctx.older_files[0]
-    by_version = {r.version: r for r in previous.releases}
-    for branch in previous.branches:
-        if branch.name and branch.name.startswith('stable/') and isinstance(branch.location, str):
-            point = by_version.get(branch.location)
-            if point is not None and point.hashes.get(repo):
-                return point.version or '', point.hashes[repo] or ''
-    candidates = [r for r in previous.releases if on_line(r)]
-    if candidates:
-        best = max(candidates, key=_semver)  # type: ignore[arg-type]
-        return best.version or '', best.hashes[repo] or ''
-    return None
+    """(version, hash) of the release ``release`` must descend from in ``repo`` (``lineage.predecessor``)."""
+    point = lineage.predecessor_of(ctx.deliverable, ctx.older_files, release, repo)
+    return (point.version, point.hash) if point else None
 
 
 def range_start(ctx: DeliverableContext, release: Release, repo: str) -> tuple[str, str] | None:
-    """(version, hash) a release's notes and shortlog count from.
-
-    The previous release of its line, except for a final after pre-releases:
-    reno folds the pre-releases' notes into the final, so a final counts from
-    where its first pre-release did.
-    """
-    prev = previous_release(ctx, release, repo)
-    v = _semver(release)
-    pv = parse_semver(prev[0]) if prev else None
-    if v is None or v.is_prerelease or pv is None or not pv.is_prerelease or pv.release != v.release:
-        return prev
-    first = next((r for r in ctx.deliverable.releases
-                  if (s := _semver(r)) is not None and s.release == v.release and s.is_prerelease
-                  and repo in r.repos), None)
-    return (previous_release(ctx, first, repo) if first is not None else None) or prev
+    """(version, hash) a release's notes and shortlog count from (``lineage.range_start``)."""
+    point = lineage.range_start(ctx.deliverable, ctx.older_files, release, repo)
+    return (point.version, point.hash) if point else None
 
 
 def is_patch(release: Release) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..lineage import date_year_step
 from ..model import Release
 from ..versions import (
     canonical_spelling,
@@ -90,14 +91,18 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     Exactly one of major, minor, patch goes up by one and the parts to its
     right reset to zero. A patch release follows the highest release of its
     own X.Y line (so stable branches interleave), a minor release its major
-    line; earlier series count for the first release of a series.
+    line; earlier series count for the first release of a series, in series
+    order and from the latest era only (``lineage``: nova's date-based
+    ``2015.1.4`` of kilo is not newer than liberty's ``12.0.0``). In the date
+    era a new year starts at ``YYYY.1.0`` (kilo's ``2015.1.0`` after juno's
+    ``2014.2.4``).
     """
     d = ctx.deliverable
     new = set(map(id, _regular(ctx)))
     if not new:
         return
-    prior = ctx.older_index.copy()
-    released = {o.release for o in ctx.older_semvers}
+    prior = ctx.counted_index.copy()
+    released = {o.release for o in ctx.counted_semvers}
     own = False
     for release, v in zip(d.releases, ctx.own_semvers, strict=True):
         if v is None:
@@ -109,7 +114,7 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
                 older = ctx.series.older_than(d.series)
                 yield Skip('', f'{d.path}: {release.version} not compared with earlier releases: series '
                            f'{older[0].name} is not in this tree')
-            elif problem := step_problem(v, prior):
+            elif not date_year_step(v, prior) and (problem := step_problem(v, prior)):
                 yield Problem(release.line, problem)
         prior.add(v)
         released.add(v.release)

@@ -174,3 +174,53 @@ def test_request_that_would_not_validate_is_not_written(world: World, capsys: py
     assert world.run('hibiscus', 'nova', 'rc')[0] == 2
     assert '[RT206]' in capsys.readouterr().err
     assert world.hibiscus.read_text() == before
+
+
+# -- refusals (issue 10, item 5) --------------------------------------------------------------------
+
+def test_hash_the_repository_lacks_is_refused(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    before = world.hibiscus.read_text()
+    assert world.run('hibiscus', 'nova', 'rc', '--hash', 'openstack/nova=' + '5e' * 20)[0] == 2
+    err = capsys.readouterr().err
+    assert f'--hash openstack/nova={"5e" * 20}: no such commit in openstack/nova' in err
+    assert world.hibiscus.read_text() == before
+
+
+def test_abbreviated_hash_is_refused_with_the_full_id(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    assert world.run('hibiscus', 'nova', 'rc', '--hash', f'openstack/nova={world.c[2][:10]}')[0] == 2
+    err = capsys.readouterr().err
+    assert 'is not a full commit id' in err
+    assert f'write {world.c[2]}' in err
+
+
+def test_hash_of_a_tree_is_refused(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    tree = git(world.src, 'rev-parse', f'{world.c[2]}^{{tree}}')
+    assert world.run('hibiscus', 'nova', 'rc', '--hash', f'openstack/nova={tree}')[0] == 2
+    assert 'no such commit in openstack/nova' in capsys.readouterr().err
+
+
+def test_missing_stable_branch_never_falls_back_to_master(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    """A gazpacho bug fix from master would carry hibiscus work: refused when stable/2026.1 is gone."""
+    git(world.src, 'branch', '-D', 'stable/2026.1')
+    before = world.gazpacho.read_text()
+    assert world.run('gazpacho', 'nova', 'bugfix')[0] == 2
+    err = capsys.readouterr().err
+    assert 'openstack/nova has no branch stable/2026.1 or stable/gazpacho' in err
+    assert 'never from master' in err
+    assert world.gazpacho.read_text() == before
+    # The development series has no stable branch yet: master is right.
+    assert world.run('hibiscus', 'nova', 'rc')[0] == 0
+
+
+def test_malformed_earlier_version_is_an_error_naming_its_line(world: World,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    text = world.gazpacho.read_text()
+    old = '  - version: 1.10\n    projects:\n      - repo: openstack/nova\n        hash: ' + world.c[0] + '\n'
+    world.gazpacho.write_text(text.replace('releases:\n', 'releases:\n' + old, 1))
+    line = world.gazpacho.read_text().splitlines().index('  - version: 1.10') + 1
+    before = world.hibiscus.read_text()
+    assert world.run('hibiscus', 'nova', 'rc')[0] == 2
+    err = capsys.readouterr().err
+    assert f'deliverables/gazpacho/nova.yaml:{line}: version 1.10 is read as a float' in err
+    assert "quote it: version: '1.10'" in err
+    assert world.hibiscus.read_text() == before

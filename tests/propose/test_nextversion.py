@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from releasetools.errors import ReleaseToolsError
+from releasetools.lineage import counted_versions
+from releasetools.load import load_deliverable_file
 from releasetools.model import Deliverable, Project, Release
 from releasetools.nextversion import plan_version
 from releasetools.versions import parse_semver
@@ -69,3 +73,19 @@ def test_refused(kind: str, own: list[str], message: str) -> None:
 def test_independent_has_no_closing_tag() -> None:
     with pytest.raises(ReleaseToolsError, match='independent'):
         plan_version('eol', deliv('1.0.0', series='_independent'), [], None)
+
+
+@pytest.mark.parametrize(('kind', 'expected'), [
+    ('milestone', '34.0.0.0b1'), ('rc', '34.0.0.0rc1'), ('major', '34.0.0'), ('feature', '33.1.0')])
+def test_counted_from_the_semantic_era_of_the_real_nova_files(kind: str, expected: str) -> None:
+    """The versions lineage counts for hibiscus (gazpacho .. liberty) leave kilo's 2015.1.4 out."""
+    fixtures = Path(__file__).parents[1] / 'fixtures' / 'lineage'
+
+    def nova(series: str) -> Deliverable:
+        loaded = load_deliverable_file(fixtures, f'deliverables/{series}/nova.yaml')
+        assert loaded.deliverable is not None
+        return loaded.deliverable
+
+    prior = counted_versions([nova(s) for s in ('gazpacho', 'bobcat', 'antelope', 'mitaka', 'liberty', 'kilo')])
+    assert '2015.1.4' not in {v.text for v in prior}
+    assert plan_version(kind, nova('hibiscus'), prior, '2026.2').version == expected
