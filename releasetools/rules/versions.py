@@ -27,13 +27,14 @@ CYCLE_MODELS = frozenset({'cycle-with-rc', 'cycle-with-intermediary', 'cycle-wit
 
 def _regular(ctx: DeliverableContext) -> Iterator[Release]:
     """New releases that are ordinary versions (not closing tags, not xstatic)."""
-    xstatic = ctx.deliverable.release_type == 'xstatic'
-    for release in ctx.new_releases:
-        if release.version is None or ctx.is_special(release):
-            continue
-        if xstatic and parse_xstatic(release.version) is not None:
-            continue
-        yield release
+    found: list[Release] | None = ctx.cache.get('regular')  # six rules ask: sorted out once
+    if found is None:
+        xstatic = ctx.deliverable.release_type == 'xstatic'
+        found = ctx.cache['regular'] = [
+            r for r in ctx.new_releases
+            if r.version is not None and not ctx.is_special(r)
+            and not (xstatic and parse_xstatic(r.version) is not None)]
+    return iter(found)
 
 
 def _reused(ctx: DeliverableContext, release: Release) -> bool:
