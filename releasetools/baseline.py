@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,8 +105,13 @@ def entry_of(deliverable: Deliverable | None, line: int, cache: dict[str, Any] |
     return labels[at] if at >= 0 else ''
 
 
+#: A line number quoted in a message ("first at line 12") shifts like the finding's own line.
+_LINE_IN_MESSAGE = re.compile(r'\bline \d+')
+
+
 def fingerprint(finding: Finding) -> Fingerprint:
-    return Fingerprint(finding.file, finding.check, finding.entry, finding.message)
+    """What a baseline knows ``finding`` by: no line number, not even one quoted in its message."""
+    return Fingerprint(finding.file, finding.check, finding.entry, _LINE_IN_MESSAGE.sub('line N', finding.message))
 
 
 def dump(findings: Iterable[Finding]) -> str:
