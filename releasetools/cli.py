@@ -88,7 +88,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help='show a line per repository read or mirrored ("repositories 12/700: ...") on stderr '
                         '(the default when stderr is a terminal); stdout keeps only the report')
     v.add_argument('--format', choices=('text', 'json'), default='text',
-                   help='text: one line per finding and a summary; json: {"findings", "checked", "skipped"}')
+                   help='text: one line per finding and a summary; json: {"findings", "checked", "skipped"} '
+                        '(and "accepted" with a baseline)')
+    baseline = v.add_mutually_exclusive_group()
+    baseline.add_argument('--baseline', type=Path, metavar='PATH',
+                          help='accept the errors listed in this baseline file (default: the data repository\'s '
+                               'data/validate-baseline.yaml when it has one; against a base, as it was at the '
+                               'base). Accepted errors are counted, listed under "accepted" in JSON, and do not '
+                               'fail the run')
+    baseline.add_argument('--no-baseline', action='store_true',
+                          help='use no baseline: report every finding of the history too')
+    baseline.add_argument('--write-baseline', type=Path, metavar='PATH',
+                          help='with --all: write every error found to PATH as the baseline, and accept them '
+                               '(the adoption step: commit it as data/validate-baseline.yaml)')
     v.add_argument('files', nargs='*', metavar='FILE',
                    help='deliverable files to check, relative to --root (default: the files that differ '
                         'from the base, or every file with --all)')
@@ -339,7 +351,9 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     report = validate(ValidateOptions(root=args.root, base=args.base, all=args.all, files=list(args.files),
                                       offline=args.offline, repos=args.repos, cache_dir=args.cache_dir,
                                       build=args.build, require_git=require_git,
-                                      progress=_progress(args.progress)))
+                                      progress=_progress(args.progress),
+                                      baseline=args.baseline, no_baseline=args.no_baseline,
+                                      write_baseline=args.write_baseline))
     if args.format == 'json':
         json.dump(report.to_dict(), out, indent=2)
         out.write('\n')
@@ -384,7 +398,9 @@ def _print_report(report: Report, out: TextIO) -> None:
     errors, warnings = len(report.errors), len(report.warnings)
     out.write(f'checked {report.checked} file{"s" if report.checked != 1 else ""}: '
               f'{errors} error{"s" if errors != 1 else ""}, {warnings} warning{"s" if warnings != 1 else ""}, '
-              f'{len(report.skipped)} check{"s" if len(report.skipped) != 1 else ""} skipped\n')
+              f'{len(report.skipped)} check{"s" if len(report.skipped) != 1 else ""} skipped'
+              + (f', {len(report.accepted)} accepted by the baseline' if report.accepted is not None else '')
+              + '\n')
 
 
 def _iso_date(text: str) -> object:

@@ -29,6 +29,9 @@ class Finding:
     line: int
     message: str
     hint: str | None = None
+    #: The entry the finding is about (``release 1.0.0``, ``branch stable/x``, a key; '' the file):
+    #: what a baseline knows it by, since lines shift.
+    entry: str = ''
 
     @property
     def sort_key(self) -> tuple[str, int, str, str]:
@@ -64,6 +67,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     checked: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    #: Errors a baseline accepts (None: no baseline was used); they do not fail the run.
+    accepted: list[Finding] | None = None
 
     @property
     def errors(self) -> list[Finding]:
@@ -75,12 +80,17 @@ class Report:
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: f.sort_key)
+        if self.accepted is not None:
+            self.accepted.sort(key=lambda f: f.sort_key)
         # The same skip can be recorded by several deliverables sharing a repo.
         self.skipped = sorted(set(self.skipped), key=lambda s: (s.check, s.repo, s.reason))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             'findings': [f.to_dict() for f in self.findings],
             'checked': self.checked,
             'skipped': [s.to_dict() for s in self.skipped],
         }
+        if self.accepted is not None:
+            out['accepted'] = [{**f.to_dict(), 'entry': f.entry} for f in self.accepted]
+        return out

@@ -204,6 +204,26 @@ class RepoLocator:
             return Located(repo, None, f'{path} is not a git repository (only a directory inside one)')
         return Located(repo, path)
 
+    def known_unreadable(self, repo: str) -> str | None:
+        """Why ``repo`` cannot be read, when that is plain without git or the network; else None.
+
+        Offline, a remote repository without a mirror is unreadable, and so
+        is a local path that does not exist: the runner then plans no git
+        work for it at all (the reason is the one :meth:`locate` gives).
+        So is a name that could lead outside the template: it is never resolved.
+        """
+        problem = repo_name_problem(repo)
+        if problem is not None:
+            return f'the repository name {repo!r} {problem}; it is not resolved'
+        where = self.location(repo)
+        if where.lower().startswith('file://'):
+            return None
+        if is_remote(where):
+            gone = self.offline and not self._mirror_path(where).is_dir()
+        else:
+            gone = not Path(where).exists()
+        return self.locate(repo).reason if gone else None
+
     def _mirror_path(self, where: str) -> Path:
         digest = hashlib.sha256(where.encode()).hexdigest()[:12]
         tail = re.sub(r'[^\w.-]+', '_', where.split('://', 1)[-1])[-80:]

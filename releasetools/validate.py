@@ -6,19 +6,22 @@ I/O lives here and in ``load``/``gitrepo``; the rules stay pure.
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import multiprocessing
 import os
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import gitrepo
+from . import baseline, gitrepo
+from .baseline import entry_of
 from .errors import UsageError
 from .findings import Finding, Report, Severity, Skipped
-from .gitfacts import RepoRequest, gather_all
+from .gitfacts import RepoFacts, RepoRequest, gather_all
 from .load import (
     DELIVERABLES,
     LoadedFile,
@@ -51,6 +54,8 @@ class Request:
     base_commit: str | None
     bases: dict[str, bytes | None]  # target -> content at the base (None: new file)
     findings: list[Finding]
+    #: data/validate-baseline.yaml at the base (None: absent, or nothing to check).
+    base_baseline: bytes | None = None
 
 
 @dataclass
@@ -72,6 +77,11 @@ class ValidateOptions:
     require_git: bool = False
     #: Called with a line per repository located (from worker threads and processes); None: quiet.
     progress: Callable[[str], None] | None = None
+    #: A baseline file to use instead of the repository's own (data/validate-baseline.yaml).
+    baseline: Path | None = None
+    no_baseline: bool = False
+    #: Write the errors found (--all only) as the baseline to this file, then accept them.
+    write_baseline: Path | None = None
 
 
 def _normalise(root: Path, name: str) -> str:
@@ -166,8 +176,11 @@ def read_request(root: Path, *, base: str | None = None, all: bool = False,
             raise UsageError(f'no such deliverable file: {", ".join(missing)}')
 
     bases: dict[str, bytes | None] = {}
-    if base_commit is not None:
-        bases = gitrepo.read_blobs(root, base_commit, [*targets, *deleted])
+    base_baseline: bytes | None = None
+    if base_commit is not None and (targets or deleted):
+        # The baseline as it was at the base, in the same batch as the files.
+        bases = gitrepo.read_blobs(root, base_commit, [*targets, *deleted, baseline.BASELINE_PATH])
+        base_baseline = bases.pop(baseline.BASELINE_PATH)
         for rel in deleted:
             content = bases.get(rel)
             old = load_deliverable_bytes(rel, content).deliverable if content is not None else None
@@ -180,7 +193,8 @@ def read_request(root: Path, *, base: str | None = None, all: bool = False,
     by_name: dict[str, list[str]] = defaultdict(list)
     for rel in all_files:
         by_name[rel.rsplit('/', 1)[1]].append(rel)
-    return Request(root, series, series_dirs, dict(by_name), targets, base_commit, bases, report.findings)
+    return Request(root, series, series_dirs, dict(by_name), targets, base_commit, bases, report.findings,
+                   base_baseline)
 
 
 def deliverable_contexts(request: Request, targets: Iterable[str], report: Report) -> list[DeliverableContext]:
@@ -216,7 +230,35 @@ def validate(opts: ValidateOptions) -> Report:
     if opts.build and opts.all:
         raise UsageError('--build builds what a request adds, and --all compares with no base: nothing is new',
                          'drop --all (or --build)')
-    return check_request(read_request(opts.root, base=opts.base, all=opts.all, files=opts.files), opts)
+    if opts.write_baseline is not None and not (opts.all and not opts.files):
+        raise UsageError('--write-baseline records the findings of the whole repository: use it with --all '
+                         'and no FILE')
+    request = read_request(opts.root, base=opts.base, all=opts.all, files=opts.files)
+    report = check_request(request, opts)
+    found = _baseline_for(request, opts, report)
+    if found is not None:
+        # Only --all checks every entry of a file, so only --all can tell that an entry is stale.
+        scope = (None if not opts.files else request.targets) if opts.all else []
+        baseline.apply(report, found, scope)
+    return report
+
+
+def _baseline_for(request: Request, opts: ValidateOptions, report: Report) -> baseline.Baseline | None:
+    """The baseline this run uses: written now, given, or the repository's own.
+
+    Against a base, the repository's own baseline is read as it was at the
+    base: a request cannot accept its own findings by adding them to it.
+    """
+    if opts.write_baseline is not None:
+        text = baseline.dump(report.findings)
+        baseline.write(opts.write_baseline, text)
+        return baseline.parse(text.encode('utf-8'), str(opts.write_baseline))
+    if opts.no_baseline:
+        return None
+    if opts.baseline is not None or request.base_commit is None:
+        return baseline.read(request.root, opts.baseline)
+    content = request.base_baseline
+    return None if content is None else baseline.parse(content, baseline.BASELINE_PATH)
 
 
 def check_request(request: Request, opts: ValidateOptions) -> Report:
@@ -295,10 +337,26 @@ class _Job:
     require_git: bool = False
 
     def run(self, targets: list[str]) -> Report:
+        # The model and the rules' indexes are many small objects and no
+        # cycles: the cyclic collector would walk them all again at every
+        # full collection, which grows with the size of a file (16,000
+        # releases: 20% of the run). Reference counting frees them anyway.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run(targets)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _run(self, targets: list[str]) -> Report:
         report = Report()
         contexts = deliverable_contexts(self.request, targets, report)
         # All git facts first, batched per repository, then the (pure) rules.
-        facts = gather_all(self.locator, git_requests(contexts), self.git_workers)
+        # Repositories plainly unreadable (offline, no mirror) get no git planning at all.
+        unreadable = _unreadable(self.locator, contexts)
+        facts: dict[str, Any] = dict(unreadable)
+        facts.update(gather_all(self.locator, git_requests(contexts, set(unreadable)), self.git_workers))
         git_ids = [r.id for r in all_rules_cached() if r.family == 'git' and r.func is not None]
         for repo, answer in facts.items():
             if isinstance(answer, str):
@@ -308,11 +366,14 @@ class _Job:
             from .buildfacts import gather_builds
 
             builds = dict(gather_builds(self.locator, contexts, isolation=self.build_isolation))
+        # Git rules read nothing but facts: with none gathered (offline, say) they could only pass over
+        # every release to find that out. Their skips are recorded above, per repository.
+        skip = frozenset() if any(isinstance(v, RepoFacts) for v in facts.values()) else frozenset({'git'})
         for ctx in contexts:
             ctx.git = facts
             ctx.builds = builds
             first_skip = len(report.skipped)
-            _check_one(ctx, report)
+            _check_one(ctx, report, skip)
             if self.require_git:
                 report.findings.extend(_unchecked_git(ctx, facts, report.skipped[first_skip:], git_ids))
         return report
@@ -354,16 +415,55 @@ def _repo_line(ctx: DeliverableContext, repo: str) -> int:
     return ctx.deliverable.line_of('repository-settings')
 
 
-def git_requests(contexts: Iterable[DeliverableContext]) -> dict[str, RepoRequest]:
-    """What the git rules need to know, merged per repository over all contexts."""
+def git_requests(contexts: Iterable[DeliverableContext], unreadable: AbstractSet[str] = frozenset()
+                 ) -> dict[str, RepoRequest]:
+    """What the git rules need to know, merged per repository over all contexts.
+
+    A context whose repositories are all ``unreadable`` is not planned: its
+    checks can only be skipped, and planning costs a look at every release.
+    """
     requests: dict[str, RepoRequest] = {}
     for ctx in contexts:
+        if unreadable and _git_repos(ctx) <= unreadable:
+            continue
         for repo, req in gitplan.wanted(ctx).items():
+            if repo in unreadable:
+                continue
             merged = requests.setdefault(repo, RepoRequest())
             merged.commits |= req.commits
             merged.files |= req.files
             merged.tags |= req.tags
     return requests
+
+
+def _git_repos(ctx: DeliverableContext) -> set[str]:
+    """The repositories ``gitplan.wanted`` can ask about for ``ctx``, found without planning."""
+    cached: set[str] | None = ctx.cache.get('git-repos')
+    if cached is not None:
+        return cached
+    repos = ctx.cache['git-repos'] = {p.repo for r in ctx.new_releases for p in r.projects if p.repo and p.hash}
+    branches = ctx.new_branches
+    if branches:
+        by_version = {r.version: r for r in ctx.deliverable.releases}
+        for branch in branches:
+            if isinstance(branch.location, dict):
+                repos.update(r for r in branch.location if isinstance(r, str))
+            elif isinstance(branch.location, str) and branch.location in by_version:
+                repos.update(r for r, sha in by_version[branch.location].hashes.items() if r and sha)
+    return repos
+
+
+def _unreadable(locator: RepoLocator, contexts: Iterable[DeliverableContext]) -> dict[str, str]:
+    """Repositories of ``contexts`` that plainly cannot be read, with the reason."""
+    out: dict[str, str] = {}
+    seen: set[str] = set()
+    for ctx in contexts:
+        for repo in _git_repos(ctx) - seen:
+            seen.add(repo)
+            reason = locator.known_unreadable(repo)
+            if reason is not None:
+                out[repo] = reason
+    return out
 
 
 def _series_dirs(root: Path) -> frozenset[str]:
@@ -389,12 +489,12 @@ def _resolve_base(root: Path, base: str | None) -> str:
     return commit
 
 
-def _check_one(ctx: DeliverableContext, report: Report) -> None:
+def _check_one(ctx: DeliverableContext, report: Report, skip_families: frozenset[str] = frozenset()) -> None:
     path = ctx.path
-    for rule_, item in run_rules(ctx):
+    for rule_, item in run_rules(ctx, skip_families):
         if isinstance(item, Problem):
             report.findings.append(Finding(rule_.id, item.severity or rule_.severity, path, item.line,
-                                           item.message, item.hint))
+                                           item.message, item.hint, entry_of(ctx.deliverable, item.line, ctx.cache)))
         else:
             report.skipped.append(Skipped(rule_.id, item.repo, item.reason))
 

@@ -14,6 +14,7 @@ both faster than PyYAML's generic constructor and the one place where we can:
 from __future__ import annotations
 
 import datetime
+import gc
 import os
 import re
 import stat
@@ -247,6 +248,10 @@ def parse_yaml(data: bytes | str) -> Any:
         raise YamlProblem('RT002', line, f'the document nests deeper than {MAX_DEPTH} levels',
                           'release data is a few levels deep: check the brackets and indentation')
     loader = _Parser(data)
+    paused = gc.isenabled()
+    # A file of 16,000 releases is a million new objects and no cycle: the
+    # collector would walk them again and again, making parsing quadratic.
+    gc.disable()
     try:
         try:
             node = loader.get_single_node()
@@ -282,6 +287,8 @@ def parse_yaml(data: bytes | str) -> Any:
             raise YamlProblem('RT002', 1, 'the document nests too deeply') from None
     finally:
         loader.dispose()
+        if paused:
+            gc.enable()
 
 
 def read_yaml_file(path: str | os.PathLike[str]) -> Any:

@@ -74,10 +74,11 @@ def all_rules() -> list[Rule]:
     return sorted(RULES.values(), key=lambda r: r.id)
 
 
-def run_rules(ctx: DeliverableContext) -> Iterator[tuple[Rule, Problem | Skip]]:
-    """Run every applicable rule over one deliverable."""
+def run_rules(ctx: DeliverableContext, skip_families: frozenset[str] = frozenset()
+              ) -> Iterator[tuple[Rule, Problem | Skip]]:
+    """Run every applicable rule over one deliverable (but those of ``skip_families``)."""
     for rule_ in all_rules_cached():
-        if rule_.func is None or (rule_.needs_base and not ctx.has_base):
+        if rule_.func is None or (rule_.needs_base and not ctx.has_base) or rule_.family in skip_families:
             continue
         for item in rule_.func(ctx):
             yield rule_, item

@@ -67,6 +67,10 @@ EXAMPLES: dict[str, Example] = {
     'RT106': Example(H, path='deliverables/_independent/nova.yaml'),
     'RT107': Example(H.replace('launchpad: nova\n', '')),
     'RT108': Example(H.replace('release-model: cycle-with-rc\n', '')),
+    'RT109': Example(H.replace('release-model: cycle-with-rc\n', '') + 'releases:\n' + rel('3.0.0') + rel('3.1.0', B),
+                     base=H.replace('release-model: cycle-with-rc\n', '') + 'releases:\n' + rel('3.0.0')),
+    'RT110': Example('', note='data/validate-baseline.yaml accepting "RT203 ... 2.0.0 goes backwards" in '
+                              'deliverables/gazpacho/nova.yaml, after that file was fixed'),
     'RT201': Example(H + 'releases:\n' + rel('v3.0.0')),
     'RT202': Example(H + 'releases:\n' + rel('2.1.0'), others=GAZPACHO),
     'RT203': Example(H + 'releases:\n' + rel('4.0.0'), others=GAZPACHO),
@@ -95,6 +99,8 @@ EXAMPLES: dict[str, Example] = {
                      base=H.replace('cycle-with-rc', 'abandoned') + 'releases:\n' + rel('3.0.0')),
     'RT501': Example(H + 'releases:\n' + rel('3.0.0', repo='openstack/nova-old')),
     'RT502': Example(H + 'releases:\n' + rel('3.0.0', sha='abc1234')),
+    'RT503': Example(H + '  openstack/placement: {}\nreleases:\n' + rel('3.0.0')),
+    'RT504': Example(H + 'release-notes:\n  openstack/novaa: https://docs.example.org/releasenotes/nova\n'),
     'RT506': Example(H.replace('openstack/nova: {}', '../../x: {}') + 'releases:\n' + rel('3.0.0', repo='../../x')),
     'RT601': Example(H + 'releases:\n' + rel('3.0.0') + 'branches:\n  - name: driverfixes/2026.2\n'
                          '    location: 3.0.0\n'),

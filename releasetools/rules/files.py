@@ -6,6 +6,7 @@ so that every check id has a title and an explanation in one place.
 
 from __future__ import annotations
 
+from ..findings import Severity
 from . import describe
 
 describe('RT001', 'files', """The file can be read as UTF-8 text.
@@ -46,3 +47,10 @@ describe('RT007', 'files', """No symbolic link leads outside the data repository
 
     A link out of the repository would make validation depend on files that
     are not under review. Fix: replace the link with the file itself.""")
+
+describe('RT110', 'baseline', """Every entry of the validation baseline still matches a finding.
+
+    The baseline (``data/validate-baseline.yaml``) lists findings accepted
+    when the repository adopted releasetools. An entry that matches nothing
+    any more (the rule was fixed, or the data was) is dead weight that could
+    hide a later mistake with the same words: delete it. A warning.""", Severity.WARNING)

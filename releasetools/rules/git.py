@@ -213,10 +213,11 @@ def checkpackage_name(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     ``pypi-name`` (or ``tarball-base``, or the repository's last path
     component) matches ``[metadata] name`` in ``setup.cfg`` or ``[project]
     name`` in ``pyproject.toml`` at the released commit. Read with git, no
-    code is run.
+    code is run. Not checked for ``artifact-link-mode: none``: nothing is
+    published under a package name then.
     """
     d = ctx.deliverable
-    if d.release_type not in PYTHON_TYPES:
+    if d.release_type not in PYTHON_TYPES or d.raw.get('artifact-link-mode') == 'none':
         return
     settings = d.repository_settings or {}
     for release in ctx.new_releases:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from ..hints import did_you_mean
 from ..reponames import REPO_NAME_HINT, repo_name_problem
 from ..yamlio import YMap
 from . import DeliverableContext, Problem, rule
@@ -46,6 +47,62 @@ def check_hash_format(ctx: DeliverableContext) -> Iterator[Problem]:
                 hint = 'use lowercase hex digits' if HASH_RE.match(h.lower()) else \
                     'give the full commit id (git rev-parse <commit>)'
                 yield Problem(project.line, f'hash {h!r} of {project.repo} is not a 40-digit commit id', hint)
+
+
+#: Repository flags that excuse a repository from being named in every release.
+EXCUSED_REPO_FLAGS = frozenset({'retired', 'no-artifact-build-job'})
+
+
+@rule('RT503')
+def check_release_covers_repos(ctx: DeliverableContext) -> Iterator[Problem]:
+    """A release names every active repository of ``repository-settings``.
+
+    A deliverable is released as a whole: a release that leaves out one of
+    its repositories ships that repository's last tag under a new version
+    of everything else. Repositories flagged ``retired`` are left out, and so
+    are those flagged ``no-artifact-build-job``: the release team's merged
+    data omits them (kayobe's ``kayobe-config`` from antelope to gazpacho),
+    since nothing is built from them. Closing tags (``-eol``, ``-last`` ...)
+    are checked by RT209.
+    """
+    settings = ctx.deliverable.repository_settings
+    if not settings:
+        return
+    active = [repo for repo, s in settings.items() if not s.flags & EXCUSED_REPO_FLAGS]
+    for release in ctx.new_releases:
+        if not release.projects or ctx.is_special(release):
+            continue
+        named = set(release.repos)
+        # x/nova named for openstack/nova is a rename RT501 reports already.
+        moved = {repo.rsplit('/', 1)[-1] for repo in named if repo not in settings}
+        missing = [repo for repo in active if repo not in named and repo.rsplit('/', 1)[-1] not in moved]
+        if missing:
+            yield Problem(release.line, f'{release.version} leaves out {", ".join(missing)} of '
+                          'repository-settings',
+                          'add a project entry (repo and hash) for each, or flag a repository that is no '
+                          'longer released as retired')
+
+
+@rule('RT504')
+def check_release_notes_repos(ctx: DeliverableContext) -> Iterator[Problem]:
+    """``release-notes`` given per repository names repositories of the deliverable.
+
+    A map key that is not one of the deliverable's repositories (in
+    ``repository-settings`` or in a release) is a typo or a leftover: the
+    link would never be shown for the repository it was meant for.
+    """
+    d = ctx.deliverable
+    notes = d.raw.get('release-notes') if isinstance(d.raw, Mapping) else None
+    if not isinstance(notes, Mapping):
+        return
+    known = set(d.repos)
+    line_of = getattr(notes, 'line_of', None)
+    for repo in notes:
+        if repo not in known:
+            line = line_of(repo) if line_of is not None else d.line_of('release-notes')
+            yield Problem(line, f'release-notes names {repo}, which is not a repository of this deliverable',
+                          did_you_mean(str(repo), sorted(known)) or 'key release-notes by the repositories '
+                          'in repository-settings')
 
 
 @rule('RT506')

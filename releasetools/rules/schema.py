@@ -76,7 +76,8 @@ TOP: dict[str, Field] = {
     'stable-status': (_is_str, 'a series status', SERIES_STATUSES),
     'cycle-highlights': (_is_list_of_str, 'a list of reStructuredText strings', None),
     'repository-settings': (lambda v: isinstance(v, Mapping), 'a map of repository to settings', None),
-    'releases': (lambda v: isinstance(v, list), 'a list of releases', None),
+    # ``releases:`` with nothing after it is how many real files say "none yet".
+    'releases': (lambda v: v is None or isinstance(v, list), 'a list of releases', None),
     'branches': (lambda v: isinstance(v, list), 'a list of branches', None),
 }
 RELEASE: dict[str, Field] = {
@@ -177,6 +178,10 @@ def _walk(ctx: DeliverableContext) -> list[Event]:
         for repo, value in settings.items():
             if value is not None:  # "openstack/nova:" with nothing under it is fine
                 _check_map(value, REPO_SETTINGS, f'repository-settings of {repo}', settings.line_of(repo), events)
+    if ctx.deliverable.is_independent and raw.get('release-model') == 'independent':
+        # Redundant there, not wrong: RT106 says so as a warning.
+        model_line = raw.line_of('release-model') if isinstance(raw, YMap) else 0
+        events = [e for e in events if not (e.kind == 'enum' and e.line == model_line)]
     ctx.cache['schema'] = events
     return events
 
@@ -243,13 +248,19 @@ def check_independent_model(ctx: DeliverableContext) -> Iterator[Problem]:
     """Files in ``_independent/`` have no release-model (unless abandoned).
 
     Their model is *independent* by where they are; any other model there is
-    a contradiction.
+    a contradiction. ``release-model: independent`` there is only redundant
+    (the release team's own files say it), so it is a warning.
     """
     d = ctx.deliverable
-    if d.is_independent and d.release_model not in (None, 'abandoned'):
-        yield Problem(d.line_of('release-model'),
-                      f'release-model {d.release_model!r} contradicts the _independent/ directory',
-                      'remove release-model (or move the file to a series directory)')
+    if not d.is_independent or d.release_model in (None, 'abandoned'):
+        return
+    if d.release_model == 'independent':
+        yield Problem(d.line_of('release-model'), "release-model 'independent' is redundant in _independent/",
+                      'remove release-model: the directory already says it', Severity.WARNING)
+        return
+    yield Problem(d.line_of('release-model'),
+                  f'release-model {d.release_model!r} contradicts the _independent/ directory',
+                  'remove release-model (or move the file to a series directory)')
 
 
 @rule('RT107', severity=Severity.WARNING)
@@ -271,6 +282,23 @@ def check_release_model_named(ctx: DeliverableContext) -> Iterator[Problem]:
     A warning: the data format does not require it (old series files lack
     it), but without it the version rules cannot tell which model applies.
     """
-    d = ctx.deliverable
-    if not d.is_independent and isinstance(d.raw, YMap) and 'release-model' not in d.raw:
+    if not ctx.has_base and _lacks_model(ctx):  # with a base, RT109 makes it an error
         yield Problem(1, 'the deliverable has no release-model', 'add e.g. release-model: cycle-with-rc')
+
+
+def _lacks_model(ctx: DeliverableContext) -> bool:
+    d = ctx.deliverable
+    return not d.is_independent and isinstance(d.raw, YMap) and 'release-model' not in d.raw
+
+
+@rule('RT109', needs_base=True)
+def check_release_model_required(ctx: DeliverableContext) -> Iterator[Problem]:
+    """A series file that a request adds or changes names its release model.
+
+    The data format lets old files go without one, and ``--all`` only warns
+    (RT108); but a file a request touches is being released now, and which
+    version rules apply depends on the model, so the request must say it.
+    """
+    if _lacks_model(ctx):
+        yield Problem(1, 'the deliverable has no release-model, and this request changes it',
+                      'add e.g. release-model: cycle-with-rc (or cycle-with-intermediary, untagged ...)')

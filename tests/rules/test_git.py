@@ -109,6 +109,10 @@ CASES = [
       id='RT706-pass-same-name'),
     P({HIBISCUS: deliverable([rel('3.0.0.0b1', '@E')], settings='{pypi-name: python-nova}')}, None,
       [E('RT706', HIBISCUS, 8)], id='RT706-mismatch'),
+    # 84 real files publish no artifact under a package name: nothing to compare.
+    P({HIBISCUS: deliverable([rel('3.0.0.0b1', '@E')], settings='{pypi-name: python-nova}',
+                             extra='release-model: cycle-with-rc\nartifact-link-mode: none')}, None, [],
+      id='RT706-pass-artifact-link-mode-none'),
     P({RENAMED: deliverable([rel('1.0.0', '@renamed', 'openstack/renamed')], repo='openstack/renamed',
                             model=INTERMEDIARY)}, None,
       [E('RT706', RENAMED, 8)], id='RT706-basename-differs'),

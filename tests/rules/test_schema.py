@@ -225,11 +225,82 @@ def test_required_top_level_keys(repo: DataRepo, text: str, expected: list[tuple
     P('releases: []\n', [], id='pass-no-model'),
     P('release-model: abandoned\n', [], id='pass-abandoned'),
     P('release-model: cycle-with-rc\n', [('RT106', 4)], id='cycle-model'),
-    P('release-model: independent\n', [('RT103', 4), ('RT106', 4)], id='independent-is-not-a-model-value'),
+    P('release-model: independent\n', [('RT106', 4)], id='independent-is-redundant'),
 ])
 def test_independent_model(repo: DataRepo, snippet: str, expected: list[tuple[str, int]]) -> None:
     rel = repo.write('_independent', 'reno', snippet)
     assert repo.findings(rel) == expected
+
+
+def test_independent_model_named_is_only_a_warning(repo: DataRepo) -> None:
+    rel = repo.write('_independent', 'reno', 'release-model: independent\n')
+    report = repo.report(rel)
+    assert [(f.check, f.severity) for f in report.findings] == [('RT106', Severity.WARNING)]
+    assert 'redundant' in report.findings[0].message
+
+
+def test_independent_is_no_model_of_a_series(repo: DataRepo) -> None:
+    """Only _independent/ may say independent: in a series it is not a release model (RT103)."""
+    rel = repo.write('hibiscus', 'nova', 'release-model: independent\n')
+    assert repo.findings(rel) == [('RT103', 4)]
+
+
+# -- releases with no value ---------------------------------------------------------
+
+@pytest.mark.parametrize('text', [
+    P('release-model: cycle-with-rc\nreleases:\n', id='at-the-end'),
+    P('release-model: cycle-with-rc\nreleases:\nrepository-settings:\n  openstack/nova: {}\n', id='then-a-key'),
+])
+def test_releases_with_no_value_is_an_empty_list(repo: DataRepo, text: str) -> None:
+    rel = repo.write('hibiscus', 'nova', text)
+    assert repo.findings(rel) == []
+
+
+# -- RT109: a file the request touches names its release model -------------------------
+
+NO_MODEL = """
+    releases:
+      - version: 3.0.0
+        projects:
+          - repo: openstack/nova
+            hash: $1
+    """
+NO_MODEL_NEW = NO_MODEL.rstrip(' ') + """\
+      - version: 3.1.0
+        projects:
+          - repo: openstack/nova
+            hash: $2
+    """
+
+
+def test_release_model_required_in_a_request(git_repo: DataRepo) -> None:
+    rel = git_repo.write('hibiscus', 'nova', NO_MODEL)
+    git_repo.write('gazpacho', 'nova', 'releases: []\n')  # touched by nothing: not checked
+    base = git_repo.commit()
+    git_repo.write('hibiscus', 'nova', NO_MODEL_NEW)
+    report = git_repo.report(base=base)
+    assert [(f.check, f.severity, f.file, f.line) for f in report.findings] == [
+        ('RT109', Severity.ERROR, rel, 1)]
+
+
+def test_release_model_required_in_a_new_file(git_repo: DataRepo) -> None:
+    base = git_repo.commit()
+    rel = git_repo.write('hibiscus', 'nova', NO_MODEL)
+    assert git_repo.findings(base=base) == [('RT109', 1)]
+    assert rel
+
+
+def test_release_model_missing_in_history_is_a_warning(repo: DataRepo) -> None:
+    """With --all, old files without a model stay a warning (RT108), never an error."""
+    rel = repo.write('hibiscus', 'nova', NO_MODEL)
+    report = repo.report(rel)
+    assert [(f.check, f.severity) for f in report.findings] == [('RT108', Severity.WARNING)]
+
+
+def test_release_model_not_required_in_independent(git_repo: DataRepo) -> None:
+    base = git_repo.commit()
+    git_repo.write('_independent', 'reno', NO_MODEL)
+    assert git_repo.findings(base=base) == []
 
 
 # -- RT107: a bug tracker is named (a warning) --------------------------------------
