@@ -98,7 +98,8 @@ def send(mail: Mail, server: str, sender: str, recipients: list[str], timeout: f
             raise MailNotSent(f'{server} refused the announcement: {exc}', hint) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise MailOutcomeUnknown(f'the connection to {server} failed after the announcement was handed '
-                                     f'over ({exc}): it may have been sent (Message-ID {msg["Message-ID"]})',
+                                     f'over ({exc}): it may have been sent (Message-ID {msg["Message-ID"]}); '
+                                     'look for it, then run again with --mail-outcome sent or not-sent',
                                      'look for that Message-ID in the list archive, then run again with '
                                      '--mail-outcome sent or --mail-outcome not-sent') from None
     finally:

@@ -411,7 +411,9 @@ class _Job:
                 return {'detail': f'recorded as sent (--mail-outcome sent), Message-ID {msgid}', 'message_id': msgid}
             if self.opts.mail_outcome != 'not-sent':
                 raise ReleaseToolsError(f'the announcement may have been sent (Message-ID {msgid}): an earlier '
-                                        f'attempt ({attempt.get("at")}) ended without an answer from the server',
+                                        f'attempt ({attempt.get("at")}) ended without an answer from the server; '
+                                        'it is not sent again blindly: run again with --mail-outcome sent or '
+                                        'not-sent',
                                         'look for that Message-ID in the list archive, then run again with '
                                         '--mail-outcome sent or --mail-outcome not-sent')
         self.ledger.record(key, action='mail-attempt', outcome='unknown', message_id=msgid)
