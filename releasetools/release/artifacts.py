@@ -237,7 +237,7 @@ def _atomic(dest: Path, write: Callable[[Path], None]) -> None:
         with open(tmp, 'rb') as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, dest)
-    except OSError:
+    except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise
+        raise OSError(exc.errno, exc.strerror, str(dest)) from None  # the place, not copyfile's source
