@@ -30,7 +30,7 @@ from ..validate import ValidateOptions, check_request, deliverable_contexts, rea
 from . import announce, artifacts
 from .announce import Mail
 from .gitops import Workspace, remote_tags, tag_message
-from .ledger import Ledger, default_ledger, lock, request_identity
+from .ledger import LEDGER_ENV, Ledger, default_ledger, lock, request_identity
 from .notes import release_notes
 from .paths import check_local_paths
 from .plan import Item, items_of
@@ -440,8 +440,16 @@ def _identity(item: Item) -> tuple[str, str, str, list[tuple[str, str]]]:
 
 
 def ledger_path(opts: ReleaseOptions, items: list[Item]) -> Path:
-    """--ledger, else RELEASETOOLS_LEDGER, else a file named by the request outside the work directory."""
-    return opts.ledger or default_ledger(request_identity(_identity(i) for i in items))
+    """--ledger, else RELEASETOOLS_LEDGER, else a file named by the request outside the work directory.
+
+    A work directory that still holds the ledger of an earlier version (WORKDIR/ledger.jsonl) keeps
+    using it while the new default does not exist: an upgrade must not forget what was done.
+    """
+    if opts.ledger:
+        return opts.ledger
+    path = default_ledger(request_identity(_identity(i) for i in items))
+    legacy = opts.workdir / 'ledger.jsonl'
+    return legacy if legacy.is_file() and not path.exists() and not os.environ.get(LEDGER_ENV) else path
 
 
 def _os_message(exc: OSError) -> str:

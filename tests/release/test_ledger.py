@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from releasetools.errors import ReleaseToolsError
+from releasetools.release.job import ReleaseOptions, ledger_path
 from releasetools.release.ledger import LEDGER_ENV, Ledger, LedgerError, default_ledger, request_identity
 from tests.release.tinyfs import PAGE, fill, mounted
 
@@ -83,3 +84,17 @@ def test_the_ledger_lives_outside_the_workdir_keyed_by_the_request(tmp_path: Pat
 def test_a_directory_is_no_ledger(tmp_path: Path) -> None:
     with pytest.raises(LedgerError, match=f'{tmp_path}: the release ledger is a directory'):
         Ledger(tmp_path)
+
+
+def test_an_earlier_ledger_in_the_workdir_is_kept_until_the_new_one_exists(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('XDG_STATE_HOME', str(tmp_path / 'state'))
+    monkeypatch.delenv(LEDGER_ENV, raising=False)
+    opts = ReleaseOptions(workdir=tmp_path / 'work')
+    default = ledger_path(opts, [])
+    assert default.parent == tmp_path / 'state' / 'releasetools' / 'ledgers'
+    (tmp_path / 'work').mkdir()
+    (tmp_path / 'work' / 'ledger.jsonl').write_text('{"key": "a"}\n')
+    assert ledger_path(opts, []) == tmp_path / 'work' / 'ledger.jsonl'
+    opts.ledger = tmp_path / 'given.jsonl'
+    assert ledger_path(opts, []) == tmp_path / 'given.jsonl'

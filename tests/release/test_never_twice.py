@@ -69,6 +69,10 @@ def test_smtp_dropping_after_data_sends_exactly_once(world: Run, index: Index, c
         assert attempt['outcome'] == 'unknown'
         assert attempt['message_id'] == _message_ids(dropping)[0]
 
+        code, out = world('--check', index=index, mailer=dropping)
+        assert code == 1
+        assert 'the mail may have been sent (Message-ID <release.' in out
+
         code, out = world(index=index, mailer=dropping)  # a re-run does not resend blindly
         assert code == 1
         assert statuses(out)[-1] == ('failed', 'announce')
