@@ -32,7 +32,7 @@ from .announce import Mail
 from .gitops import Workspace, remote_tags, tag_message
 from .ledger import LEDGER_ENV, Ledger, default_ledger, lock, request_identity
 from .notes import release_notes
-from .paths import check_local_paths
+from .paths import atomic_write, check_local_paths
 from .plan import Item, items_of
 
 __all__ = ['JobReport', 'ReleaseOptions', 'StepResult', 'index_auth', 'ledger_path', 'request_items',
@@ -142,7 +142,11 @@ class _Job:
         found = already() if already else None
         if found is not None:
             if not self.opts.dry_run:
-                self.ledger.record(key, action=action, detail=found)
+                try:
+                    self.ledger.record(key, action=action, detail=found)
+                except ReleaseToolsError as exc:
+                    self._emit(key, action, label, 'failed', exc.message)
+                    raise _Failed from None
             self._emit(key, action, label, 'already done', found)
             return {'detail': found}
         if self.opts.dry_run:
@@ -369,12 +373,11 @@ class _Job:
     def notes(self, item: Item) -> dict[str, Any]:
         text = release_notes(item, self.space, self.opts.cache_dir)
         path = self.notes_dir / item.deliverable / f'{item.version}.rst'
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+        atomic_write(path, text)
         written = [path]
         html = _rst_to_html(text)
         if html is not None:
-            path.with_suffix('.html').write_text(html)
+            atomic_write(path.with_suffix('.html'), html)
             written.append(path.with_suffix('.html'))
         return {'detail': ', '.join(str(p) for p in written)}
 

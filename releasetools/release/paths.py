@@ -10,6 +10,7 @@ permission check, and only a real write meets a read-only mount.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 from ..errors import ReleaseToolsError
 
-__all__ = ['check_local_paths', 'writable_dir']
+__all__ = ['atomic_write', 'check_local_paths', 'writable_dir']
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -60,3 +61,19 @@ def check_local_paths(opts: Any, ledger: Path) -> None:
                           ('--announce-dir', opts.announce_dir)):
         if value is not None:
             writable_dir(Path(value), option, create=create)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` under a temporary name and rename it: a full disk leaves no half file at ``path``."""
+    tmp = path.with_name(f'.{path.name}.tmp')
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, 'w', encoding='utf-8') as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise ReleaseToolsError(f'{path}: cannot write: {exc.strerror or exc}') from None

@@ -98,3 +98,15 @@ def test_full_tarballs_leaves_no_partial_file(world: Run, index: Index, mailer: 
         assert sorted(p.name for p in tiny.iterdir()) == [
             'widget-1.0.0-py3-none-any.whl', 'widget-1.0.0-py3-none-any.whl.sha256',
             'widget-1.0.0.tar.gz', 'widget-1.0.0.tar.gz.sha256']
+
+
+def test_full_notes_dir_leaves_no_half_file(world: Run, mailer: Mailer) -> None:
+    with mounted(world.top / 'tiny') as tiny:
+        fill(tiny)
+        code, out = world('--notes-dir', str(tiny), mailer=mailer)
+        assert code == 1
+        assert statuses(out)[-1] == ('failed', 'notes')
+        assert f'{tiny}/widget/1.0.0.rst: cannot write: No space left on device' in out, out
+        assert not (tiny / 'widget' / '1.0.0.rst').exists()
+        assert [p.name for p in (tiny / 'widget').iterdir()] == []
+        assert mailer.messages == []
