@@ -166,7 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help='where to fetch and push each repository, {repo} replaced by its name '
                           '(default: https://opendev.org/{repo})')
     rel.add_argument('--workdir', type=Path, metavar='DIR',
-                     help='clones, builds and the ledger (default: ~/.cache/releasetools/release)')
+                     help='clones and builds (default: ~/.cache/releasetools/release); '
+                          'the ledger is not kept here (see --ledger)')
     rel.add_argument('--ledger', type=Path, metavar='FILE',
                      help='the ledger (default: $RELEASETOOLS_LEDGER, else '
                           '$XDG_STATE_HOME/releasetools/ledgers/ID.jsonl, ID a hash of the request: outside '
