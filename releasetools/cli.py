@@ -13,13 +13,16 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .errors import ReleaseToolsError, UsageError
 from .findings import Report
 from .nextversion import KINDS
 from .redact import redact
+
+if TYPE_CHECKING:
+    from .release.job import ReleaseOptions
 
 __all__ = ['build_parser', 'main']
 
@@ -177,7 +180,15 @@ def build_parser() -> argparse.ArgumentParser:
                '  RELEASETOOLS_INDEX_USER      index user name (or TWINE_USERNAME)\n'
                '  RELEASETOOLS_INDEX_PASSWORD  index password or token (or TWINE_PASSWORD); never printed\n'
                '  RELEASETOOLS_SIGNING_KEY     gpg key for tags and signatures (or --signing-key); GNUPGHOME\n'
-               '  RELEASETOOLS_SMTP            mail server host:port (or --smtp)\n',
+               '  RELEASETOOLS_SMTP            mail server host:port (or --smtp)\n'
+               '  RELEASETOOLS_LEDGER          the ledger file (or --ledger)\n'
+               '  XDG_STATE_HOME               the default ledger\'s home (default: ~/.local/state)\n'
+               '\n'
+               'never twice: the announcement is recorded as owed before the tag is pushed and as attempted\n'
+               'before it is sent, with a Message-ID derived from the release. A run that did not push the tag\n'
+               'owes no mail. If the connection drops after the message was handed over, the outcome is\n'
+               'unknown: the job stops and never resends on its own; look for the Message-ID and re-run with\n'
+               '--mail-outcome sent|not-sent.\n',
     )
     _root_option(rel)
     rel.add_argument('--base', metavar='REV', help='the state before the request (default as in validate)')
@@ -185,8 +196,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help='where to fetch and push each repository, {repo} replaced by its name '
                           '(default: https://opendev.org/{repo})')
     rel.add_argument('--workdir', type=Path, metavar='DIR',
-                     help='clones, builds and the ledger (default: ~/.cache/releasetools/release)')
-    rel.add_argument('--ledger', type=Path, metavar='FILE', help='the ledger (default: WORKDIR/ledger.jsonl)')
+                     help='clones and builds (default: ~/.cache/releasetools/release); '
+                          'the ledger is not kept here (see --ledger)')
+    rel.add_argument('--ledger', type=Path, metavar='FILE',
+                     help='the ledger (default: $RELEASETOOLS_LEDGER, else '
+                          '$XDG_STATE_HOME/releasetools/ledgers/ID.jsonl, ID a hash of the request: outside '
+                          'the work directory, so a re-run with a fresh --workdir does nothing twice)')
     rel.add_argument('--index-url', metavar='URL', help='upload URL of the package index (none: no upload)')
     rel.add_argument('--index-simple-url', metavar='URL', help='its simple API (default: INDEX_URL/simple/)')
     rel.add_argument('--signing-key', metavar='KEYID', help='sign tags and tarballs with this gpg key')
@@ -212,6 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
     rel.add_argument('--dry-run', action='store_true',
                      help='run the preflight checks and print every step it would take; change nothing (it '
                           'takes the same locks as a run: refused, or with --wait waits, while one runs)')
+    rel.add_argument('--check', action='store_true',
+                     help='change nothing: compare the ledger with the world (remote tags and commits, index '
+                          'files and sha256, tarballs, the mail record), print each step; exit 1 on any drift')
+    rel.add_argument('--mail-outcome', choices=('sent', 'not-sent'),
+                     help='after a mail attempt whose outcome is unknown (the connection dropped after DATA): '
+                          'sent records it as done, not-sent sends it again with the same Message-ID')
     rel.add_argument('--wait', type=float, default=0.0, metavar='SECONDS',
                      help='wait this long for another run on the same ledger to finish (default: refuse)')
     rel.add_argument('--cache-dir', type=Path, metavar='DIR', help='mirror and notes cache')
@@ -291,13 +312,16 @@ def _cmd_release(args: argparse.Namespace, out: TextIO) -> int:
                           mail_from=args.mail_from, announce_dir=args.announce_dir, template=args.template,
                           approver=args.approver, author=args.author, review=args.review, teams=args.teams,
                           isolation=not args.no_build_isolation, dry_run=args.dry_run,
-                          wait=args.wait, ledger=args.ledger, cache_dir=args.cache_dir)
+                          wait=args.wait, ledger=args.ledger, cache_dir=args.cache_dir,
+                          mail_outcome=args.mail_outcome)
     if args.remotes:
         opts.remotes = args.remotes
     if args.workdir:
         opts.workdir = args.workdir
     if args.mail_to:
         opts.mail_to = args.mail_to
+    if args.check:
+        return _release_check(opts, out)
 
     def show(result: StepResult) -> None:
         detail = f'  {result.detail}' if result.detail else ''
@@ -314,6 +338,18 @@ def _cmd_release(args: argparse.Namespace, out: TextIO) -> int:
         out.write('a step failed: fix the cause and run the same command again to resume\n')
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _release_check(opts: ReleaseOptions, out: TextIO) -> int:
+    from .release.check import check_release, drifted
+
+    path, checks = check_release(opts)
+    out.write(f'ledger: {path}\n')
+    for c in checks:
+        out.write(f'{c.status:<8} {c.action:<9} {c.label}  {c.detail}\n')
+    bad = drifted(checks)
+    out.write(f'check: {len(bad)} drifted, {len(checks) - len(bad)} in sync or pending\n')
+    return EXIT_FINDINGS if bad else EXIT_OK
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -537,6 +573,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         _tolerant(sys.stderr).write(f'releasetools: error: {redact(exc.message)}\n')
         if exc.hint:
             sys.stderr.write(f'    hint: {redact(exc.hint)}\n')
+        return EXIT_USAGE
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            return EXIT_OK
+        # The last resort for a file system failure no library code named: one line, no traceback.
+        where = f'{exc.filename}: ' if exc.filename else ''
+        _tolerant(sys.stderr).write(f'releasetools: error: {where}{exc.strerror or exc}\n')
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write('releasetools: interrupted\n')

@@ -263,7 +263,8 @@ def run_demo(directory: Path, say: Callable[[str], None] = print) -> DemoResult:
         os.environ['RELEASETOOLS_INDEX_USER'], os.environ['RELEASETOOLS_INDEX_PASSWORD'] = _USER, _PASSWORD
         try:
             _run(['release', '--root', str(box.data), '--base', 'HEAD^', '--remotes', str(box.git_dir) + '/{repo}',
-                  '--workdir', str(top / 'release-work'), '--cache-dir', str(top / 'cache'),
+                  '--workdir', str(top / 'release-work'), '--ledger', str(top / 'release-work' / 'ledger.jsonl'),
+                  '--cache-dir', str(top / 'cache'),
                   '--index-url', index_url, '--smtp', smtp, '--mail-to', 'release-announce@demo.invalid',
                   '--tarballs', str(top / 'tarballs'), '--no-build-isolation', '--author', 'carol',
                   '--approver', 'bob'], say)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import email.message
 import email.utils
+import hashlib
 import smtplib
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +15,7 @@ import jinja2
 
 from ..errors import ReleaseToolsError
 
-__all__ = ['Mail', 'render', 'send', 'write']
+__all__ = ['Mail', 'MailNotSent', 'MailOutcomeUnknown', 'message_id', 'render', 'send', 'write']
 
 _TEMPLATES = Path(__file__).with_name('templates')
 
@@ -38,31 +40,87 @@ def render(context: dict[str, Any], template: Path | None = None) -> Mail:
     return Mail(f'[release] {context["deliverable"]} {context["version"]}{suffix}', body)
 
 
-def _message(mail: Mail, sender: str, recipients: list[str]) -> email.message.EmailMessage:
+class MailNotSent(ReleaseToolsError):
+    """The server refused or failed before the message was handed over: sending again is safe."""
+
+
+class MailOutcomeUnknown(ReleaseToolsError):
+    """The connection failed while or after the message was handed over: it may have been delivered."""
+
+
+def message_id(identity: str, sender: str) -> str:
+    """The announcement's Message-ID, the same on every attempt (``identity`` names the release)."""
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
+    return f'<release.{digest}@{sender.rpartition("@")[2] or "localhost"}>'
+
+
+def _message(mail: Mail, sender: str, recipients: list[str], msgid: str | None = None) -> email.message.EmailMessage:
     msg = email.message.EmailMessage()
     msg['Subject'] = mail.subject
     msg['From'] = sender
     msg['To'] = ', '.join(recipients)
     msg['Date'] = email.utils.formatdate(localtime=False)
-    msg['Message-ID'] = email.utils.make_msgid(domain=sender.rpartition('@')[2] or None)
+    msg['Message-ID'] = msgid or email.utils.make_msgid(domain=sender.rpartition('@')[2] or None)
     msg.set_content(mail.body)
     return msg
 
 
-def send(mail: Mail, server: str, sender: str, recipients: list[str], timeout: float = 30) -> None:
-    """Send over SMTP (``host:port``); a server that is down is a clear error."""
+def send(mail: Mail, server: str, sender: str, recipients: list[str], timeout: float = 30, *,
+         msgid: str | None = None) -> None:
+    """Send over SMTP (``host:port``).
+
+    A failure before DATA (server down, sender or recipients refused) raises
+    MailNotSent; one from DATA on raises MailOutcomeUnknown: the server may
+    have queued the message before the connection dropped.
+    """
     host, _, port = server.rpartition(':') if ':' in server else (server, '', '25')
+    msg = _message(mail, sender, recipients, msgid)
+    hint = 'the mail server must accept it; the run can be repeated'
     try:
-        with smtplib.SMTP(host, int(port), timeout=timeout) as smtp:
-            smtp.send_message(_message(mail, sender, recipients))
+        smtp = smtplib.SMTP(host, int(port), timeout=timeout)
     except (OSError, smtplib.SMTPException) as exc:
-        raise ReleaseToolsError(f'cannot send the announcement through {server}: {exc}',
-                                'the mail server must accept it; the run can be repeated') from None
+        raise MailNotSent(f'cannot send the announcement through {server}: {exc}', hint) from None
+    try:
+        try:
+            smtp.ehlo_or_helo_if_needed()
+            code, reply = smtp.mail(sender)
+            if code != 250:
+                raise smtplib.SMTPSenderRefused(code, reply, sender)
+            for rcpt in recipients:
+                code, reply = smtp.rcpt(rcpt)
+                if code not in (250, 251):
+                    raise smtplib.SMTPRecipientsRefused({rcpt: (code, reply)})
+        except (OSError, smtplib.SMTPException) as exc:
+            raise MailNotSent(f'cannot send the announcement through {server}: {exc}', hint) from None
+        try:
+            code, reply = smtp.data(msg.as_bytes())
+        except smtplib.SMTPDataError as exc:  # refused with a code: not queued
+            raise MailNotSent(f'{server} refused the announcement: {exc}', hint) from None
+        except (OSError, smtplib.SMTPException) as exc:
+            raise MailOutcomeUnknown(f'the connection to {server} failed after the announcement was handed '
+                                     f'over ({exc}): it may have been sent (Message-ID {msg["Message-ID"]}); '
+                                     'look for it, then run again with --mail-outcome sent or not-sent',
+                                     'look for that Message-ID in the list archive, then run again with '
+                                     '--mail-outcome sent or --mail-outcome not-sent') from None
+        # smtplib's data() raises only when DATA itself is refused: the answer to the message is
+        # returned, and a code other than 250 means the server did not queue it.
+        if code != 250:
+            raise MailNotSent(f'{server} refused the announcement: {code} '
+                              f'{reply.decode("utf-8", "replace")}', hint)
+    finally:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            smtp.quit()
+        smtp.close()
 
 
-def write(mail: Mail, path: Path, sender: str, recipients: list[str]) -> None:
+def write(mail: Mail, path: Path, sender: str, recipients: list[str], *, msgid: str | None = None) -> None:
     """Write the message as an .eml file (when no mail server is configured)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.name}.tmp')
-    tmp.write_bytes(bytes(_message(mail, sender, recipients)))
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(bytes(_message(mail, sender, recipients, msgid)))
+        tmp.replace(path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise ReleaseToolsError(f'{path}: cannot write the announcement: {exc.strerror or exc}') from None

@@ -17,6 +17,7 @@ owners, modes and order, and gzip a timestamp and file name.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import os
@@ -27,7 +28,9 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -307,18 +310,45 @@ def download_sha256(url: str, auth: tuple[str, str] | None = None) -> str:
 
 def copy_to_tarballs(artifacts: list[Artifact], target: Path, signing_key: str | None,
                      env: dict[str, str]) -> list[Path]:
-    """Copy artifacts with a ``.sha256`` file each (and ``.asc`` signatures when signing)."""
-    target.mkdir(parents=True, exist_ok=True)
-    written = []
-    for artifact in artifacts:
-        dest = target / artifact.path.name
-        tmp = dest.with_name(f'.{dest.name}.tmp')
-        shutil.copyfile(artifact.path, tmp)
-        os.replace(tmp, dest)
-        (target / f'{dest.name}.sha256').write_text(f'{artifact.sha256}  {dest.name}\n')
-        written += [dest, target / f'{dest.name}.sha256']
-        if signing_key:
-            _run(['gpg', '--batch', '--yes', '--local-user', signing_key, '--armor', '--detach-sign',
-                  '--output', f'{dest}.asc', str(dest)], target, env, f'signing {dest.name}')
-            written.append(target / f'{dest.name}.asc')
+    """Copy artifacts with a ``.sha256`` file each (and ``.asc`` signatures when signing).
+
+    Each file is written under a temporary name and renamed, so a full or
+    read-only directory leaves no partial file under a published name.
+    """
+    written: list[Path] = []
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for artifact in artifacts:
+            dest = target / artifact.path.name
+            _atomic(dest, partial(_copy, artifact.path))
+            _atomic(target / f'{dest.name}.sha256', partial(_write, f'{artifact.sha256}  {dest.name}\n'.encode()))
+            written += [dest, target / f'{dest.name}.sha256']
+            if signing_key:
+                _run(['gpg', '--batch', '--yes', '--local-user', signing_key, '--armor', '--detach-sign',
+                      '--output', f'{dest}.asc', str(dest)], target, env, f'signing {dest.name}')
+                written.append(target / f'{dest.name}.asc')
+    except OSError as exc:
+        raise ReleaseToolsError(f'{exc.filename or target}: cannot write to the tarballs directory: '
+                                f'{exc.strerror or exc}', 'free space or fix its permissions, then run again') from None
     return written
+
+
+def _copy(source: Path, tmp: Path) -> None:
+    shutil.copyfile(source, tmp)
+
+
+def _write(data: bytes, tmp: Path) -> None:
+    tmp.write_bytes(data)
+
+
+def _atomic(dest: Path, write: Callable[[Path], None]) -> None:
+    tmp = dest.with_name(f'.{dest.name}.tmp')
+    try:
+        write(tmp)
+        with open(tmp, 'rb') as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OSError(exc.errno, exc.strerror, str(dest)) from None  # the place, not copyfile's source

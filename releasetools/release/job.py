@@ -15,6 +15,7 @@ resumes at the first step not done and never does anything twice.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,12 +30,15 @@ from ..reponames import check_repo_name
 from ..repos import DEFAULT_TEMPLATE, default_cache_dir
 from ..validate import ValidateOptions, check_request, deliverable_contexts, read_request
 from . import announce, artifacts, children, preflight
+from .announce import Mail
 from .gitops import Workspace, remote_tags, tag_message
-from .ledger import Ledger, lock
+from .ledger import LEDGER_ENV, Ledger, default_ledger, lock, request_identity
 from .notes import release_notes
+from .paths import atomic_write, check_local_paths
 from .plan import Item, items_of
 
-__all__ = ['JobReport', 'ReleaseOptions', 'StepResult', 'run_release']
+__all__ = ['JobReport', 'ReleaseOptions', 'StepResult', 'index_auth', 'ledger_path', 'request_items',
+           'run_release', 'simple_url']
 
 ENV = {
     'index_url': 'RELEASETOOLS_INDEX_URL',
@@ -75,6 +79,7 @@ class ReleaseOptions:
     dry_run: bool = False
     wait: float = 0.0
     cache_dir: Path | None = None
+    mail_outcome: str | None = None  # after an attempt with unknown outcome: 'sent' or 'not-sent'
 
     def from_environment(self) -> ReleaseOptions:
         # Credentials inside an index URL are taken out of it (the URL is then safe to show); they
@@ -165,7 +170,11 @@ class _Job:
         found = already() if already else None
         if found is not None:
             if not self.opts.dry_run:
-                self.ledger.record(key, action=action, detail=self.opts.redact(found))
+                try:
+                    self.ledger.record(key, action=action, detail=self.opts.redact(found))
+                except ReleaseToolsError as exc:
+                    self._emit(key, action, label, 'failed', exc.message)
+                    raise _Failed from None
             self._emit(key, action, label, 'already done', found)
             return {'detail': found}
         if self.opts.dry_run:
@@ -173,11 +182,14 @@ class _Job:
             return None
         try:
             detail = work() or {}
+            detail = {k: self.opts.redact(v) if isinstance(v, str) else v for k, v in detail.items()}
+            self.ledger.record(key, action=action, **detail)
         except ReleaseToolsError as exc:
             self._emit(key, action, label, 'failed', exc.message)
             raise _Failed from None
-        detail = {k: self.opts.redact(v) if isinstance(v, str) else v for k, v in detail.items()}
-        self.ledger.record(key, action=action, **detail)
+        except OSError as exc:
+            self._emit(key, action, label, 'failed', _os_message(exc))
+            raise _Failed from None
         self._emit(key, action, label, 'done', str(detail.get('detail', '')))
         return detail
 
@@ -315,7 +327,10 @@ class _Job:
             return
         self.step(item.key('notes'), 'notes', item.label, lambda: self.notes(item),
                   plan=f'write release notes under {self.notes_dir}')
-        if item.announce:
+        if item.announce and not self.owes_mail(item):
+            self.skip(item.key('announce'), 'announce', item.label,
+                      'no run of this ledger pushed the tag, so it owes no mail (the run that did announces)')
+        elif item.announce:
             self.step(item.key('announce'), 'announce', item.label, lambda: self.announce(item),
                       plan=f'mail {", ".join(opts.mail_to)} via {opts.smtp}' if opts.smtp
                       else f'write the announcement under {self.announce_dir}')
@@ -376,7 +391,16 @@ class _Job:
             out.append(artifacts.Artifact(path, dist, version, sha))
         return out
 
+    def owes_mail(self, item: Item) -> bool:
+        """Whether this ledger's runs pushed (or, in a dry run, would push) a tag of ``item``."""
+        if self.ledger.get(item.key('announce')) or self.ledger.get(item.key('mail-owed')):
+            return True
+        return self.opts.dry_run and any(self.tags[t.repo].get(item.version) != t.hash for t in item.targets)
+
     def push_tag(self, item: Item, t: Any) -> dict[str, Any]:
+        if item.announce and self.ledger.get(item.key('mail-owed')) is None:
+            # Recorded before the push: a run killed right after it still owes the mail.
+            self.ledger.record(item.key('mail-owed'), action='mail-owed', detail=f'{t.repo} pushes the tag')
         self.space(t.repo).push_tag(item.version)
         self.tags[t.repo][item.version] = t.hash
         return {'detail': f'tag at {t.hash[:12]}'}
@@ -386,12 +410,10 @@ class _Job:
         return {'detail': f'{name} at {sha[:12]}'}
 
     def _auth(self) -> tuple[str, str] | None:
-        o = self.opts
-        return (o.index_user, o.index_password) if o.index_user and o.index_password else None
+        return index_auth(self.opts)
 
     def _simple(self) -> str:
-        assert self.opts.index_url
-        return self.opts.index_simple_url or self.opts.index_url.rstrip('/') + '/simple/'
+        return simple_url(self.opts)
 
     def on_index(self, item: Item, t: Any) -> str | None:
         """'already on the index' when the index serves every built file with the built sha256.
@@ -451,12 +473,11 @@ class _Job:
     def notes(self, item: Item) -> dict[str, Any]:
         text = self.opts.redact(release_notes(item, self.space, self.opts.cache_dir))
         path = self.notes_dir / item.deliverable / f'{item.version}.rst'
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+        atomic_write(path, text)
         written = [path]
         html = _rst_to_html(text)
         if html is not None:
-            path.with_suffix('.html').write_text(html)
+            atomic_write(path.with_suffix('.html'), html)
             written.append(path.with_suffix('.html'))
         return {'detail': ', '.join(str(p) for p in written)}
 
@@ -478,12 +499,66 @@ class _Job:
         }
         mail = announce.render(context, self.opts.template)
         mail = announce.Mail(self.opts.redact(mail.subject), self.opts.redact(mail.body))
+        msgid = announce.message_id(request_identity([_identity(item)]), self.opts.mail_from)
         if self.opts.smtp:
-            announce.send(mail, self.opts.smtp, self.opts.mail_from, self.opts.mail_to)
-            return {'detail': f'mailed to {", ".join(self.opts.mail_to)}'}
+            return self.mail(item, mail, msgid)
         path = self.announce_dir / f'{item.deliverable}-{item.version}.eml'
-        announce.write(mail, path, self.opts.mail_from, self.opts.mail_to)
-        return {'detail': str(path)}
+        announce.write(mail, path, self.opts.mail_from, self.opts.mail_to, msgid=msgid)
+        return {'detail': str(path), 'message_id': msgid, 'file': str(path)}
+
+    def mail(self, item: Item, mail: Mail, msgid: str) -> dict[str, Any]:
+        """Send at most once: the attempt is recorded first, and an attempt of unknown outcome is not repeated."""
+        key = item.key('mail-attempt')
+        attempt = self.ledger.get(key)
+        if attempt is not None and attempt.get('outcome') == 'unknown':
+            if self.opts.mail_outcome == 'sent':
+                return {'detail': f'recorded as sent (--mail-outcome sent), Message-ID {msgid}', 'message_id': msgid}
+            if self.opts.mail_outcome != 'not-sent':
+                raise ReleaseToolsError(f'the announcement may have been sent (Message-ID {msgid}): an earlier '
+                                        f'attempt ({attempt.get("at")}) ended without an answer from the server; '
+                                        'it is not sent again blindly: run again with --mail-outcome sent or '
+                                        'not-sent',
+                                        'look for that Message-ID in the list archive, then run again with '
+                                        '--mail-outcome sent or --mail-outcome not-sent')
+        self.ledger.record(key, action='mail-attempt', outcome='unknown', message_id=msgid)
+        try:
+            announce.send(mail, self.opts.smtp or '', self.opts.mail_from, self.opts.mail_to, msgid=msgid)
+        except announce.MailNotSent:
+            self.ledger.record(key, action='mail-attempt', outcome='not sent', message_id=msgid)
+            raise
+        return {'detail': f'mailed to {", ".join(self.opts.mail_to)}', 'message_id': msgid}
+
+
+def index_auth(opts: ReleaseOptions) -> tuple[str, str] | None:
+    return (opts.index_user, opts.index_password) if opts.index_user and opts.index_password else None
+
+
+def simple_url(opts: ReleaseOptions) -> str:
+    """The index's simple API: --index-simple-url, else INDEX_URL/simple/."""
+    assert opts.index_url
+    return opts.index_simple_url or opts.index_url.rstrip('/') + '/simple/'
+
+
+def _identity(item: Item) -> tuple[str, str, str, list[tuple[str, str]]]:
+    return item.deliverable, item.series, item.version, [(t.repo, t.hash) for t in item.targets]
+
+
+def ledger_path(opts: ReleaseOptions, items: list[Item]) -> Path:
+    """--ledger, else RELEASETOOLS_LEDGER, else a file named by the request outside the work directory.
+
+    A work directory that still holds the ledger of an earlier version (WORKDIR/ledger.jsonl) keeps
+    using it while the new default does not exist: an upgrade must not forget what was done.
+    """
+    if opts.ledger:
+        return opts.ledger
+    path = default_ledger(request_identity(_identity(i) for i in items))
+    legacy = opts.workdir / 'ledger.jsonl'
+    return legacy if legacy.is_file() and not path.exists() and not os.environ.get(LEDGER_ENV) else path
+
+
+def _os_message(exc: OSError) -> str:
+    where = f'{exc.filename}: ' if exc.filename else ''
+    return f'{where}{exc.strerror or exc}'
 
 
 def _plain_notes(rst: str) -> str:
@@ -553,6 +628,24 @@ def approval_gate(opts: ReleaseOptions) -> None:
                                 'or --review FILE naming who approved it')
 
 
+def request_items(opts: ReleaseOptions) -> tuple[list[Item], dict[tuple[str, str], list[tuple[str, dict[str, str]]]]]:
+    """The releases (and new branches) of the validated, approved request; raises when it is neither."""
+    opts.from_environment()
+    if '{repo}' not in opts.remotes:
+        raise UsageError(f'--remotes {opts.remotes!r} does not contain {{repo}}')
+    request = read_request(opts.root, base=opts.base, files=opts.files)
+    checked = check_request(request, ValidateOptions(root=opts.root, repos=opts.remotes,
+                                                     cache_dir=opts.cache_dir))
+    if checked.errors:
+        first = checked.errors[0]
+        raise ReleaseToolsError(f'the request does not validate ({len(checked.errors)} errors), nothing was done; '
+                                f'first: {first.file}:{first.line}: [{first.check}] {first.message}',
+                                'run releasetools validate on it')
+    approval_gate(opts)
+    contexts = deliverable_contexts(request, request.targets, Report())
+    return items_of(contexts), _branches_by_version(contexts)
+
+
 def run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None] = lambda r: None) -> JobReport:
     """Run (or with dry_run, plan) every step of the request; the report says what happened.
 
@@ -568,32 +661,30 @@ def run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None] = l
         raise
 
 
+def _locks(opts: ReleaseOptions, ledger: Path) -> contextlib.ExitStack:
+    """Every lock a run holds, dry runs included, in one order: the ledger's, then the work directory's.
+
+    A dry run takes them too: it fetches into the shared workspace, which would otherwise prune a
+    running job's local tag. The work directory has its own locks, since runs with different ledgers
+    can share one --workdir.
+    """
+    holder = contextlib.ExitStack()
+    paths = [ledger.with_suffix('.lock'), opts.workdir / 'ledger.lock', opts.workdir / 'workspace.lock']
+    for path in dict.fromkeys(paths):
+        holder.enter_context(lock(path, opts.wait))
+    return holder
+
+
 def _run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None]) -> JobReport:
-    if '{repo}' not in opts.remotes:
-        raise UsageError(f'--remotes {opts.remotes!r} does not contain {{repo}}')
-    request = read_request(opts.root, base=opts.base, files=opts.files)
-    checked = check_request(request, ValidateOptions(root=opts.root, repos=opts.remotes,
-                                                     cache_dir=opts.cache_dir))
-    if checked.errors:
-        first = checked.errors[0]
-        raise ReleaseToolsError(f'the request does not validate ({len(checked.errors)} errors), nothing was done; '
-                                f'first: {first.file}:{first.line}: [{first.check}] {first.message}',
-                                'run releasetools validate on it')
-    approval_gate(opts)
-    contexts = deliverable_contexts(request, request.targets, Report())
-    items = items_of(contexts)
-    branches = _branches_by_version(contexts)
+    items, branches = request_items(opts)
     report = JobReport()
-    ledger_path = opts.ledger or opts.workdir / 'ledger.jsonl'
-    # A dry run takes the locks too: it fetches into the shared workspace, which would otherwise
-    # prune a running job's local tag. The workspace has its own lock, since runs with different
-    # ledgers can share one --workdir.
+    ledger = ledger_path(opts, items)
+    check_local_paths(opts, ledger)
     # Children (builds, uploads, signatures) end with the job: on return, on an error, on SIGTERM/SIGINT
     # (and, through their guards, when the job is killed outright).
-    with lock(ledger_path.with_suffix('.lock'), opts.wait), lock(opts.workdir / 'workspace.lock', opts.wait), \
-            children.guarded():
+    with _locks(opts, ledger), children.guarded():
         # Read under the lock: another run may have just finished.
-        job = _Job(opts, report, progress, Ledger(ledger_path))
+        job = _Job(opts, report, progress, Ledger(ledger))
         if items:
             job.precheck(items)
             failed = [c for c in job.preflight(items) if not c.ok]

@@ -36,6 +36,22 @@ def default_output(root: Path) -> Path:
     return root / 'site'
 
 
+def _writable_output(output: Path, srcdir: Path) -> None:
+    """--output must be (or become) a directory: a file, or a parent that is a file, is a clear error."""
+    for path in (output, *output.parents):
+        if path.exists():
+            if not path.is_dir():
+                why = 'is a file, not a directory' if path == output else f'cannot be a directory: {path} is a file'
+                raise UsageError(f'{output}: --output {why}',
+                                 'pass --output a directory (it is created when missing)')
+            break
+    try:
+        srcdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f'{exc.filename or output}: cannot create the site directory: {exc.strerror or exc}',
+                         'pass --output a writable directory') from None
+
+
 def build_site(root: Path, output: Path | None = None, jobs: int = 1, *, title: str | None = None) -> BuildResult:
     """Build (or update) the site of the data repository ``root`` into ``output``."""
     start = time.perf_counter()
@@ -56,7 +72,7 @@ def build_site(root: Path, output: Path | None = None, jobs: int = 1, *, title: 
         overrides['releasetools_title'] = title
     cache = output / '.cache'
     srcdir, doctrees, html = cache / 'source', cache / 'doctrees', output / 'html'
-    srcdir.mkdir(parents=True, exist_ok=True)
+    _writable_output(output, srcdir)
 
     # Sphinx is imported here only: `import releasetools` (and validate) stays fast.
     from sphinx.application import Sphinx
@@ -73,6 +89,8 @@ def build_site(root: Path, output: Path | None = None, jobs: int = 1, *, title: 
             app.build()
     except SphinxError as exc:
         raise ReleaseToolsError(f'the site build failed: {exc}', warnings.getvalue().strip() or None) from exc
+    except OSError as exc:
+        raise ReleaseToolsError(f'{exc.filename or output}: cannot write the site: {exc.strerror or exc}') from None
     state = ext.current_state()
     assert state is not None
     return BuildResult(

@@ -1,0 +1,79 @@
+"""The release job's local directories, checked before the job touches anything.
+
+A directory the job will write (the work directory, --tarballs, --notes-dir,
+--announce-dir, the ledger's directory) that is a file, read-only or on a
+read-only file system is a one-line error naming it, before the first tag is
+made, rather than an OSError in the middle of a release. Writability is
+probed by creating a file, not asked of ``os.access``: root passes any
+permission check, and only a real write meets a read-only mount.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import ReleaseToolsError
+
+__all__ = ['atomic_write', 'check_local_paths', 'writable_dir']
+
+
+def _nearest_existing(path: Path) -> Path:
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate
+    return Path('/')
+
+
+def writable_dir(path: Path, what: str, *, create: bool = True) -> None:
+    """Raise unless ``path`` is (or, with ``create``, can be made) a directory this process can write."""
+    existing = _nearest_existing(path)
+    if not existing.is_dir():
+        why = f'{what} is a file, not a directory' if existing == path else \
+            f'{what} cannot be created: {existing} is a file'
+        raise ReleaseToolsError(f'{path}: {why}', f'point {what} at a directory')
+    if not create:  # a dry run creates nothing: the permission bits are all it can ask
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise ReleaseToolsError(f'{existing}: {what} is not writable')
+        return
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=path, prefix='.releasetools-probe-')
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ReleaseToolsError(f'{exc.filename or path}: {what} is not writable: {exc.strerror or exc}',
+                                'nothing was done; give it a writable directory') from None
+
+
+def check_local_paths(opts: Any, ledger: Path) -> None:
+    """Every local place the job of ``opts`` (a ReleaseOptions) writes, and its ledger file."""
+    if ledger.is_dir():
+        raise ReleaseToolsError(f'{ledger}: the release ledger is a directory, not a file',
+                                'pass --ledger a file name (it is created when missing)')
+    create = not opts.dry_run
+    writable_dir(opts.workdir, 'the work directory', create=create)
+    writable_dir(ledger.parent, 'the ledger\'s directory', create=create)
+    for option, value in (('--tarballs', opts.tarballs), ('--notes-dir', opts.notes_dir),
+                          ('--announce-dir', opts.announce_dir)):
+        if value is not None:
+            writable_dir(Path(value), option, create=create)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` under a temporary name and rename it: a full disk leaves no half file at ``path``."""
+    tmp = path.with_name(f'.{path.name}.tmp')
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, 'w', encoding='utf-8') as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise ReleaseToolsError(f'{path}: cannot write: {exc.strerror or exc}') from None
