@@ -27,16 +27,18 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..load import SERIES_STATUS
+from ..textsafety import UNTRUSTED_RST_SETTINGS, remote_url, safe_link
 from .data import SiteConfig, SiteData, load_site_data
 from .feeds import atom_feed, json_export
 from .pages import SiteMap, plan_pages, site_map, sync_sources
 from .render import Ctx, render_page
 
-__all__ = ['RtPage', 'setup']
+__all__ = ['RtPage', 'SafeLinks', 'defuse', 'setup']
 
 logger = logging.getLogger(__name__)
 
@@ -115,9 +117,67 @@ class RtPage(SphinxDirective):
             box = nodes.container(classes=['rt-hl'])
             href = escape(ctx.url(state.smap.deliverables[d.name]))
             box += nodes.raw('', f'<h3><a href="{href}">{escape(d.name)}</a></h3>', format='html')
-            self.state.nested_parse(lines, 0, box)
+            box.extend(self._parse_untrusted(lines).children)
             out.append(box)
         return out
+
+    def _parse_untrusted(self, lines: StringList) -> nodes.Element:
+        """Contributor RST, parsed with raw HTML and file insertion off.
+
+        A nested parse runs with the settings of the page's document, so they
+        are set on the document itself (the builder sets them for every page
+        too: the page sources need neither). Whatever raw HTML still came out
+        is dropped; links, images and downloads are defused by :class:`SafeLinks`.
+        """
+        settings = self.state.document.settings
+        for key, value in UNTRUSTED_RST_SETTINGS.items():
+            setattr(settings, key, value)
+        parsed = nodes.container()
+        self.state.nested_parse(lines, 0, parsed)
+        for raw in list(parsed.findall(nodes.raw)):
+            raw.parent.remove(raw)
+        return parsed
+
+
+def defuse(doctree: nodes.Node) -> None:
+    """Links and files no page may carry, made text: a live link only to http(s), mailto or relative.
+
+    * a reference to any other scheme (``javascript:``, ``data:``) becomes its text;
+    * an image that is not an http(s) URL becomes its alternative text, before
+      Sphinx would copy the file it names into the site;
+    * a download (Sphinx copies the file) becomes its text;
+    * ``meta`` elements (a refresh to anywhere) are dropped.
+    """
+    from sphinx import addnodes
+
+    for ref in list(doctree.findall(nodes.reference)):
+        uri = ref.get('refuri')
+        if isinstance(uri, str) and not safe_link(uri):
+            ref.replace_self(nodes.inline(ref.rawsource, '', *ref.children, classes=['rt-unsafe-link']))
+    for image in list(doctree.findall(nodes.image)):
+        uri = image.get('uri', '')
+        if not remote_url(uri):
+            image.replace_self(nodes.inline('', str(image.get('alt', uri)), classes=['rt-unsafe-link']))
+    for download in list(doctree.findall(addnodes.download_reference)):
+        download.replace_self(nodes.inline(download.rawsource, '', *download.children, classes=['rt-unsafe-link']))
+    for meta in list(doctree.findall(nodes.meta)):
+        meta.parent.remove(meta)
+
+
+class SafeLinks(SphinxTransform):
+    """Runs :func:`defuse` once references are resolved and before images are collected."""
+
+    # After docutils resolves named and anonymous targets (ExternalTargets, 640);
+    # Sphinx collects images and downloads at doctree-read, after every transform.
+    default_priority = 700
+
+    def apply(self, **kwargs: Any) -> None:
+        defuse(self.document)
+
+
+def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    # Again after Sphinx resolved its cross-references at write time.
+    defuse(doctree)
 
 
 def code_digest() -> str:
@@ -149,6 +209,9 @@ def _config_inited(app: Sphinx, config: Config) -> None:
 def _builder_inited(app: Sphinx) -> None:
     if app.builder.format == 'html':
         app.builder.search = False  # type: ignore[attr-defined]
+    # Every page of the site is generated; only contributor text is parsed as
+    # RST, and it may neither insert raw HTML nor read a file.
+    app.env.settings.update(UNTRUSTED_RST_SETTINGS)
     root = Path(app.config.releasetools_root or '.').resolve()
     site_config = SiteConfig(**{field: getattr(app.config, name) for name, field in _CONFIG.items()
                                 if field != 'root'})
@@ -202,6 +265,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_config_value(name, getattr(defaults, field_name), 'env', types=frozenset({str}))
     app.add_html_theme('releasetools', str(THEME_DIR))
     app.add_directive('rt-page', RtPage)
+    app.add_transform(SafeLinks)
+    app.connect('doctree-resolved', _doctree_resolved)
     app.connect('config-inited', _config_inited)
     app.connect('builder-inited', _builder_inited)
     app.connect('env-before-read-docs', _before_read)

@@ -1,0 +1,187 @@
+"""The site publishes contributor text as text: no raw HTML, no local files, no live javascript: links.
+
+The hostile tree is built *without* validate (which rejects it: see
+tests/rules/test_text.py), as a request that slipped past the gate would be.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from releasetools.errors import UsageError
+from releasetools.site import BuildResult, build_site
+from releasetools.site.data import SiteConfig, SiteDeliverable, SiteRelease, load_site_config
+from releasetools.site.render import release_links
+from releasetools.textsafety import link_scheme, safe_link
+from tests.site.hostile import HIGHLIGHTS_DOC, PASSWD_MARKER, SCRIPT_MARKER, SECRET_MARKER, write_hostile_tree
+from tests.site.sitedata import write_small_tree
+
+ATOM = '{http://www.w3.org/2005/Atom}'
+CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
+
+
+@pytest.fixture(scope='module')
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    tmp = tmp_path_factory.mktemp('hostile')
+    data, _ = write_hostile_tree(tmp / 'data', tmp / 'out')
+    return build_site(data.root, tmp / 'out', 1)
+
+
+class _Hrefs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+        self.srcs: list[str] = []
+        self.scripts: list[str] = []
+        self._script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get('href') is not None:
+            self.hrefs.append(values['href'] or '')
+        if values.get('src') is not None:
+            self.srcs.append(values['src'] or '')
+        self._script = tag == 'script'
+
+    def handle_data(self, data: str) -> None:
+        if self._script:
+            self.scripts.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._script = False
+
+
+def _published(html: Path) -> dict[str, str]:
+    return {str(p.relative_to(html)): p.read_text(encoding='utf-8', errors='replace')
+            for p in html.rglob('*') if p.is_file()}
+
+
+def test_no_script_no_file_no_javascript_href_anywhere(hostile: BuildResult) -> None:
+    published = _published(hostile.html)
+    assert f'{HIGHLIGHTS_DOC}.html' in published
+    for name, text in published.items():
+        assert SECRET_MARKER not in text, name
+        assert PASSWD_MARKER not in text, name
+        if name.endswith('.html'):
+            assert SCRIPT_MARKER not in text, name
+            parser = _Hrefs()
+            parser.feed(text)
+            bad = [h for h in parser.hrefs + parser.srcs if not safe_link(h)]
+            assert bad == [], name
+            assert not any(SCRIPT_MARKER in s for s in parser.scripts), name
+    # Nothing copied next to the pages from the build machine (Sphinx copies images and downloads).
+    assert not (hostile.html / '_images').exists()
+    assert not (hostile.html / '_downloads').exists()
+
+
+def test_harmless_parts_of_the_same_highlights_are_kept(hostile: BuildResult) -> None:
+    page = (hostile.html / f'{HIGHLIGHTS_DOC}.html').read_text()
+    assert '<p>Nova boots faster.</p>' in page
+    assert '<a class="reference external" href="https://docs.example.org/nova">docs</a>' in page
+    # The javascript: link keeps its text, as text.
+    assert 'Click <span class="rt-unsafe-link">x</span> here' in page
+
+
+def test_javascript_release_notes_are_text(hostile: BuildResult) -> None:
+    page = (hostile.html / 'series' / 'hibiscus.html').read_text()
+    assert '<span class="rt-unsafe-link">release notes</span>' in page
+    assert 'javascript:' not in page
+    feed = (hostile.html / 'atom.xml').read_text()
+    assert 'javascript:' not in feed
+
+
+@pytest.mark.parametrize(('url', 'safe'), [
+    ('https://docs.example.org/x', True), ('HTTP://x', True), ('mailto:a@example.org', True),
+    ('../team/nova.html', True), ('#d-nova', True), ('//cdn.example.org/x', True), ('a/b:c', True),
+    ('javascript:alert(1)', False), ('JavaScript:alert(1)', False), (' javascript:alert(1)', False),
+    ('java\tscript:alert(1)', False), ('java\nscript:x', False), ('\x01javascript:x', False),
+    ('data:text/html,<script>x</script>', False), ('vbscript:x', False), ('file:///etc/passwd', False),
+    ('https://x/\x00y', False), ('https://x/\x00', True),
+])
+def test_safe_link_reads_urls_as_a_browser_does(url: str, safe: bool) -> None:
+    assert safe_link(url) is safe, (url, link_scheme(url))
+
+
+def _chromium() -> str:
+    if CHROMIUM:
+        return CHROMIUM
+    if os.environ.get('CI', '').lower() == 'true':
+        pytest.fail('chromium is not installed: the browser tests must run under CI (.ci/run installs it)')
+    pytest.skip('chromium is not installed (apt-get install chromium); browser tests skipped')
+
+
+def _dump_dom(chromium: str, profile: Path, url: str) -> str:
+    cmd = [chromium, '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync',
+           '--disable-dev-shm-usage', f'--user-data-dir={profile}', '--dump-dom', url]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=90, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+def test_no_injected_script_runs_in_a_browser(hostile: BuildResult, tmp_path: Path) -> None:
+    chromium = _chromium()
+    # The same script on a page of its own does run: the check below can see it when it happens.
+    payload = (f"<script>document.title='{SCRIPT_MARKER}';document.body.insertAdjacentHTML('beforeend',"
+               f"'<p id=\"{SCRIPT_MARKER}\">x</p>')</script>")
+    control = tmp_path / 'control.html'
+    control.write_text(f'<!DOCTYPE html><html><head><title>t</title></head><body>{payload}</body></html>')
+    ran = _dump_dom(chromium, tmp_path / 'p0', control.as_uri())
+    assert f'<title>{SCRIPT_MARKER}</title>' in ran and f'id="{SCRIPT_MARKER}"' in ran
+
+    dom = _dump_dom(chromium, tmp_path / 'p1', (hostile.html / f'{HIGHLIGHTS_DOC}.html').as_uri())
+    assert '<title>Hibiscus series highlights' in dom
+    assert SCRIPT_MARKER not in dom
+    parser = _Hrefs()
+    parser.feed(dom)
+    assert [h for h in parser.hrefs if not safe_link(h)] == []
+
+
+# -- data/site.yaml link templates ------------------------------------------
+
+
+@pytest.mark.parametrize('template', [
+    'https://x/{hash.__class__}', 'https://x/{repo[0]}', 'https://x/{0}', 'https://x/{}', 'https://x/{hash!r}',
+    'https://x/{hash:>99999}', 'https://x/{secret}', 'https://x/{repo', 'https://x/{repo.__init__.__globals__}',
+])
+def test_site_yaml_templates_take_only_named_placeholders(tmp_path: Path, template: str) -> None:
+    (tmp_path / 'data').mkdir()
+    (tmp_path / 'data' / 'site.yaml').write_text(f'commit-url: "{template}"\n')
+    with pytest.raises(UsageError, match='commit-url'):
+        load_site_config(tmp_path)
+
+
+def test_a_template_set_in_conf_py_is_checked_when_rendering_too() -> None:
+    bad = SiteConfig(commit_url='https://x/{hash.__class__.__mro__}')
+    d = SiteDeliverable('nova', 'hibiscus', 'deliverables/hibiscus/nova.yaml', 'nova', 'service', 'cycle-with-rc')
+    r = SiteRelease('1.0.0', (('openstack/nova', 'a' * 40, None),))
+    with pytest.raises(UsageError, match=r'\{hash\.__class__\.__mro__\} in'):
+        release_links(bad, d, r)
+
+
+def test_ampersand_in_a_template_is_escaped_once_in_the_feed(tmp_path: Path) -> None:
+    data = write_small_tree(tmp_path / 'data')
+    (data.root / 'data' / 'site.yaml').write_text(
+        'commit-url: "https://git.example.org/cgit?p={repo}&id={hash}"\n'
+        'base-url: "https://releases.example.org/?a=1&b=2"\n')
+    result = build_site(data.root, tmp_path / 'out', 1)
+    feed = ET.parse(result.html / 'atom.xml').getroot()
+    entry = next(e for e in feed.findall(f'{ATOM}entry') if (e.findtext(f'{ATOM}title') or '').startswith('horizon'))
+    content = entry.findtext(f'{ATOM}content') or ''
+    # The content is HTML: the & of the URL is &amp; in it, once (not &amp;amp;).
+    assert 'href="https://git.example.org/cgit?p=openstack/horizon&amp;id=' in content
+    assert '&amp;amp;' not in content
+    links = _Hrefs()
+    links.feed(content)
+    assert any(h.startswith('https://git.example.org/cgit?p=openstack/horizon&id=') for h in links.hrefs)
+    self_link = feed.find(f'{ATOM}link')
+    assert self_link is not None and self_link.get('href') == 'https://releases.example.org/?a=1&b=2/atom.xml'
+    page = (result.html / 'series' / 'hibiscus.html').read_text()
+    assert 'cgit?p=openstack/horizon&amp;id=' in page and '&amp;amp;' not in page
