@@ -91,13 +91,17 @@ def remote_url(url: str) -> bool:
     return safe_link(url) and link_scheme(url) in ('http', 'https')
 
 
-# A directive ("x::"), a target or comment (".."), an anonymous target ("__ "),
-# interpreted text, a role or a link ("`"), a standalone URI ("scheme:rest").
-_MARKUP = re.compile(r'\.\.|`|(?m:^\s*__\s)|[A-Za-z0-9][:][^\s]')
+# What a construct that could do harm cannot be written without: a directive,
+# explicit target or substitution (".."), an anonymous target ("__"), an
+# embedded URI ("<", docutils drops the spaces in it: "<java script :x>"), a
+# role (":raw:`"), a standalone URI ("javascript:x"): any colon before a
+# non-space. Backquotes alone make links to URIs that come with one of these,
+# or to nothing: ``literal`` text needs no parsing.
+_MARKUP = re.compile(r'\.\.|__|<|:\S')
 
 
 def may_have_markup(text: str) -> bool:
-    """Whether ``text`` could hold a directive, a role or a link: else it needs no parsing."""
+    """Whether ``text`` could hold a directive, a role or a link target: else it needs no parsing."""
     return _MARKUP.search(text) is not None
 
 

@@ -16,6 +16,7 @@ from tests.helpers import DataRepo
 SCRIPT_MARKER = 'rt-injected-script'
 SECRET_MARKER = 'rt-secret-file-contents-0123'
 PASSWD_MARKER = 'root:x:0:0'
+TITLE_MARKER = 'rt-pwned-title'
 
 #: The page the highlights are parsed into, relative to the Sphinx source directory.
 HIGHLIGHTS_DOC = 'highlights/hibiscus'
@@ -68,6 +69,10 @@ releases:
       - repo: openstack/nova
         hash: {'1a' * 20}
 """
+    # A team name is data too: a line break in it must not end the page title.
+    (root / 'deliverables' / 'hibiscus' / 'evil.yaml').write_text(
+        f'team: "evil\\n\\n.. title:: {TITLE_MARKER}\\n"\ntype: other\nlaunchpad: evil\n'
+        'release-model: cycle-with-intermediary\nreleases: []\n')
     path = root / 'deliverables' / 'hibiscus' / 'nova.yaml'
     path.write_text(text)
     lines = text.splitlines()

@@ -20,7 +20,14 @@ from releasetools.site import BuildResult, build_site
 from releasetools.site.data import SiteConfig, SiteDeliverable, SiteRelease, load_site_config
 from releasetools.site.render import release_links
 from releasetools.textsafety import link_scheme, safe_link
-from tests.site.hostile import HIGHLIGHTS_DOC, PASSWD_MARKER, SCRIPT_MARKER, SECRET_MARKER, write_hostile_tree
+from tests.site.hostile import (
+    HIGHLIGHTS_DOC,
+    PASSWD_MARKER,
+    SCRIPT_MARKER,
+    SECRET_MARKER,
+    TITLE_MARKER,
+    write_hostile_tree,
+)
 from tests.site.sitedata import write_small_tree
 
 ATOM = '{http://www.w3.org/2005/Atom}'
@@ -76,6 +83,11 @@ def test_no_script_no_file_no_javascript_href_anywhere(hostile: BuildResult) -> 
             bad = [h for h in parser.hrefs + parser.srcs if not safe_link(h)]
             assert bad == [], name
             assert not any(SCRIPT_MARKER in s for s in parser.scripts), name
+    team_pages = [name for name, text in published.items() if name.startswith('team/evil')]
+    assert team_pages, sorted(published)
+    for name in team_pages:
+        assert f'<title>{TITLE_MARKER}' not in published[name]
+        assert f'Team evil .. title:: {TITLE_MARKER}</h1>' in published[name]
     # Nothing copied next to the pages from the build machine (Sphinx copies images and downloads).
     assert not (hostile.html / '_images').exists()
     assert not (hostile.html / '_downloads').exists()
