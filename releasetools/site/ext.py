@@ -27,13 +27,14 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.errors import ConfigError
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..load import SERIES_STATUS
 from ..textsafety import UNTRUSTED_RST_SETTINGS, remote_url, safe_link
-from .data import SiteConfig, SiteData, load_site_data
+from .data import TEMPLATE_FIELDS, SiteConfig, SiteData, load_site_data, template_problem
 from .feeds import atom_feed, json_export
 from .pages import SiteMap, plan_pages, site_map, sync_sources
 from .render import Ctx, render_page
@@ -215,6 +216,11 @@ def _builder_inited(app: Sphinx) -> None:
     root = Path(app.config.releasetools_root or '.').resolve()
     site_config = SiteConfig(**{field: getattr(app.config, name) for name, field in _CONFIG.items()
                                 if field != 'root'})
+    for name, field_name in _CONFIG.items():
+        if field_name.endswith('_url') and field_name != 'base_url':
+            problem = template_problem(getattr(site_config, field_name))
+            if problem is not None:  # set in a conf.py: data/site.yaml was checked when read
+                raise ConfigError(f'{name}: {problem} (placeholders: {", ".join(TEMPLATE_FIELDS)})')
     data = load_site_data(root, Path(app.doctreedir) / 'releasetools-data.pickle', site_config,
                           cache_tag=app.config.releasetools_code)
     for problem in data.problems:

@@ -178,6 +178,21 @@ def test_a_template_set_in_conf_py_is_checked_when_rendering_too() -> None:
         release_links(bad, d, r)
 
 
+def test_a_bad_template_in_conf_py_stops_the_build(tmp_path: Path) -> None:
+    from sphinx.application import Sphinx
+    from sphinx.errors import ConfigError
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    data = write_small_tree(tmp_path / 'data')
+    src = tmp_path / 'src'
+    src.mkdir()
+    (src / 'conf.py').write_text(f"extensions = ['releasetools.site.ext']\nreleasetools_root = {str(data.root)!r}\n"
+                                 "releasetools_commit_url = 'https://x/{hash.__init__.__globals__}'\n")
+    with patch_docutils(None), docutils_namespace(), pytest.raises(ConfigError, match='releasetools_commit_url'):
+        Sphinx(str(src), str(src), str(tmp_path / 'html'), str(tmp_path / 'dt'), 'html', status=None,
+               warning=None).build()
+
+
 def test_ampersand_in_a_template_is_escaped_once_in_the_feed(tmp_path: Path) -> None:
     data = write_small_tree(tmp_path / 'data')
     (data.root / 'data' / 'site.yaml').write_text(
