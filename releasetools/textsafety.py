@@ -37,6 +37,7 @@ __all__ = [
     'remote_url',
     'safe_link',
     'scan_rst',
+    'text_start_line',
 ]
 
 #: Schemes a published link may have; anything else is shown as text.
@@ -98,6 +99,18 @@ def remote_url(url: str) -> bool:
 # non-space. Backquotes alone make links to URIs that come with one of these,
 # or to nothing: ``literal`` text needs no parsing.
 _MARKUP = re.compile(r'\.\.|__|<|:\S')
+
+
+def text_start_line(item_line: int, text: str) -> int:
+    """The file line of a YAML string's first line, given the line its list item starts on.
+
+    A string with line breaks comes from a block scalar (``- |``), whose text
+    starts on the line after the item's; a single-line string starts on it
+    (a folded plain scalar may span lines: its first line is the one given).
+    """
+    if '\n' in text.rstrip('\n') or text.endswith('\n'):
+        return item_line + 1
+    return item_line
 
 
 def may_have_markup(text: str) -> bool:

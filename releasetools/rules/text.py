@@ -14,23 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..textsafety import RstIssue, safe_link, scan_rst
+from ..textsafety import RstIssue, safe_link, scan_rst, text_start_line
 from ..yamlio import YList, YMap
 from . import DeliverableContext, Problem, rule
 
 _HIGHLIGHTS = 'cycle-highlights'
-
-
-def _file_line(item_line: int, text: str, line_in_text: int) -> int:
-    """The file line of line ``line_in_text`` of a highlight whose YAML item starts at ``item_line``.
-
-    A string with line breaks comes from a block scalar (``|``), whose text
-    starts on the line after the item's; a single-line string starts on it
-    (a folded plain scalar may span lines: its first line is reported).
-    """
-    if '\n' in text.rstrip('\n') or text.endswith('\n'):
-        return item_line + line_in_text
-    return item_line
 
 
 def _scan(ctx: DeliverableContext) -> list[tuple[int, RstIssue]]:
@@ -47,7 +35,8 @@ def _scan(ctx: DeliverableContext) -> list[tuple[int, RstIssue]]:
             if not isinstance(text, str):
                 continue  # the schema rule reports it
             item_line = lines[index] if index < len(lines) else base
-            found.extend((_file_line(item_line, text, issue.line), issue) for issue in scan_rst(text))
+            start = text_start_line(item_line, text)
+            found.extend((start + issue.line - 1, issue) for issue in scan_rst(text))
     ctx.cache['text-scan'] = found
     return found
 

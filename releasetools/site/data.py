@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import UsageError
 from ..load import SERIES_STATUS, list_deliverable_files, load_deliverable_file, load_series
 from ..model import INDEPENDENT, Deliverable
+from ..textsafety import text_start_line
 from ..yamlio import YamlProblem, YMap, date_to_str, read_yaml_file
 
 __all__ = [
@@ -41,7 +42,7 @@ __all__ = [
 CONFIG_FILE = 'data/site.yaml'
 
 #: Bump when the cached values change shape: an old cache is then ignored.
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ class SiteDeliverable:
     repos: tuple[SiteRepo, ...] = ()
     releases: tuple[SiteRelease, ...] = ()
     highlights: tuple[str, ...] = ()
+    highlight_lines: tuple[int, ...] = ()  # the file line where each highlight's text starts
     mtime_ns: int = 0
 
     @property
@@ -228,13 +230,21 @@ def _reduce(d: Deliverable, mtime_ns: int) -> SiteDeliverable:
                     'skipped-sig' not in r.flags)
         for r in d.releases if r.version)
     highlights = raw.get('cycle-highlights')
+    texts: list[str] = []
+    starts: list[int] = []
+    if isinstance(highlights, list):
+        item_lines = getattr(highlights, 'item_lines', [])
+        for index, text in enumerate(highlights):
+            if isinstance(text, str):
+                texts.append(text)
+                starts.append(text_start_line(item_lines[index] if index < len(item_lines) else 1, text))
     return SiteDeliverable(
         name=d.name, series=d.series, path=d.path, team=d.team or 'unknown', type=d.type or 'other',
         model=d.model or 'unknown', release_notes=_notes(raw.get('release-notes')),
         include_pypi_link=raw.get('include-pypi-link') is True,
         artifacts=raw.get('artifact-link-mode', 'tarball') != 'none',
         repos=repos, releases=releases,
-        highlights=tuple(h for h in highlights if isinstance(h, str)) if isinstance(highlights, list) else (),
+        highlights=tuple(texts), highlight_lines=tuple(starts),
         mtime_ns=mtime_ns)
 
 

@@ -30,7 +30,7 @@ from sphinx.config import Config
 from sphinx.errors import ConfigError
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
+from sphinx.util.docutils import SphinxDirective, switch_source_input
 
 from ..load import SERIES_STATUS
 from ..textsafety import UNTRUSTED_RST_SETTINGS, remote_url, safe_link
@@ -109,12 +109,16 @@ class RtPage(SphinxDirective):
                 out.append(nodes.raw('', f'<h2><a href="{escape(ctx.url(state.smap.teams[team]))}">'
                                          f'{escape(team)}</a></h2>', format='html'))
             lines = StringList()
-            for text in d.highlights:
-                body = text.strip().splitlines() or ['']
-                lines.append(f'* {body[0]}', d.path)
-                for extra in body[1:]:
-                    lines.append(f'  {extra}', d.path)
-                lines.append('', d.path)
+            starts = d.highlight_lines or (1,) * len(d.highlights)
+            for text, start in zip(d.highlights, starts, strict=False):
+                # Each line carries its place in the data file: warnings name the file and line.
+                stripped = text.strip()
+                first = start - 1 + text[:text.find(stripped)].count('\n') if stripped else start - 1
+                body = stripped.splitlines() or ['']
+                lines.append(f'* {body[0]}', d.path, first)
+                for n, extra in enumerate(body[1:], 1):
+                    lines.append(f'  {extra}', d.path, first + n)
+                lines.append('', d.path, first + len(body))
             box = nodes.container(classes=['rt-hl'])
             href = escape(ctx.url(state.smap.deliverables[d.name]))
             box += nodes.raw('', f'<h3><a href="{href}">{escape(d.name)}</a></h3>', format='html')
@@ -134,7 +138,8 @@ class RtPage(SphinxDirective):
         for key, value in UNTRUSTED_RST_SETTINGS.items():
             setattr(settings, key, value)
         parsed = nodes.container()
-        self.state.nested_parse(lines, 0, parsed)
+        with switch_source_input(self.state, lines):  # messages name the data file and line
+            self.state.nested_parse(lines, 0, parsed)
         for raw in list(parsed.findall(nodes.raw)):
             raw.parent.remove(raw)
         return parsed

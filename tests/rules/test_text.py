@@ -164,3 +164,41 @@ def test_upstream_highlights_pass_and_stay_fast() -> None:
     elapsed = time.perf_counter() - start
     assert issues == []
     assert elapsed < 2.0, f'{len(texts)} highlights took {elapsed:.2f} s'
+
+
+def test_a_request_adding_a_script_fails_validate_in_request_mode(tmp_path: Path) -> None:
+    data = DataRepo(tmp_path / 'data')
+    data.init_git()
+    rel = data.write('hibiscus', 'nova', """
+      release-model: cycle-with-rc
+      cycle-highlights:
+        - Nova boots faster.
+      """)
+    base = data.commit()
+    data.write('hibiscus', 'nova', """
+      release-model: cycle-with-rc
+      cycle-highlights:
+        - Nova boots faster.
+        - |
+          .. raw:: html
+
+             <script>alert(1)</script>
+      """)
+    assert only(data.findings(rel, base=base), *TEXT_RULES) == [('RT801', 8)]
+
+
+def test_cli_reports_each_attack_with_its_id_and_line(tmp_path: Path) -> None:
+    import io
+    import json
+
+    from releasetools.cli import main
+
+    data, lines = write_hostile_tree(tmp_path / 'data', tmp_path / 'out')
+    out = io.StringIO()
+    code = main(['validate', '--all', '--offline', '--cache-dir', str(tmp_path / 'cache'), '--root', str(data.root),
+                 '--format', 'json'], out=out)
+    assert code == 1
+    found = {(f['check'], f['line']) for f in json.loads(out.getvalue())['findings']
+             if f['file'] == 'deliverables/hibiscus/nova.yaml'}
+    assert {('RT805', lines['release-notes']), ('RT801', lines['raw']), ('RT802', lines['include']),
+            ('RT803', lines['link'])} <= found

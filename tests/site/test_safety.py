@@ -35,10 +35,15 @@ CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
 
 
 @pytest.fixture(scope='module')
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, dict[str, int]]:
     tmp = tmp_path_factory.mktemp('hostile')
-    data, _ = write_hostile_tree(tmp / 'data', tmp / 'out')
-    return build_site(data.root, tmp / 'out', 1)
+    data, lines = write_hostile_tree(tmp / 'data', tmp / 'out')
+    return build_site(data.root, tmp / 'out', 1), lines
+
+
+@pytest.fixture(scope='module')
+def hostile(built: tuple[BuildResult, dict[str, int]]) -> BuildResult:
+    return built[0]
 
 
 class _Hrefs(HTMLParser):
@@ -99,6 +104,13 @@ def test_harmless_parts_of_the_same_highlights_are_kept(hostile: BuildResult) ->
     assert '<a class="reference external" href="https://docs.example.org/nova">docs</a>' in page
     # The javascript: link keeps its text, as text.
     assert 'Click <span class="rt-unsafe-link">x</span> here' in page
+
+
+def test_the_build_warns_at_the_data_file_and_line(built: tuple[BuildResult, dict[str, int]]) -> None:
+    result, lines = built
+    text = '\n'.join(result.warnings)
+    assert f'deliverables/hibiscus/nova.yaml:{lines["raw"]}: WARNING: "raw" directive disabled' in text
+    assert f'deliverables/hibiscus/nova.yaml:{lines["include"]}: WARNING: "include" directive disabled' in text
 
 
 def test_javascript_release_notes_are_text(hostile: BuildResult) -> None:
