@@ -191,11 +191,16 @@ def _machinery() -> tuple[Any, Any, Any]:
                                                     'http, https, mailto or relative'))
             if name in PAGE_DIRECTIVES:
                 recorder.issues.append(RstIssue('page', line, f'".. {name}::" acts on the whole page'))
-            if self.content and name not in _LITERAL_DIRECTIVES:
-                box = nodes.container()
+            if name in _LITERAL_DIRECTIVES:
+                return []
+            box = nodes.container()
+            if argument and name not in _IMAGE_DIRECTIVES and name != 'role':
+                # An argument is inline text in many directives (an admonition's title).
+                inline, _ = self.state.inline_text(argument, line)
+                box += nodes.paragraph('', '', *inline)
+            if self.content:
                 self.state.nested_parse(self.content, self.content_offset, box)
-                return [box]
-            return []
+            return [box]
 
     def recording_inliner() -> Any:
         """An inliner that records every interpreted-text role used.

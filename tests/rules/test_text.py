@@ -90,6 +90,13 @@ CASES = [
 
           __ data:text/html,<script>alert(1)</script>
       """, [('RT803', 5), ('RT803', 9), ('RT803', 13)], id='RT803-embedded-named-anonymous'),
+    P("""
+      cycle-highlights:
+        - |
+          .. admonition:: Read `this <vbscript:x>`_
+
+             And `that <javascript:y>`_.
+      """, [('RT803', 6), ('RT803', 8)], id='RT803-in-a-directive-title-and-body'),
     # -- RT804 page-level directives ----------------------------------------------------
     P("""
       cycle-highlights:
