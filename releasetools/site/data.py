@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import UsageError
 from ..load import SERIES_STATUS, list_deliverable_files, load_deliverable_file, load_series
 from ..model import INDEPENDENT, Deliverable
-from ..textsafety import text_start_line
+from ..textsafety import remote_url, safe_link, text_start_line
 from ..yamlio import YamlProblem, YMap, date_to_str, read_yaml_file
 
 __all__ = [
@@ -66,6 +66,7 @@ _CONFIG_KEYS = {'title': 'title', 'base-url': 'base_url', 'tarball-url': 'tarbal
 
 #: The placeholders a link template may name, and nothing else.
 TEMPLATE_FIELDS = ('repo', 'tarball', 'version', 'name', 'hash')
+_SAMPLE = {'repo': 'org/repo', 'tarball': 'repo', 'version': '1.0.0', 'name': 'repo', 'hash': '0' * 40}
 _PLACEHOLDERS_HINT = 'placeholders: ' + ' '.join(f'{{{f}}}' for f in TEMPLATE_FIELDS) + ' (write {{ and }} for braces)'
 
 
@@ -88,6 +89,10 @@ def template_problem(template: str) -> str | None:
         if spec or conversion:
             return f'{{{field_name}{"!" + conversion if conversion else ""}{":" + spec if spec else ""}}} ' \
                    f'in {template!r}: placeholders take no conversion or format'
+    # Filled with sample values: a placeholder in front ("{name}:x") would let data choose the scheme.
+    sample = ''.join(literal + (_SAMPLE[name] if name else '') for literal, name, _, _ in parsed)
+    if not safe_link(sample):
+        return f'{template!r} is not an http, https, mailto or relative URL'
     return None
 
 
@@ -130,6 +135,9 @@ def load_site_config(root: Path) -> SiteConfig:
                              f'known settings: {", ".join(_CONFIG_KEYS)}')
         if not isinstance(value, str):
             raise UsageError(f'{CONFIG_FILE}:{line}: {key} must be a string')
+        if key == 'base-url' and value and not remote_url(value):
+            raise UsageError(f'{CONFIG_FILE}:{line}: base-url {value!r} is not an http or https URL',
+                             'e.g. base-url: https://releases.example.org/')
         if key.endswith('-url') and key != 'base-url' and (bad := template_problem(value)) is not None:
             raise UsageError(f'{CONFIG_FILE}:{line}: {key}: {bad}', _PLACEHOLDERS_HINT)
         values[_CONFIG_KEYS[key]] = value

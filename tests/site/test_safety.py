@@ -174,11 +174,19 @@ def test_no_injected_script_runs_in_a_browser(hostile: BuildResult, tmp_path: Pa
 @pytest.mark.parametrize('template', [
     'https://x/{hash.__class__}', 'https://x/{repo[0]}', 'https://x/{0}', 'https://x/{}', 'https://x/{hash!r}',
     'https://x/{hash:>99999}', 'https://x/{secret}', 'https://x/{repo', 'https://x/{repo.__init__.__globals__}',
+    'javascript:alert({hash})', ' JavaScript:{hash}', '{name}:{version}',
 ])
 def test_site_yaml_templates_take_only_named_placeholders(tmp_path: Path, template: str) -> None:
     (tmp_path / 'data').mkdir()
     (tmp_path / 'data' / 'site.yaml').write_text(f'commit-url: "{template}"\n')
     with pytest.raises(UsageError, match='commit-url'):
+        load_site_config(tmp_path)
+
+
+def test_site_yaml_base_url_is_an_http_url(tmp_path: Path) -> None:
+    (tmp_path / 'data').mkdir()
+    (tmp_path / 'data' / 'site.yaml').write_text('title: x\nbase-url: "javascript:alert(1)//"\n')
+    with pytest.raises(UsageError, match=r"site.yaml:2: base-url 'javascript:alert\(1\)//' is not an http"):
         load_site_config(tmp_path)
 
 
