@@ -190,7 +190,8 @@ def code_digest() -> str:
     """A digest of the site's code and theme: a new releasetools renders every page again."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for path in sorted([*here.glob('*.py'), *THEME_DIR.rglob('*.*')]):
+    # textsafety decides what of the data's text a page may carry: a change there re-renders too.
+    for path in sorted([*here.glob('*.py'), here.parent / 'textsafety.py', *THEME_DIR.rglob('*.*')]):
         digest.update(path.name.encode() + b'\0' + path.read_bytes())
     return digest.hexdigest()[:16]
 
