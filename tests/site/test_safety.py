@@ -6,9 +6,6 @@ tests/rules/test_text.py), as a request that slipped past the gate would be.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -29,9 +26,9 @@ from tests.site.hostile import (
     write_hostile_tree,
 )
 from tests.site.sitedata import write_small_tree
+from tests.site.test_browser import _run
 
 ATOM = '{http://www.w3.org/2005/Atom}'
-CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
 
 
 @pytest.fixture(scope='module')
@@ -133,25 +130,11 @@ def test_safe_link_reads_urls_as_a_browser_does(url: str, safe: bool) -> None:
     assert safe_link(url) is safe, (url, link_scheme(url))
 
 
-def _chromium() -> str:
-    if CHROMIUM:
-        return CHROMIUM
-    if os.environ.get('CI', '').lower() == 'true':
-        pytest.fail('chromium is not installed: the browser tests must run under CI (.ci/run installs it)')
-    pytest.skip('chromium is not installed (apt-get install chromium); browser tests skipped')
-
-
 def _dump_dom(chromium: str, profile: Path, url: str) -> str:
-    cmd = [chromium, '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync',
-           '--disable-dev-shm-usage', f'--user-data-dir={profile}', '--dump-dom', url]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=90, check=False)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return proc.stdout
+    return _run(chromium, profile, '--dump-dom', url)
 
 
-def test_no_injected_script_runs_in_a_browser(hostile: BuildResult, tmp_path: Path) -> None:
-    chromium = _chromium()
+def test_no_injected_script_runs_in_a_browser(chromium: str, hostile: BuildResult, tmp_path: Path) -> None:
     # The same script on a page of its own does run: the check below can see it when it happens.
     payload = (f"<script>document.title='{SCRIPT_MARKER}';document.body.insertAdjacentHTML('beforeend',"
                f"'<p id=\"{SCRIPT_MARKER}\">x</p>')</script>")
