@@ -69,7 +69,7 @@ def describe(rule_id: str, family: str, doc: str, severity: Severity = Severity.
 
 def all_rules() -> list[Rule]:
     """Every rule, imported and sorted by id."""
-    from . import branches, build, files, git, history, projects, schema, series, versions  # noqa: F401
+    from . import branches, build, files, git, history, projects, schema, series, text, versions  # noqa: F401
 
     return sorted(RULES.values(), key=lambda r: r.id)
 

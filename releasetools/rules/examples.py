@@ -117,6 +117,11 @@ EXAMPLES: dict[str, Example] = {
                      + 'branches:\n  - name: stable/2026.2\n    location: 3.0.0\n'),
     'RT607': Example(H + 'releases:\n' + rel('3.0.0.0b1') + 'branches:\n  - name: feature/graphs\n'
                          '    location: 3.0.0.0b1\n'),
+    'RT801': Example(H + 'cycle-highlights:\n  - |\n    .. raw:: html\n\n       <script>alert(1)</script>\n'),
+    'RT802': Example(H + 'cycle-highlights:\n  - |\n    .. include:: ../../../../../etc/passwd\n       :literal:\n'),
+    'RT803': Example(H + 'cycle-highlights:\n  - Read `this <javascript:alert(1)>`_.\n'),
+    'RT804': Example(H + 'cycle-highlights:\n  - |\n    .. meta::\n       :http-equiv=refresh: 0; url=https://evil.example/\n'),
+    'RT805': Example(H + 'release-notes: javascript:alert(1)\n'),
     'RT701': Example('', note='a hash that the repository does not have (a commit of an unmerged review, '
                               'of a fork, or a typo)'),
     'RT702': Example('', note='releasing 3.0.0 at commit B when the repository already has the tag 3.0.0 '

@@ -10,33 +10,39 @@ from __future__ import annotations
 
 import os
 import pickle
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
 from ..load import SERIES_STATUS, list_deliverable_files, load_deliverable_file, load_series
 from ..model import INDEPENDENT, Deliverable
+from ..textsafety import remote_url, safe_link, text_start_line
 from ..yamlio import YamlProblem, YMap, date_to_str, read_yaml_file
 
 __all__ = [
     'CONFIG_FILE',
+    'TEMPLATE_FIELDS',
     'SiteConfig',
     'SiteData',
     'SiteDeliverable',
     'SiteRelease',
     'SiteRepo',
     'SiteSeries',
+    'fill_template',
     'load_site_config',
     'load_site_data',
+    'template_problem',
 ]
 
 #: Optional settings of the site, under the data repository.
 CONFIG_FILE = 'data/site.yaml'
 
 #: Bump when the cached values change shape: an old cache is then ignored.
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,55 @@ class SiteConfig:
 
 _CONFIG_KEYS = {'title': 'title', 'base-url': 'base_url', 'tarball-url': 'tarball_url',
                 'signature-url': 'signature_url', 'pypi-url': 'pypi_url', 'commit-url': 'commit_url'}
+
+#: The placeholders a link template may name, and nothing else.
+TEMPLATE_FIELDS = ('repo', 'tarball', 'version', 'name', 'hash')
 _SAMPLE = {'repo': 'org/repo', 'tarball': 'repo', 'version': '1.0.0', 'name': 'repo', 'hash': '0' * 40}
+_PLACEHOLDERS_HINT = 'placeholders: ' + ' '.join(f'{{{f}}}' for f in TEMPLATE_FIELDS) + ' (write {{ and }} for braces)'
+
+
+def template_problem(template: str) -> str | None:
+    """Why ``template`` is not a usable link template, or None.
+
+    Only plain names of :data:`TEMPLATE_FIELDS` are placeholders: no
+    attributes or indexes (``{hash.__class__}`` would be evaluated by
+    ``str.format``), no positional fields, conversions or format specs.
+    """
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return f'{template!r} is not a usable template ({exc})'
+    for _, field_name, spec, conversion in parsed:
+        if field_name is None:
+            continue
+        if field_name not in TEMPLATE_FIELDS:
+            return f'{{{field_name}}} in {template!r} is not a placeholder'
+        if spec or conversion:
+            return f'{{{field_name}{"!" + conversion if conversion else ""}{":" + spec if spec else ""}}} ' \
+                   f'in {template!r}: placeholders take no conversion or format'
+    # Filled with sample values: a placeholder in front ("{name}:x") would let data choose the scheme.
+    sample = ''.join(literal + (_SAMPLE[name] if name else '') for literal, name, _, _ in parsed)
+    if not safe_link(sample):
+        return f'{template!r} is not an http, https, mailto or relative URL'
+    return None
+
+
+@lru_cache(maxsize=64)
+def _compiled(template: str) -> tuple[tuple[str, str | None], ...]:
+    problem = template_problem(template)
+    if problem is not None:
+        raise UsageError(f'link template: {problem}', _PLACEHOLDERS_HINT)
+    return tuple((literal, name) for literal, name, _, _ in string.Formatter().parse(template))
+
+
+def fill_template(template: str, values: Mapping[str, str]) -> str:
+    """``template`` with its placeholders replaced by ``values``, never evaluating anything else."""
+    out = []
+    for literal, field_name in _compiled(template):
+        out.append(literal)
+        if field_name is not None:
+            out.append(values[field_name])
+    return ''.join(out)
 
 
 def load_site_config(root: Path) -> SiteConfig:
@@ -75,16 +129,17 @@ def load_site_config(root: Path) -> SiteConfig:
         raise UsageError(f'{CONFIG_FILE} must be a mapping of settings', f'keys: {", ".join(_CONFIG_KEYS)}')
     values: dict[str, str] = {}
     for key, value in raw.items():
+        line = raw.line_of(key) if isinstance(raw, YMap) else 1
         if key not in _CONFIG_KEYS:
-            raise UsageError(f'{CONFIG_FILE}: unknown setting {key!r}', f'known settings: {", ".join(_CONFIG_KEYS)}')
+            raise UsageError(f'{CONFIG_FILE}:{line}: unknown setting {key!r}',
+                             f'known settings: {", ".join(_CONFIG_KEYS)}')
         if not isinstance(value, str):
-            raise UsageError(f'{CONFIG_FILE}: {key} must be a string')
-        if key.endswith('-url') and key != 'base-url':
-            try:
-                value.format(**_SAMPLE)
-            except (KeyError, IndexError, ValueError) as exc:
-                raise UsageError(f'{CONFIG_FILE}: {key} {value!r} is not a usable template ({exc!r})',
-                                 'placeholders: {repo} {tarball} {version} {name} {hash}') from None
+            raise UsageError(f'{CONFIG_FILE}:{line}: {key} must be a string')
+        if key == 'base-url' and value and not remote_url(value):
+            raise UsageError(f'{CONFIG_FILE}:{line}: base-url {value!r} is not an http or https URL',
+                             'e.g. base-url: https://releases.example.org/')
+        if key.endswith('-url') and key != 'base-url' and (bad := template_problem(value)) is not None:
+            raise UsageError(f'{CONFIG_FILE}:{line}: {key}: {bad}', _PLACEHOLDERS_HINT)
         values[_CONFIG_KEYS[key]] = value
     return SiteConfig(**values)
 
@@ -131,6 +186,7 @@ class SiteDeliverable:
     repos: tuple[SiteRepo, ...] = ()
     releases: tuple[SiteRelease, ...] = ()
     highlights: tuple[str, ...] = ()
+    highlight_lines: tuple[int, ...] = ()  # the file line where each highlight's text starts
     mtime_ns: int = 0
 
     @property
@@ -182,13 +238,21 @@ def _reduce(d: Deliverable, mtime_ns: int) -> SiteDeliverable:
                     'skipped-sig' not in r.flags)
         for r in d.releases if r.version)
     highlights = raw.get('cycle-highlights')
+    texts: list[str] = []
+    starts: list[int] = []
+    if isinstance(highlights, list):
+        item_lines = getattr(highlights, 'item_lines', [])
+        for index, text in enumerate(highlights):
+            if isinstance(text, str):
+                texts.append(text)
+                starts.append(text_start_line(item_lines[index] if index < len(item_lines) else 1, text))
     return SiteDeliverable(
         name=d.name, series=d.series, path=d.path, team=d.team or 'unknown', type=d.type or 'other',
         model=d.model or 'unknown', release_notes=_notes(raw.get('release-notes')),
         include_pypi_link=raw.get('include-pypi-link') is True,
         artifacts=raw.get('artifact-link-mode', 'tarball') != 'none',
         repos=repos, releases=releases,
-        highlights=tuple(h for h in highlights if isinstance(h, str)) if isinstance(highlights, list) else (),
+        highlights=tuple(texts), highlight_lines=tuple(starts),
         mtime_ns=mtime_ns)
 
 

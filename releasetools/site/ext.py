@@ -27,16 +27,19 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.errors import ConfigError
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
+from sphinx.util.docutils import SphinxDirective, switch_source_input
 
 from ..load import SERIES_STATUS
-from .data import SiteConfig, SiteData, load_site_data
+from ..textsafety import UNTRUSTED_RST_SETTINGS, remote_url, safe_link
+from .data import TEMPLATE_FIELDS, SiteConfig, SiteData, load_site_data, template_problem
 from .feeds import atom_feed, json_export
 from .pages import SiteMap, plan_pages, site_map, sync_sources
 from .render import Ctx, render_page
 
-__all__ = ['RtPage', 'setup']
+__all__ = ['RtPage', 'SafeLinks', 'defuse', 'setup']
 
 logger = logging.getLogger(__name__)
 
@@ -106,25 +109,89 @@ class RtPage(SphinxDirective):
                 out.append(nodes.raw('', f'<h2><a href="{escape(ctx.url(state.smap.teams[team]))}">'
                                          f'{escape(team)}</a></h2>', format='html'))
             lines = StringList()
-            for text in d.highlights:
-                body = text.strip().splitlines() or ['']
-                lines.append(f'* {body[0]}', d.path)
-                for extra in body[1:]:
-                    lines.append(f'  {extra}', d.path)
-                lines.append('', d.path)
+            starts = d.highlight_lines or (1,) * len(d.highlights)
+            for text, start in zip(d.highlights, starts, strict=False):
+                # Each line carries its place in the data file: warnings name the file and line.
+                stripped = text.strip()
+                first = start - 1 + text[:text.find(stripped)].count('\n') if stripped else start - 1
+                body = stripped.splitlines() or ['']
+                lines.append(f'* {body[0]}', d.path, first)
+                for n, extra in enumerate(body[1:], 1):
+                    lines.append(f'  {extra}', d.path, first + n)
+                lines.append('', d.path, first + len(body))
             box = nodes.container(classes=['rt-hl'])
             href = escape(ctx.url(state.smap.deliverables[d.name]))
             box += nodes.raw('', f'<h3><a href="{href}">{escape(d.name)}</a></h3>', format='html')
-            self.state.nested_parse(lines, 0, box)
+            box.extend(self._parse_untrusted(lines).children)
             out.append(box)
         return out
+
+    def _parse_untrusted(self, lines: StringList) -> nodes.Element:
+        """Contributor RST, parsed with raw HTML and file insertion off.
+
+        A nested parse runs with the settings of the page's document, so they
+        are set on the document itself (the builder sets them for every page
+        too: the page sources need neither). Whatever raw HTML still came out
+        is dropped; links, images and downloads are defused by :class:`SafeLinks`.
+        """
+        settings = self.state.document.settings
+        for key, value in UNTRUSTED_RST_SETTINGS.items():
+            setattr(settings, key, value)
+        parsed = nodes.container()
+        with switch_source_input(self.state, lines):  # messages name the data file and line
+            self.state.nested_parse(lines, 0, parsed)
+        for raw in list(parsed.findall(nodes.raw)):
+            raw.parent.remove(raw)
+        return parsed
+
+
+def defuse(doctree: nodes.Node) -> None:
+    """Links and files no page may carry, made text: a live link only to http(s), mailto or relative.
+
+    * a reference to any other scheme (``javascript:``, ``data:``) becomes its text;
+    * an image that is not an http(s) URL becomes its alternative text, before
+      Sphinx would copy the file it names into the site;
+    * a download (Sphinx copies the file) becomes its text;
+    * ``meta`` elements (a refresh to anywhere) are dropped.
+    """
+    from sphinx import addnodes
+
+    for ref in list(doctree.findall(nodes.reference)):
+        uri = ref.get('refuri')
+        if isinstance(uri, str) and not safe_link(uri):
+            ref.replace_self(nodes.inline(ref.rawsource, '', *ref.children, classes=['rt-unsafe-link']))
+    for image in list(doctree.findall(nodes.image)):
+        uri = image.get('uri', '')
+        if not remote_url(uri):
+            image.replace_self(nodes.inline('', str(image.get('alt', uri)), classes=['rt-unsafe-link']))
+    for download in list(doctree.findall(addnodes.download_reference)):
+        download.replace_self(nodes.inline(download.rawsource, '', *download.children, classes=['rt-unsafe-link']))
+    for meta in list(doctree.findall(nodes.meta)):
+        meta.parent.remove(meta)
+
+
+class SafeLinks(SphinxTransform):
+    """Runs :func:`defuse` once references are resolved and before images are collected."""
+
+    # After docutils resolves named and anonymous targets (ExternalTargets, 640);
+    # Sphinx collects images and downloads at doctree-read, after every transform.
+    default_priority = 700
+
+    def apply(self, **kwargs: Any) -> None:
+        defuse(self.document)
+
+
+def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    # Again after Sphinx resolved its cross-references at write time.
+    defuse(doctree)
 
 
 def code_digest() -> str:
     """A digest of the site's code and theme: a new releasetools renders every page again."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for path in sorted([*here.glob('*.py'), *THEME_DIR.rglob('*.*')]):
+    # textsafety decides what of the data's text a page may carry: a change there re-renders too.
+    for path in sorted([*here.glob('*.py'), here.parent / 'textsafety.py', *THEME_DIR.rglob('*.*')]):
         digest.update(path.name.encode() + b'\0' + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -149,9 +216,17 @@ def _config_inited(app: Sphinx, config: Config) -> None:
 def _builder_inited(app: Sphinx) -> None:
     if app.builder.format == 'html':
         app.builder.search = False  # type: ignore[attr-defined]
+    # Every page of the site is generated; only contributor text is parsed as
+    # RST, and it may neither insert raw HTML nor read a file.
+    app.env.settings.update(UNTRUSTED_RST_SETTINGS)
     root = Path(app.config.releasetools_root or '.').resolve()
     site_config = SiteConfig(**{field: getattr(app.config, name) for name, field in _CONFIG.items()
                                 if field != 'root'})
+    for name, field_name in _CONFIG.items():
+        if field_name.endswith('_url') and field_name != 'base_url':
+            problem = template_problem(getattr(site_config, field_name))
+            if problem is not None:  # set in a conf.py: data/site.yaml was checked when read
+                raise ConfigError(f'{name}: {problem} (placeholders: {", ".join(TEMPLATE_FIELDS)})')
     data = load_site_data(root, Path(app.doctreedir) / 'releasetools-data.pickle', site_config,
                           cache_tag=app.config.releasetools_code)
     for problem in data.problems:
@@ -202,6 +277,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_config_value(name, getattr(defaults, field_name), 'env', types=frozenset({str}))
     app.add_html_theme('releasetools', str(THEME_DIR))
     app.add_directive('rt-page', RtPage)
+    app.add_transform(SafeLinks)
+    app.connect('doctree-resolved', _doctree_resolved)
     app.connect('config-inited', _config_inited)
     app.connect('builder-inited', _builder_inited)
     app.connect('env-before-read-docs', _before_read)

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape as xml_escape
 from ..model import INDEPENDENT
 from .data import SiteData, SiteDeliverable
 from .pages import SiteMap
-from .render import release_links
+from .render import link_html, release_links
 
 __all__ = ['FEED_ENTRIES', 'atom_feed', 'json_export']
 
@@ -49,6 +49,11 @@ def json_export(data: SiteData, smap: SiteMap) -> str:
     return json.dumps(doc, separators=(',', ':')) + '\n'
 
 
+def _attr(value: str) -> str:
+    """``value`` escaped once for a double-quoted XML attribute."""
+    return xml_escape(value, {'"': '&quot;'})
+
+
 def _stamp(ns: int) -> str:
     return datetime.datetime.fromtimestamp(ns / 1e9, datetime.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')
 
@@ -69,14 +74,14 @@ def atom_feed(data: SiteData, smap: SiteMap) -> str:
         r = d.releases[-1]
         where = 'independent' if d.series == INDEPENDENT else d.series
         anchor = f'#s-{d.series}'
-        links = ''.join(f'<li><a href="{xml_escape(u)}">{xml_escape(t)}</a></li>'
-                        for t, u in release_links(data.config, d, r))
+        # The content is HTML carried as text: HTML-escaped once here, XML-escaped once below.
+        links = ''.join(f'<li>{link_html(u, t)}</li>' for t, u in release_links(data.config, d, r))
         entries.append(
             '<entry>'
             f'<title>{xml_escape(d.name)} {xml_escape(r.version)} ({xml_escape(where)})</title>'
             f'<id>tag:releasetools,2026:{xml_escape(d.series)}/{xml_escape(d.name)}/{xml_escape(r.version)}</id>'
             f'<updated>{_stamp(d.mtime_ns)}</updated>'
-            f'<link href="{xml_escape(base + smap.deliverables[d.name] + ".html" + anchor)}"/>'
+            f'<link href="{_attr(base + smap.deliverables[d.name] + ".html" + anchor)}"/>'
             f'<content type="html">{xml_escape("<ul>" + links + "</ul>")}</content>'
             '</entry>')
     updated = _stamp(max((d.mtime_ns for d in delivs), default=0))
@@ -85,5 +90,5 @@ def atom_feed(data: SiteData, smap: SiteMap) -> str:
             f'<title>{xml_escape(data.config.title)}: latest releases</title>'
             f'<id>tag:releasetools,2026:{xml_escape(data.config.base_url or "releases")}</id>'
             f'<updated>{updated}</updated><author><name>{xml_escape(data.config.title)}</name></author>'
-            f'<link rel="self" href="{xml_escape(base + "atom.xml")}"/>'
+            f'<link rel="self" href="{_attr(base + "atom.xml")}"/>'
             + '\n'.join(entries) + '</feed>\n')

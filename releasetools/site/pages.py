@@ -120,8 +120,18 @@ def plan_pages(data: SiteData, smap: SiteMap) -> list[Page]:
     return pages
 
 
+def _one_line(text: str) -> str:
+    """``text`` with every run of whitespace (line breaks too) made one space.
+
+    Team names and the like come from data files: a line break in one would
+    end the title or the comment it sits in, and the next line would be
+    reStructuredText of the contributor's choosing (``.. title::``).
+    """
+    return ' '.join(text.split())
+
+
 def _title(text: str) -> str:
-    escaped = re.sub(r'([\\`*_|:<>\[\]])', r'\\\1', text)
+    escaped = re.sub(r'([\\`*_|:<>\[\]])', r'\\\1', _one_line(text))
     return f'{escaped}\n{"=" * len(escaped)}\n'
 
 
@@ -130,8 +140,8 @@ def page_source(page: Page) -> str:
     lines = [':orphan:', '']
     if page.members:
         # Only here so that a change of what the page lists changes this text.
-        lines += ['..', *(f'   {m}' for m in page.members), '']
-    lines += [_title(page.title), f'.. rt-page:: {page.kind} {page.key}'.rstrip()]
+        lines += ['..', *(f'   {_one_line(m)}' for m in page.members), '']
+    lines += [_title(page.title), f'.. rt-page:: {page.kind} {_one_line(page.key)}'.rstrip()]
     if page.files:
         lines += ['', *(f'   {f}' for f in page.files)]
     return '\n'.join(lines) + '\n'

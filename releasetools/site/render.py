@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from html import escape
 
 from ..model import INDEPENDENT
+from ..textsafety import safe_link
 from ..versions import parse_special
-from .data import SiteConfig, SiteData, SiteDeliverable, SiteRelease
+from .data import SiteConfig, SiteData, SiteDeliverable, SiteRelease, fill_template
 from .pages import SiteMap
 
-__all__ = ['Ctx', 'release_links', 'render_page']
+__all__ = ['Ctx', 'link_html', 'release_links', 'render_page']
 
 _TYPE_TITLES = {
     'service': 'Services', 'library': 'Libraries', 'client-library': 'Client libraries',
@@ -42,9 +43,15 @@ class Ctx:
         return f'{href}#{anchor}' if anchor else href
 
 
-def _a(href: str, text: str, cls: str = '') -> str:
+def link_html(href: str, text: str, cls: str = '') -> str:
+    """A link to ``href``; text only when the URL is not http(s), mailto or relative (data can say anything)."""
+    if not safe_link(href):
+        return f'<span class="rt-unsafe-link">{escape(text)}</span>'
     c = f' class="{cls}"' if cls else ''
     return f'<a{c} href="{escape(href)}">{escape(text)}</a>'
+
+
+_a = link_html
 
 
 def _tarball_base(d: SiteDeliverable, repo: str, explicit: str | None) -> str:
@@ -65,12 +72,12 @@ def release_links(cfg: SiteConfig, d: SiteDeliverable, r: SiteRelease) -> list[t
         fmt = {'repo': repo, 'tarball': base, 'version': r.version, 'hash': sha,
                'name': (settings.pypi_name if settings and settings.pypi_name else base)}
         if not special and d.artifacts and not (settings and settings.no_artifacts):
-            links.append((f'{prefix}tar.gz', cfg.tarball_url.format(**fmt)))
+            links.append((f'{prefix}tar.gz', fill_template(cfg.tarball_url, fmt)))
             if r.signed:
-                links.append((f'{prefix}sig', cfg.signature_url.format(**fmt)))
+                links.append((f'{prefix}sig', fill_template(cfg.signature_url, fmt)))
             if d.include_pypi_link:
-                links.append((f'{prefix}PyPI', cfg.pypi_url.format(**fmt)))
-        links.append((f'{prefix}{sha[:10]}', cfg.commit_url.format(**fmt)))
+                links.append((f'{prefix}PyPI', fill_template(cfg.pypi_url, fmt)))
+        links.append((f'{prefix}{sha[:10]}', fill_template(cfg.commit_url, fmt)))
     return links
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,17 +18,6 @@ import pytest
 
 from releasetools.site import BuildResult, build_site
 from tests.site.sitedata import write_small_tree
-
-CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
-
-
-@pytest.fixture(scope='module')
-def chromium() -> str:
-    if CHROMIUM:
-        return CHROMIUM
-    if os.environ.get('CI', '').lower() == 'true':
-        pytest.fail('chromium is not installed: the browser tests must run under CI (.ci/run installs it)')
-    pytest.skip('chromium is not installed (apt-get install chromium); browser tests skipped')
 
 
 @pytest.fixture(scope='module')
