@@ -120,8 +120,15 @@ def test_comparisons_with_missing_series_are_reported_as_skipped(sample_run: tup
     are missing; mitaka follows liberty and liberty kilo, which are there.
     """
     _, report = sample_run
-    reasons = {s['reason'].rsplit(': series ', 1)[-1] for s in report['skipped'] if s['check'] == 'RT203'}
-    assert reasons == {'flamingo is not in this tree', 'zed is not in this tree', 'rocky is not in this tree'}
+    missing = {re.search(r'series (\w+),? (?:which )?is not in this tree', s['reason']).group(1)  # type: ignore[union-attr]
+               for s in report['skipped'] if s['check'] in ('RT203', 'RT207')}
+    assert missing == {'flamingo', 'zed', 'rocky'}
+    # A gap inside a file whose previous series is missing is a skip too: stein's puppet-cloudkitty goes
+    # 3.2.0 -> 3.4.0, and 3.3.0 may be a (trailing) release of rocky, which is not in the sample.
+    gaps = [s['reason'] for s in report['skipped'] if 'stein/puppet-cloudkitty.yaml: 3.4.0 may follow' in s['reason']]
+    assert gaps and 'series rocky' in gaps[0]
+    assert not [f for f in report['findings'] if f['file'].startswith('deliverables/stein/')
+                and f['check'] in ('RT203', 'RT207')]
 
 
 # -- a release request on real files ----------------------------------------------------------------

@@ -88,17 +88,31 @@ class DeliverableContext:
         return tuple(sorted(older, key=lambda o: position(o.series)))
 
     @cached_property
-    def history_complete(self) -> bool:
-        """Whether the series just before this one is in the tree at all.
+    def missing_history(self) -> str | None:
+        """The series absent from the tree that could hold this deliverable's previous releases, if any.
 
-        When it is not (a partial copy of a data repository), the first release
-        of this series cannot be compared with what came before.
+        Walking back from this series, the releases that came before are in the
+        nearest earlier series whose file of this deliverable has a release. When
+        a series on the way is not in the tree at all (a partial copy of a data
+        repository, such as the upstream sample), what came before is unknown: a
+        release of that series could fill a gap or precede a first release, so
+        the rules that compare with it say they skipped, never guess.
         """
         d = self.deliverable
         if d.is_independent or d.series not in self.series:
-            return True
-        older = self.series.older_than(d.series)
-        return not older or older[0].name in self.series_dirs
+            return None
+        with_releases = {o.series for o in self.older_files if any(r.version for r in o.releases)}
+        for older in self.series.older_than(d.series):
+            if older.name not in self.series_dirs:
+                return older.name
+            if older.name in with_releases:
+                return None
+        return None
+
+    @property
+    def history_complete(self) -> bool:
+        """Whether every series back to the previous release of this deliverable is in the tree."""
+        return self.missing_history is None
 
     @cached_property
     def older_versions(self) -> tuple[str, ...]:

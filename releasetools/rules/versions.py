@@ -142,11 +142,16 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
         # progression: that is RT205's business.
         if id(release) in new and v.release not in released:
             if not own and not ctx.history_complete:
-                older = ctx.series.older_than(d.series)
                 yield Skip('', f'{d.path}: {release.version} not compared with earlier releases: series '
-                           f'{older[0].name} is not in this tree')
+                           f'{ctx.missing_history} is not in this tree')
             elif not date_year_step(v, prior) and (problem := step_problem(v, prior)):
-                yield Problem(release.line, problem)
+                if ctx.history_complete:
+                    yield Problem(release.line, problem)
+                else:
+                    # The versions in between may be releases of the missing series (a late
+                    # release of the previous series' stable branch, a trailing final).
+                    yield Skip('', f'{d.path}: {release.version} may follow a release of series '
+                               f'{ctx.missing_history}, which is not in this tree ({problem})')
         prior.add(v)
         released.add(v.release)
         own = True
@@ -241,10 +246,11 @@ def check_first_release_of_series(ctx: DeliverableContext) -> Iterator[Problem |
     v = parse_semver(first.version or '')
     if v is None or v.is_prerelease or v.patch == 0 or _reused(ctx, first):
         return
+    if not ctx.history_complete:
+        yield Skip('', f'{d.path}: whether {v.text} starts the deliverable or follows a release of an earlier '
+                   f'series is unknown: series {ctx.missing_history} is not in this tree')
+        return
     if not ctx.older_versions:
-        if not ctx.history_complete:
-            yield Skip('', f'{d.path}: whether {v.text} starts the deliverable or follows an earlier series '
-                       'is unknown: the previous series is not in this tree')
         return  # the very first release of a deliverable leaves no stable branch behind
     yield Problem(first.line, f'{v.text} is the first release of {d.series} and must not be a patch release',
                   f'release {v.major}.{v.minor + 1}.0 (or {v.major + 1}.0.0)')
