@@ -239,12 +239,22 @@ def range_start(d: Deliverable, older: Sequence[Deliverable], release: Release, 
     return (predecessor_of(d, older, first, repo) if first is not None else None) or prev
 
 
+def series_labels(d: Deliverable, series: SeriesTable) -> tuple[str, ...]:
+    """The names ``d``'s series goes by in tags and branches, preferred first: its release-id, then its name.
+
+    ``stable/2026.1`` and ``stable/gazpacho``, ``2026.1-eol`` and ``gazpacho-eol``
+    name the same series. Empty for an independent deliverable.
+    """
+    if d.is_independent:
+        return ()
+    s = series.get(d.series)
+    return (s.release_id, d.series) if s is not None and s.release_id else (d.series,)
+
+
 def closing_prefix(d: Deliverable, series: SeriesTable) -> str | None:
     """The prefix of the closing tags of ``d``'s series: its release-id, else its name (None: independent)."""
-    if d.is_independent:
-        return None
-    s = series.get(d.series)
-    return s.release_id if s is not None and s.release_id else d.series
+    labels = series_labels(d, series)
+    return labels[0] if labels else None
 
 
 def closing_names(d: Deliverable, series: SeriesTable) -> frozenset[str]:
@@ -254,8 +264,7 @@ def closing_names(d: Deliverable, series: SeriesTable) -> frozenset[str]:
     """
     if d.is_independent:
         return frozenset(series.names) | series.release_ids
-    s = series.get(d.series)
-    return frozenset({d.series, *([s.release_id] if s is not None and s.release_id else [])})
+    return frozenset(series_labels(d, series))
 
 
 def active_repos(d: Deliverable, before: int | None = None) -> tuple[str, ...]:

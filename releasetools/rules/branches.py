@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from .. import lineage
 from ..model import Release
 from ..versions import parse_semver, parse_special
 from . import DeliverableContext, Problem, rule
@@ -53,19 +54,15 @@ def check_branch_series_name(ctx: DeliverableContext) -> Iterator[Problem]:
     d = ctx.deliverable
     if d.is_independent:
         return
-    series = ctx.series.get(d.series)
-    suffixes = {d.series}
-    if series is not None and series.release_id:
-        suffixes.add(series.release_id)
+    labels = lineage.series_labels(d, ctx.series)
     for branch in ctx.new_branches:
         name = branch.name
         if name is None or not name.startswith(_NAMED_AFTER_SERIES):
             continue
         prefix, _, suffix = name.partition('/')
-        if suffix not in suffixes and _version_line(ctx, name) is None:
-            best = series.release_id if series is not None and series.release_id else d.series
+        if suffix not in labels and _version_line(ctx, name) is None:
             yield Problem(branch.line, f'branch {name!r} does not name the series of this file ({d.series})',
-                          f'call it {prefix}/{best}')
+                          f'call it {prefix}/{labels[0]}')
 
 
 @rule('RT603')

@@ -78,9 +78,7 @@ def facts_for(ctx: DeliverableContext, repo: str | None) -> RepoFacts | None:
 
 
 def _series_branches(ctx: DeliverableContext, facts: RepoFacts, prefix: str) -> list[str]:
-    d = ctx.deliverable
-    series = ctx.series.get(d.series)
-    names = [d.series] + ([series.release_id] if series and series.release_id else [])
+    names = lineage.series_labels(ctx.deliverable, ctx.series)
     return [f'{prefix}/{n}' for n in names if f'{prefix}/{n}' in facts.refs.branches]
 
 
@@ -115,7 +113,7 @@ def closing_tag_names(ctx: DeliverableContext) -> tuple[str, ...]:
     status = d.stable_status or series.status
     if status in OPEN_STATUSES or status == 'future':
         return ()
-    names = [d.series] + ([series.release_id] if series.release_id else [])  # lineage: the series' tag prefixes
+    names = lineage.series_labels(d, ctx.series)
     return tuple(f'{n}-{kind}' for kind in ('eol', 'eom') for n in names)
 
 

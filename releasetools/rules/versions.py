@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 
+from .. import lineage
 from ..lineage import date_year_step
 from ..model import Release
 from ..versions import (
@@ -287,13 +288,8 @@ def check_closing_tags(ctx: DeliverableContext) -> Iterator[Problem]:
     deliverable.
     """
     d = ctx.deliverable
-    series = ctx.series.get(d.series)
-    names = {d.series}
-    if series is not None and series.release_id:
-        names.add(series.release_id)
-    if d.is_independent:
-        names = set(ctx.series.names) | set(ctx.series.release_ids)
-    settings = d.repository_settings
+    names = lineage.closing_names(d, ctx.series)
+    expected_prefix = lineage.closing_prefix(d, ctx.series) or d.series
     for release in ctx.new_releases:
         tag = parse_special(release.version or '')
         if tag is None:
@@ -301,16 +297,10 @@ def check_closing_tags(ctx: DeliverableContext) -> Iterator[Problem]:
         ok = tag.prefix in names
         if tag.kind == 'last':
             ok = ok or any(tag.prefix == f'{d.name}-{n}' for n in names)
-        expected = f'{series.release_id if series and series.release_id else d.series}-{tag.kind}'
         if not ok and not d.is_independent:
             yield Problem(release.line, f'{release.version} does not name this file\'s series {d.series}',
-                          f'write {expected}')
-        if settings is not None:
-            active = {r for r, s in settings.items() if 'retired' not in s.flags}
-        else:
-            previous = [r for r in d.releases[:release.index] if not ctx.is_special(r)]
-            active = set(previous[-1].repos) if previous else set()
-        missing = sorted(active - set(release.repos))
+                          f'write {expected_prefix}-{tag.kind}')
+        missing = sorted(set(lineage.active_repos(d, release.index)) - set(release.repos))
         if missing:
             yield Problem(release.line, f'{release.version} does not tag {", ".join(missing)}',
                           'a closing tag covers every repository of the deliverable')
