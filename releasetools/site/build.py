@@ -1,13 +1,21 @@
 """``releasetools site``: build the static releases site with Sphinx.
 
 The output directory holds ``html/`` (the site to publish) and ``.cache/``
-(the generated page sources, Sphinx's doctrees and environment, and the parse
-cache of the data files). Keeping ``.cache/`` makes the next build incremental.
+(the generated page sources, Sphinx's doctrees, environment and HTML, and the
+parse cache of the data files). Keeping ``.cache/`` makes the next build
+incremental.
+
+Sphinx writes into ``.cache/html``; only a build that finished is published,
+as a complete copy put in place of ``html/`` by renames. A build that fails (a
+full disk, an error) leaves the published site as it was, never half-written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +79,7 @@ def build_site(root: Path, output: Path | None = None, jobs: int = 1, *, title: 
     if title is not None:
         overrides['releasetools_title'] = title
     cache = output / '.cache'
-    srcdir, doctrees, html = cache / 'source', cache / 'doctrees', output / 'html'
+    srcdir, doctrees, staging, html = cache / 'source', cache / 'doctrees', cache / 'html', output / 'html'
     _writable_output(output, srcdir)
 
     # Sphinx is imported here only: `import releasetools` (and validate) stays fast.
@@ -84,13 +92,16 @@ def build_site(root: Path, output: Path | None = None, jobs: int = 1, *, title: 
     status, warnings = io.StringIO(), io.StringIO()
     try:
         with patch_docutils(None), docutils_namespace():
-            app = Sphinx(str(srcdir), None, str(html), str(doctrees), 'html', confoverrides=overrides,
+            app = Sphinx(str(srcdir), None, str(staging), str(doctrees), 'html', confoverrides=overrides,
                          status=status, warning=warnings, parallel=jobs, keep_going=True)
             app.build()
+        publish(staging, html)
     except SphinxError as exc:
-        raise ReleaseToolsError(f'the site build failed: {exc}', warnings.getvalue().strip() or None) from exc
+        raise ReleaseToolsError(f'the site build failed: {exc}; the published site in {html} is unchanged',
+                                warnings.getvalue().strip() or None) from exc
     except OSError as exc:
-        raise ReleaseToolsError(f'{exc.filename or output}: cannot write the site: {exc.strerror or exc}') from None
+        raise ReleaseToolsError(f'{exc.filename or output}: cannot write the site: {exc.strerror or exc}; '
+                                f'the published site in {html} is unchanged') from None
     state = ext.current_state()
     assert state is not None
     return BuildResult(
@@ -102,3 +113,29 @@ def build_site(root: Path, output: Path | None = None, jobs: int = 1, *, title: 
         warnings=tuple(line for line in warnings.getvalue().splitlines() if line.strip()),
         seconds=time.perf_counter() - start,
     )
+
+
+def publish(built: Path, html: Path) -> None:
+    """Put a complete copy of ``built`` in place of ``html``: readers see the old site or the new one.
+
+    The copy is made under a temporary name beside ``html`` (so on the same
+    file system) and renamed into place; on any failure it is removed and
+    ``html`` is left as it was.
+    """
+    stamp = f'{os.getpid()}-{time.monotonic_ns()}'
+    fresh, old = html.with_name(f'.{html.name}.new-{stamp}'), html.with_name(f'.{html.name}.old-{stamp}')
+    try:
+        shutil.copytree(built, fresh, symlinks=True)
+        if html.exists() or html.is_symlink():
+            os.rename(html, old)
+        os.rename(fresh, html)
+    except BaseException:
+        if old.exists() and not html.exists():
+            os.rename(old, html)
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    with contextlib.suppress(OSError):
+        if old.is_symlink():
+            old.unlink()
+        else:
+            shutil.rmtree(old)
