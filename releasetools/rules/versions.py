@@ -131,7 +131,7 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     ``2014.2.4``). A file that holds both eras (``_independent/``
     networking-ofagent: kilo's ``2015.1.6``, then liberty's ``1.0.0``) ends
     the date era at its first merged semantic version; a new release never
-    ends it.
+    ends it. A release spelled ``2014.2`` (RT201) counts as ``2014.2.0``.
     """
     d = ctx.deliverable
     new = set(map(id, _regular(ctx)))
@@ -141,14 +141,15 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     released = {o.release for o in ctx.counted_semvers}
     own = False
     merged = _merged_count(ctx)
-    for index, (release, v) in enumerate(zip(d.releases, ctx.own_semvers, strict=True)):
+    for index, (release, parsed) in enumerate(zip(d.releases, ctx.own_semvers, strict=True)):
+        v = parsed if parsed is not None else _respelled(release)
         if v is None:
             continue
         if index < merged and _ends_date_era(v, prior):
             prior = FinalIndex()  # the date versions stay released (RT202) but are not newer
         # A version whose X.Y.Z was released before continues a pre-release
-        # progression: that is RT205's business.
-        if id(release) in new and v.release not in released:
+        # progression: that is RT205's business. A respelled one is RT201's.
+        if parsed is not None and id(release) in new and v.release not in released:
             if not own and not ctx.history_complete:
                 yield Skip('', f'{d.path}: {release.version} not compared with earlier releases: series '
                            f'{ctx.missing_history} is not in this tree')
@@ -163,6 +164,17 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
         prior.add(v)
         released.add(v.release)
         own = True
+
+
+def _respelled(release: Release) -> SemVer | None:
+    """The version a non-canonical spelling stands for: ``2014.2`` is the ``2014.2.0`` release of its line.
+
+    RT201 reports the spelling; the release still counts for the next steps,
+    so that ``2014.2.1`` after ``2014.2`` is not also "a patch release of a
+    line that has no release".
+    """
+    spelled = canonical_spelling(release.version) if release.version else None
+    return parse_semver(spelled) if spelled is not None else None
 
 
 def _merged_count(ctx: DeliverableContext) -> int:

@@ -318,3 +318,15 @@ def test_a_file_without_a_model_is_not_judged_on_its_pre_releases(repo: DataRepo
     rel = repo.write('hibiscus', 'nova', doc('release-notes: https://docs.example.org/nova',
                                              releases=[R('3.0.0.0b1')]))
     assert only(repo.findings(rel), 'RT108', 'RT206') == [('RT108', 1)]
+
+
+def test_a_non_canonical_final_still_counts_for_its_line(repo: DataRepo) -> None:
+    """juno's glance as merged: "2014.2", then 2014.2.1; one finding (RT201), not also RT203 on 2014.2.1."""
+    assert only(check(repo, 'hibiscus', doc(INTERMEDIARY, releases=[R('3.0'), R('3.0.1', '$2')]), GAZPACHO),
+                'RT201', 'RT203') == [('RT201', 6)]
+
+
+def test_a_non_canonical_release_is_not_stepped_itself(repo: DataRepo) -> None:
+    """The step after a respelled release is still judged: 3.0 then 3.0.2 skips 3.0.1."""
+    body = doc(INTERMEDIARY, releases=[R('3.0'), R('3.0.2', '$2')])
+    assert only(check(repo, 'hibiscus', body, GAZPACHO), 'RT201', 'RT203') == [('RT201', 6), ('RT203', 7)]
