@@ -6,9 +6,11 @@ import bisect
 from collections.abc import Iterator
 
 from .. import lineage
-from ..lineage import date_year_step
+from ..lineage import DATE_ERA_FIRST_YEAR, date_year_step
 from ..model import Release
 from ..versions import (
+    FinalIndex,
+    SemVer,
     canonical_spelling,
     parse_semver,
     parse_special,
@@ -127,7 +129,10 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     order and from the latest era only (``lineage``: nova's date-based
     ``2015.1.4`` of kilo is not newer than liberty's ``12.0.0``). In the date
     era a new year starts at ``YYYY.1.0`` (kilo's ``2015.1.0`` after juno's
-    ``2014.2.4``).
+    ``2014.2.4``). A file that holds both eras (``_independent/``
+    networking-ofagent: kilo's ``2015.1.6``, then liberty's ``1.0.0``) ends
+    the date era at its first merged semantic version; a new release never
+    ends it. A release spelled ``2014.2`` (RT201) counts as ``2014.2.0``.
     """
     d = ctx.deliverable
     new = set(map(id, _regular(ctx)))
@@ -136,12 +141,16 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     prior = ctx.counted_index.copy()
     released = {o.release for o in ctx.counted_semvers}
     own = False
-    for release, v in zip(d.releases, ctx.own_semvers, strict=True):
+    merged = _merged_count(ctx)
+    for index, (release, parsed) in enumerate(zip(d.releases, ctx.own_semvers, strict=True)):
+        v = parsed if parsed is not None else _respelled(release)
         if v is None:
             continue
+        if index < merged and _ends_date_era(v, prior):
+            prior = FinalIndex()  # the date versions stay released (RT202) but are not newer
         # A version whose X.Y.Z was released before continues a pre-release
-        # progression: that is RT205's business.
-        if id(release) in new and v.release not in released:
+        # progression: that is RT205's business. A respelled one is RT201's.
+        if parsed is not None and id(release) in new and v.release not in released:
             if not own and not ctx.history_complete:
                 yield Skip('', f'{d.path}: {release.version} not compared with earlier releases: series '
                            f'{ctx.missing_history} is not in this tree')
@@ -156,6 +165,30 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
         prior.add(v)
         released.add(v.release)
         own = True
+
+
+def _respelled(release: Release) -> SemVer | None:
+    """The version a non-canonical spelling stands for: ``2014.2`` is the ``2014.2.0`` release of its line.
+
+    RT201 reports the spelling; the release still counts for the next steps,
+    so that ``2014.2.1`` after ``2014.2`` is not also "a patch release of a
+    line that has no release".
+    """
+    spelled = canonical_spelling(release.version) if release.version else None
+    return parse_semver(spelled) if spelled is not None else None
+
+
+def _merged_count(ctx: DeliverableContext) -> int:
+    """How many of the file's releases are merged history: all with ``--all``, else the base's."""
+    if not ctx.has_base:
+        return len(ctx.deliverable.releases)
+    return len(ctx.base.releases) if ctx.base is not None else 0
+
+
+def _ends_date_era(v: SemVer, prior: FinalIndex) -> bool:
+    """Whether ``v``, a semantic version, comes after date versions (``1.0.0`` after ``2015.1.6``)."""
+    top = prior.top
+    return top is not None and top.major >= DATE_ERA_FIRST_YEAR > v.major
 
 
 @rule('RT204')
@@ -216,10 +249,14 @@ def check_prerelease_allowed(ctx: DeliverableContext) -> Iterator[Problem]:
     Betas and release candidates belong to ``cycle-with-rc``,
     ``cycle-with-milestones``, ``cycle-trailing`` and independent
     deliverables; ``cycle-with-intermediary`` and ``cycle-automatic`` make
-    full releases only.
+    full releases only. A file that names no model is not judged here:
+    RT108/RT109 report the missing ``release-model`` (an error about "the
+    None model" would only repeat it).
     """
     d = ctx.deliverable
     model = d.model
+    if model is None:
+        return
     for release in _regular(ctx):
         v = parse_semver(release.version or '')
         if v is None or not v.is_prerelease:

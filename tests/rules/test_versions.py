@@ -279,3 +279,54 @@ def test_closing_tags_are_not_version_checked(repo: DataRepo) -> None:
     """``2026.1-eol`` is not a semver version: RT201/RT203 leave it to RT209."""
     rel = repo.write('gazpacho', 'nova', doc(INTERMEDIARY, releases=[R('2.0.0'), R('2026.1-eol')]))
     assert only(repo.findings(rel), 'RT201', 'RT203', 'RT205') == []
+
+
+# -- RT203 across the eras inside one file --------------------------------------------------------
+
+#: ``_independent/networking-ofagent.yaml`` as merged (abridged): kilo's date version, then liberty's.
+OFAGENT = doc('release-model: abandoned', releases=[R('2015.1.6', repo='openstack/networking-ofagent'),
+                                                  R('1.0.0', '$2', repo='openstack/networking-ofagent'),
+                                                  R('1.0.1', '$3', repo='openstack/networking-ofagent')])
+
+
+def test_merged_file_of_both_eras_ends_the_date_era(repo: DataRepo) -> None:
+    """networking-ofagent's 1.0.0 after 2015.1.6 was RT203 "goes backwards" on the sample."""
+    rel = repo.write('_independent', 'networking-ofagent', OFAGENT)
+    assert only(repo.findings(rel), 'RT203') == []
+
+
+def test_the_new_era_is_still_judged_by_steps(repo: DataRepo) -> None:
+    body = doc('release-model: abandoned', releases=[R('2015.1.6', repo='openstack/networking-ofagent'),
+                                                   R('1.0.0', '$2', repo='openstack/networking-ofagent'),
+                                                   R('1.0.2', '$3', repo='openstack/networking-ofagent')])
+    rel = repo.write('_independent', 'networking-ofagent', body)
+    assert only(repo.findings(rel), 'RT203') == [('RT203', 8)]
+
+
+def test_a_new_release_never_ends_the_date_era(git_repo: DataRepo) -> None:
+    """Only merged history changes era: a request's 1.0.0 after 2015.1.6 still goes backwards."""
+    head = doc('release-type: python-pypi', releases=[R('2015.1.6', repo='openstack/reno')])
+    git_repo.write('_independent', 'reno', head)
+    git_repo.commit('date era')
+    rel = git_repo.write('_independent', 'reno', head + f"  {R('1.0.0', '$2', repo='openstack/reno')}\n")
+    findings = [f for f in git_repo.report(rel, base='HEAD').findings if f.check == 'RT203']
+    assert [(f.line, f.message) for f in findings] == [(7, '1.0.0 goes backwards: 2015.1.6 is already released')]
+
+
+def test_a_file_without_a_model_is_not_judged_on_its_pre_releases(repo: DataRepo) -> None:
+    """RT108 reports the missing model; RT206 used to add "a pre-release, which the None model does not use"."""
+    rel = repo.write('hibiscus', 'nova', doc('release-notes: https://docs.example.org/nova',
+                                             releases=[R('3.0.0.0b1')]))
+    assert only(repo.findings(rel), 'RT108', 'RT206') == [('RT108', 1)]
+
+
+def test_a_non_canonical_final_still_counts_for_its_line(repo: DataRepo) -> None:
+    """juno's glance as merged: "2014.2", then 2014.2.1; one finding (RT201), not also RT203 on 2014.2.1."""
+    assert only(check(repo, 'hibiscus', doc(INTERMEDIARY, releases=[R('3.0'), R('3.0.1', '$2')]), GAZPACHO),
+                'RT201', 'RT203') == [('RT201', 6)]
+
+
+def test_a_non_canonical_release_is_not_stepped_itself(repo: DataRepo) -> None:
+    """The step after a respelled release is still judged: 3.0 then 3.0.2 skips 3.0.1."""
+    body = doc(INTERMEDIARY, releases=[R('3.0'), R('3.0.2', '$2')])
+    assert only(check(repo, 'hibiscus', body, GAZPACHO), 'RT201', 'RT203') == [('RT201', 6), ('RT203', 7)]
