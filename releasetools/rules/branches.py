@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from .. import lineage
-from ..model import Release
+from ..model import OPEN_STATUSES, Release
 from ..versions import parse_semver, parse_special
 from . import DeliverableContext, Problem, rule
 from .projects import HASH_RE
@@ -34,12 +34,28 @@ def _version_line(ctx: DeliverableContext, name: str) -> str | None:
     return None
 
 
+#: A prefix the release team's validator accepted until the queens era (branches for vendor driver
+#: fixes); merged history of closed series keeps it, no open series takes a new one.
+LEGACY_PREFIXES = ('driverfixes/',)
+
+
 @rule('RT601')
 def check_branch_prefix(ctx: DeliverableContext) -> Iterator[Problem]:
-    """Branch names start with ``stable/``, ``unmaintained/``, ``bugfix/`` or ``feature/``."""
+    """Branch names start with ``stable/``, ``unmaintained/``, ``bugfix/`` or ``feature/``.
+
+    ``driverfixes/`` was accepted by the release team in its time (mitaka's
+    manila has ``driverfixes/mitaka``): it stays valid in a series that is
+    closed, and is refused in an open one.
+    """
+    series = ctx.series.get(ctx.deliverable.series)
+    status = ctx.deliverable.stable_status or (series.status if series is not None else None)
+    legacy_ok = status is not None and status not in OPEN_STATUSES and status != 'future'
     for branch in ctx.new_branches:
-        if branch.name is not None and not branch.name.startswith(PREFIXES):
-            yield Problem(branch.line, f'branch {branch.name!r} has none of the prefixes {", ".join(PREFIXES)}')
+        if branch.name is None or branch.name.startswith(PREFIXES):
+            continue
+        if legacy_ok and branch.name.startswith(LEGACY_PREFIXES):
+            continue
+        yield Problem(branch.line, f'branch {branch.name!r} has none of the prefixes {", ".join(PREFIXES)}')
 
 
 @rule('RT602')
@@ -89,6 +105,9 @@ def check_branch_location(ctx: DeliverableContext) -> Iterator[Problem]:
                     yield Problem(branch.line, f'{repo} in the location of {branch.name} is not a repository '
                                   'of this deliverable')
             continue
+        if (d.stable_branch_type == 'tagless' or (branch.name or '').startswith('feature/')) \
+                and parse_special(loc) is None:
+            continue  # located by a version where commits are needed: RT606 and RT607 say so, once
         if loc not in versions:
             yield Problem(branch.line, f'location {loc!r} of {branch.name} is not a version released in this file',
                           'branch from a release listed above')

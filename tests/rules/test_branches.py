@@ -29,6 +29,15 @@ BRANCH_CASES = [
     P('gazpacho', 'release-model: cycle-with-rc', [('driverfixes/gazpacho', '2.1.0')], [('RT601', 9)],
       id='RT601-driverfixes'),
     P('gazpacho', 'release-model: cycle-with-rc', [('master', '2.1.0')], [('RT601', 9)], id='RT601-no-prefix'),
+    # driverfixes/ is history the team accepted (mitaka's manila): valid in a closed series only.
+    P('epoxy', 'release-model: cycle-with-rc', [('driverfixes/epoxy', '2.1.0')], [], id='RT601-pass-legacy-closed'),
+    P('flamingo', 'release-model: cycle-with-rc', [('driverfixes/flamingo', '2.1.0')], [],
+      id='RT601-pass-legacy-unmaintained'),
+    P('epoxy', 'release-model: cycle-with-rc', [('hotfix/epoxy', '2.1.0')], [('RT601', 9)],
+      id='RT601-closed-series-other-prefix'),
+    # A tagless branch located by a version is RT606's finding alone, not RT603's too.
+    P('gazpacho', 'release-model: cycle-with-intermediary\nstable-branch-type: tagless',
+      [('stable/gazpacho', '1.0.0')], [('RT606', 10)], id='RT603-steps-aside-for-RT606'),
     # -- RT602: named after the series --------------------------------------------------------
     P('gazpacho', 'release-model: cycle-with-rc', [('stable/gazpacho', '2.1.0')], [], id='RT602-pass-name'),
     P('gazpacho', 'release-model: cycle-with-rc', [('stable/2026.2', '2.1.0')], [('RT602', 9)],
