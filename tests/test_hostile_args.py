@@ -33,6 +33,12 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> DataRepo:
     (['list-changes', '--base', 'HEAD', f'deliverables/hibiscus/{LONG}.yaml'], 'a file name longer than 255 bytes'),
     (['list-changes', '--base', 'HEAD', 'deliverables/hib/x/nova.yaml'], 'is not a deliverable file'),
     (['list-changes', '--base', LONG], 'unknown base revision'),
+    # A template urllib cannot read was a ValueError traceback; a password in one is never shown.
+    (['validate', '--all', '--repos', 'http://ci:Pw-in-url-9@[::1/{repo}'],
+     "--repos 'http://***@[::1/{repo}' is not a valid URL"),
+    (['validate', '--all', '--repos', 'http://ci:Pw-in-url-9@git.example.invalid/'],
+     "--repos 'http://***@git.example.invalid/' does not contain {repo}"),
+    (['list-changes', '--base', 'HEAD', '--repos', 'https://[::1/{repo}'], "--repos 'https://[::1/{repo}' is not a"),
 ])
 def test_clear_usage_error(data: DataRepo, args: list[str], message: str) -> None:
     proc = subprocess.run([sys.executable, '-m', 'releasetools', *args[:1], '--root', str(data.root), '--offline',
@@ -42,3 +48,27 @@ def test_clear_usage_error(data: DataRepo, args: list[str], message: str) -> Non
     assert 'Traceback' not in proc.stderr
     first = proc.stderr.splitlines()[0]
     assert first.startswith('releasetools: error: ') and message in first, proc.stderr
+    assert 'Pw-in-url-9' not in proc.stderr
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, '-m', 'releasetools', *args], check=False, capture_output=True, text=True,
+                          timeout=120, env={'PYTHONPATH': str(Path(__file__).resolve().parents[1]),
+                                            'PATH': '/usr/bin:/bin', 'HOME': str(Path(args[-1]).parent)})
+
+
+@pytest.mark.parametrize(('series', 'where'), [
+    ('- hibiscus\n- gazpacho\n', 'data/series_status.yaml:1: each series needs a name'),
+    ('- name: [\n', 'data/series_status.yaml:2: YAML syntax error'),
+    ('', 'data/series_status.yaml:1: the series list must be a YAML list'),
+])
+def test_site_on_a_broken_series_file_names_file_and_line(tmp_path: Path, series: str, where: str) -> None:
+    repo = DataRepo(tmp_path / 'data')
+    repo.write('hibiscus', 'nova', 'release-model: cycle-with-rc\n')
+    (repo.root / 'data' / 'series_status.yaml').write_text(series)
+    proc = run_cli('site', '--root', str(repo.root), '--output', str(tmp_path / 'site'))
+    assert proc.returncode == 2, proc.stderr
+    assert 'Traceback' not in proc.stderr
+    # Not Sphinx's "Handler <function _builder_inited at 0x...> for event 'builder-inited' threw an exception".
+    assert proc.stderr.splitlines()[0].startswith(f'releasetools: error: {where}'), proc.stderr
+    assert 'Handler' not in proc.stderr

@@ -60,6 +60,7 @@ class Push:
     remote: str
     version: str
     sha: str
+    auth: dict[str, str] = field(default_factory=dict)  # the remote's credentials, as git environment
 
 
 @dataclass
@@ -150,7 +151,7 @@ def check_push(push: Push) -> Check:
     target = f'{push.repo} {push.version}'
     try:
         proc = run_git(['push', '--dry-run', '--porcelain', 'origin', f'{push.sha}:refs/tags/{push.version}'],
-                       push.workspace, check=False)
+                       push.workspace, check=False, env=push.auth)
     except GitError as exc:
         return Check('push', target, False, exc.message)
     if proc.returncode != 0:

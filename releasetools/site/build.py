@@ -88,6 +88,9 @@ def build_site(root: Path, output: Path | None = None, jobs: int = 1, *, title: 
                          status=status, warning=warnings, parallel=jobs, keep_going=True)
             app.build()
     except SphinxError as exc:
+        cause = getattr(exc, 'orig_exc', None)  # an extension's error, wrapped by Sphinx with its handler's repr
+        if isinstance(cause, ReleaseToolsError):
+            raise cause from None
         raise ReleaseToolsError(f'the site build failed: {exc}', warnings.getvalue().strip() or None) from exc
     except OSError as exc:
         raise ReleaseToolsError(f'{exc.filename or output}: cannot write the site: {exc.strerror or exc}') from None

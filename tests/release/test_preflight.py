@@ -137,7 +137,7 @@ def test_remote_refusing_pushes_stops_before_the_tag(world: Run, index: Index, c
     assert code == 2
     assert checks(out) == [('passed', 'index'), ('failed', 'push')]
     err = capsys.readouterr().err
-    assert 'push: http://***@127.0.0.1:' in err and 'refuses a push of tag 1.0.0' in err and '403' in err
+    assert 'push: http://127.0.0.1:' in err and 'refuses a push of tag 1.0.0' in err and '403' in err
     assert 'T0ken-xyz' not in out + err + _everything_written(world)
     nothing_public(world, index)
 
