@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,28 @@ def test_site_on_a_broken_series_file_names_file_and_line(tmp_path: Path, series
     # Not Sphinx's "Handler <function _builder_inited at 0x...> for event 'builder-inited' threw an exception".
     assert proc.stderr.splitlines()[0].startswith(f'releasetools: error: {where}'), proc.stderr
     assert 'Handler' not in proc.stderr
+
+
+def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    # The name was read (with a lone surrogate), then `--write-baseline` died in the YAML emitter and
+    # `site` with "Handler <function _builder_inited ...> threw an exception (... can't encode ...)".
+    repo = DataRepo(tmp_path / 'data')
+    repo.write('hibiscus', 'nova', 'release-model: cycle-with-rc\nbogus: 1\n')
+    bad = os.fsencode(repo.root / 'deliverables' / 'hibiscus') + b'/n\xffva.yaml'
+    with open(bad, 'wb') as fh:
+        fh.write((repo.root / 'deliverables' / 'hibiscus' / 'nova.yaml').read_bytes())
+    (repo.root / 'deliverables' / 'hibiscus' / 'nova.yaml').unlink()
+    proc = run_cli('validate', '--root', str(repo.root), '--offline', '--all', '--no-baseline')
+    assert proc.returncode == 1, proc.stderr
+    assert 'n\\udcffva.yaml:5: error [RT101]' in proc.stdout, proc.stdout  # the file is still checked
+    baseline = tmp_path / 'baseline.yaml'
+    proc = run_cli('validate', '--root', str(repo.root), '--offline', '--all', '--write-baseline', str(baseline))
+    assert proc.returncode == 0 and 'Traceback' not in proc.stderr, proc.stderr
+    assert 'file: deliverables/hibiscus/n\\xffva.yaml' in baseline.read_text()
+    proc = run_cli('validate', '--root', str(repo.root), '--offline', '--all', '--baseline', str(baseline))
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # and the baseline accepts its errors
+    proc = run_cli('site', '--root', str(repo.root), '--output', str(tmp_path / 'site'))
+    assert proc.returncode == 1, proc.stderr
+    assert 'left out of the site: deliverables/hibiscus/n\\xffva.yaml: the file name is not UTF-8' in proc.stdout \
+        + proc.stderr, proc.stderr
+    assert (tmp_path / 'site' / 'html' / 'index.html').is_file()
