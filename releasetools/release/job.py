@@ -260,6 +260,7 @@ class _Job:
                                   for i, t in builds):
             needs.index_url, needs.index_user, needs.index_password = \
                 opts.index_url, opts.index_user, opts.index_password
+            needs.simple_url = opts.index_simple_url
         if opts.smtp and any(i.announce and not i.closing and not done(i.key('announce')) for i in items):
             needs.smtp = opts.smtp
         untagged = [(i, t) for i, t in pending if not done(i.key('tag', t.repo)) and not self.tag_there(i, t)]

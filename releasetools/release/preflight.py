@@ -70,6 +70,7 @@ class Needs:
     index_url: str | None = None
     index_user: str | None = None
     index_password: str | None = None
+    simple_url: str | None = None  # an --index-simple-url of its own (the default one is on the upload URL's server)
     smtp: str | None = None
     signing_key: str | None = None
     signing_env: dict[str, str] = field(default_factory=dict)
@@ -110,6 +111,29 @@ def check_index(url: str, user: str | None, password: str | None, timeout: float
         return Check('index', target, True, f'credentials accepted (an upload without a file was answered {code})')
     return Check('index', target, False, f'the index at {target} answered {code} to an upload request: '
                  'is this its upload URL?')
+
+
+def check_simple(url: str, user: str | None, password: str | None, timeout: float = TIMEOUT) -> Check:
+    """Does the index's simple API answer a read (with the credentials)? The job reads it before uploading."""
+    import base64
+
+    request = urllib.request.Request(url, method='GET')
+    if user is not None and password is not None:
+        request.add_header('Authorization', 'Basic ' + base64.b64encode(f'{user}:{password}'.encode()).decode())
+    target = redact(url, [password])
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            code = int(response.status)
+    except urllib.error.HTTPError as exc:
+        code = exc.code
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, 'reason', exc)
+        return Check('simple', target, False, f'cannot reach the simple API at {target}: {reason}')
+    if code in (401, 403):
+        return Check('simple', target, False, f'the simple API at {target} refuses to be read ({code})')
+    if 200 <= code < 300 or code == 404:  # 404: an empty index may have no page at its root
+        return Check('simple', target, True, f'answers ({code})')
+    return Check('simple', target, False, f'the simple API at {target} answered {code}')
 
 
 def check_smtp(server: str, timeout: float = TIMEOUT) -> Check:
@@ -167,6 +191,8 @@ def run_checks(needs: Needs) -> list[Check]:
     checks = []
     if needs.index_url:
         checks.append(check_index(needs.index_url, needs.index_user, needs.index_password))
+    if needs.simple_url:
+        checks.append(check_simple(needs.simple_url, needs.index_user, needs.index_password))
     if needs.smtp:
         checks.append(check_smtp(needs.smtp))
     if needs.signing_key:
