@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -52,10 +53,10 @@ def test_clear_usage_error(data: DataRepo, args: list[str], message: str) -> Non
     assert 'Pw-in-url-9' not in proc.stderr
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, '-m', 'releasetools', *args], check=False, capture_output=True, text=True,
                           timeout=120, env={'PYTHONPATH': str(Path(__file__).resolve().parents[1]),
-                                            'PATH': '/usr/bin:/bin', 'HOME': str(Path(args[-1]).parent)})
+                                            'PATH': '/usr/bin:/bin', 'HOME': str(home)})
 
 
 @pytest.mark.parametrize(('series', 'where'), [
@@ -67,7 +68,7 @@ def test_site_on_a_broken_series_file_names_file_and_line(tmp_path: Path, series
     repo = DataRepo(tmp_path / 'data')
     repo.write('hibiscus', 'nova', 'release-model: cycle-with-rc\n')
     (repo.root / 'data' / 'series_status.yaml').write_text(series)
-    proc = run_cli('site', '--root', str(repo.root), '--output', str(tmp_path / 'site'))
+    proc = run_cli('site', '--root', str(repo.root), '--output', str(tmp_path / 'site'), home=tmp_path)
     assert proc.returncode == 2, proc.stderr
     assert 'Traceback' not in proc.stderr
     # Not Sphinx's "Handler <function _builder_inited at 0x...> for event 'builder-inited' threw an exception".
@@ -84,17 +85,51 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     with open(bad, 'wb') as fh:
         fh.write((repo.root / 'deliverables' / 'hibiscus' / 'nova.yaml').read_bytes())
     (repo.root / 'deliverables' / 'hibiscus' / 'nova.yaml').unlink()
-    proc = run_cli('validate', '--root', str(repo.root), '--offline', '--all', '--no-baseline')
+    proc = run_cli('validate', '--root', str(repo.root), '--offline', '--all', '--no-baseline', home=tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert 'n\\udcffva.yaml:5: error [RT101]' in proc.stdout, proc.stdout  # the file is still checked
     baseline = tmp_path / 'baseline.yaml'
-    proc = run_cli('validate', '--root', str(repo.root), '--offline', '--all', '--write-baseline', str(baseline))
+    proc = run_cli('validate', '--root', str(repo.root), '--offline', '--all', '--write-baseline', str(baseline),
+                   home=tmp_path)
     assert proc.returncode == 0 and 'Traceback' not in proc.stderr, proc.stderr
     assert 'file: deliverables/hibiscus/n\\xffva.yaml' in baseline.read_text()
-    proc = run_cli('validate', '--root', str(repo.root), '--offline', '--all', '--baseline', str(baseline))
+    proc = run_cli('validate', '--root', str(repo.root), '--offline', '--all', '--baseline', str(baseline),
+                   home=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr  # and the baseline accepts its errors
-    proc = run_cli('site', '--root', str(repo.root), '--output', str(tmp_path / 'site'))
+    proc = run_cli('site', '--root', str(repo.root), '--output', str(tmp_path / 'site'), home=tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert 'left out of the site: deliverables/hibiscus/n\\xffva.yaml: the file name is not UTF-8' in proc.stdout \
         + proc.stderr, proc.stderr
     assert (tmp_path / 'site' / 'html' / 'index.html').is_file()
+
+
+@pytest.mark.parametrize('command', ['validate', 'list-changes'])
+def test_a_password_in_repos_is_neither_shown_nor_stored(tmp_path: Path, command: str) -> None:
+    # "cannot fetch http://ci:PW@host/..." was the skip reason (validate) and the "unavailable" reason
+    # (list-changes, text and JSON), and the mirror's directory name and .git/config kept the password.
+    repo = DataRepo(tmp_path / 'data')
+    repo.init_git()
+    repo.commit()
+    repo.write('hibiscus', 'nova', """\
+        release-model: cycle-with-rc
+        releases:
+          - version: 1.0.0.0b1
+            projects:
+              - repo: openstack/nova
+                hash: $1
+        """)
+    repo.commit()
+    with socket.socket() as s:  # a port nobody listens on: git fails to connect at once
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    template = f'http://ci:Repo-Pw-77@127.0.0.1:{port}/' + '{repo}'
+    cache = tmp_path / 'cache'
+    args = ['--all'] if command == 'validate' else ['--base', 'HEAD^']
+    for fmt in ('text', 'json'):
+        proc = run_cli(command, '--root', str(repo.root), '--repos', template, '--cache-dir', str(cache),
+                       '--format', fmt, *args, home=tmp_path)
+        assert 'Traceback' not in proc.stderr, proc.stderr
+        assert f'cannot fetch http://127.0.0.1:{port}/openstack/nova' in proc.stdout, proc.stdout + proc.stderr
+        assert 'Repo-Pw-77' not in proc.stdout + proc.stderr
+    found = subprocess.run(['grep', '-rlaF', 'Repo-Pw-77', str(cache)], capture_output=True, text=True, check=False)
+    assert found.stdout == '' and not any('Repo-Pw-77' in p.name for p in cache.rglob('*'))
