@@ -111,7 +111,9 @@ _LINE_IN_MESSAGE = re.compile(r'\bline \d+')
 
 def fingerprint(finding: Finding) -> Fingerprint:
     """What a baseline knows ``finding`` by: no line number, not even one quoted in its message."""
-    return Fingerprint(finding.file, finding.check, finding.entry, _LINE_IN_MESSAGE.sub('line N', finding.message))
+    # A file name that is not UTF-8 is kept by its escaped bytes: YAML can hold that, not a lone surrogate.
+    file = os.fsencode(finding.file).decode('utf-8', 'backslashreplace')
+    return Fingerprint(file, finding.check, finding.entry, _LINE_IN_MESSAGE.sub('line N', finding.message))
 
 
 def dump(findings: Iterable[Finding]) -> str:

@@ -524,7 +524,8 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
                     'on 127.0.0.1; then new-release proposes a release, validate, list-changes and '
                     'check-approval review it, it is merged, release tags, builds, uploads, writes notes and '
                     'announces, and site rebuilds the website. Needs the demo extra: '
-                    "pip install 'releasetools[demo]'. A second run in the same directory starts afresh.",
+                    "pip install 'releasetools[demo]'. A second run in the same directory starts afresh; "
+                    'a non-empty directory an earlier demo did not make is refused, never emptied.',
     )
     d.add_argument('--dir', type=Path, default=Path('releasetools-demo'), metavar='DIR',
                    help='the sandbox (default: ./releasetools-demo)')

@@ -6,7 +6,8 @@ package index (pypiserver) and a mail sink (aiosmtpd) on 127.0.0.1, then runs
 what its users run: ``new-release`` proposes a release, ``validate`` and
 ``list-changes`` review it, the change is committed (the merge), ``release``
 tags, builds, uploads, writes notes and announces, ``site`` rebuilds the
-website. Offline; a second run in the same directory starts afresh.
+website. Offline; a second run in the same directory starts afresh (only a directory a demo made
+is emptied: see :func:`_claim_sandbox`).
 """
 
 from __future__ import annotations
@@ -187,13 +188,34 @@ def _run(argv: list[str], say: Callable[[str], None], *, ok: tuple[int, ...] = (
     return out.getvalue()
 
 
+#: Written into the sandbox: only a directory carrying it is emptied by a later run.
+SANDBOX_MARK = '.releasetools-demo'
+_SANDBOX_PARTS = ('git', 'work', 'releases', 'index', 'mail', 'release-work', 'site', 'cache', 'tarballs')
+
+
+def _claim_sandbox(top: Path) -> None:
+    """Make ``top`` an empty sandbox; refuse a directory with other contents that no demo made.
+
+    A demo run empties its sandbox first. Without the mark, ``demo --dir ~/src`` would delete
+    ``~/src/git`` or ``~/src/site`` of a directory that only happens to have such names.
+    """
+    if top.is_dir() and any(top.iterdir()):
+        if not (top / SANDBOX_MARK).is_file():
+            raise ReleaseToolsError(f'{top}: not empty, and not a sandbox of an earlier demo run; nothing was deleted',
+                                    'pass --dir a new or empty directory')
+        for child in _SANDBOX_PARTS:
+            shutil.rmtree(top / child, ignore_errors=True)
+    try:
+        top.mkdir(parents=True, exist_ok=True)
+        (top / SANDBOX_MARK).write_text('made by releasetools demo: a later demo run empties this directory\n')
+    except OSError as exc:
+        raise ReleaseToolsError(f'{exc.filename or top}: {exc.strerror or exc}') from None
+
+
 def run_demo(directory: Path, say: Callable[[str], None] = print) -> DemoResult:
     """Run the whole flow in ``directory`` (emptied first); return where everything is."""
     top = directory.resolve()
-    if top.exists():
-        for child in ('git', 'work', 'releases', 'index', 'mail', 'release-work', 'site', 'cache', 'tarballs'):
-            shutil.rmtree(top / child, ignore_errors=True)
-    top.mkdir(parents=True, exist_ok=True)
+    _claim_sandbox(top)
     box = _Sandbox(top, say)
     steps = 7
 

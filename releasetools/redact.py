@@ -9,11 +9,12 @@ which masks the user-info of any URL in it and any secret it was told about.
 
 from __future__ import annotations
 
+import base64
 import re
 import urllib.parse
 from collections.abc import Iterable
 
-__all__ = ['MASK', 'redact', 'redact_url', 'split_userinfo']
+__all__ = ['MASK', 'redact', 'redact_url', 'remote_auth', 'split_userinfo']
 
 MASK = '***'
 
@@ -33,8 +34,14 @@ def _mask(m: re.Match[str]) -> str:
 
 
 def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
-    """``(url without user-info, user, password)``; user and password percent-decoded, None when absent."""
-    parts = urllib.parse.urlsplit(url)
+    """``(url without user-info, user, password)``; user and password percent-decoded, None when absent.
+
+    A text urllib cannot split (``http://[::1/``) comes back whole: whoever uses it reports it, redacted.
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return url, None, None
     if '@' not in parts.netloc:
         return url, None, None
     userinfo, _, host = parts.netloc.rpartition('@')
@@ -57,3 +64,20 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
         for form in {secret, urllib.parse.quote(secret, safe=''), urllib.parse.quote(secret)}:
             text = text.replace(form, MASK)
     return text
+
+
+def remote_auth(remote: str) -> tuple[str, dict[str, str]]:
+    """``(remote without its password, git environment carrying it)`` for an http(s) remote with user-info.
+
+    The password never reaches a file (the clone's config) or a command line: git gets it as an
+    ``http.extraHeader`` through ``GIT_CONFIG_*`` variables of its own environment. Other remotes
+    (paths, ``ssh://git@host``) are returned unchanged, with no environment.
+    """
+    if not remote.lower().startswith(('http://', 'https://')):
+        return remote, {}
+    clean, user, password = split_userinfo(remote)
+    if user is None and password is None:
+        return remote, {}
+    token = base64.b64encode(f'{user or ""}:{password or ""}'.encode()).decode()
+    return clean, {'GIT_CONFIG_COUNT': '1', 'GIT_CONFIG_KEY_0': 'http.extraHeader',
+                   'GIT_CONFIG_VALUE_0': f'Authorization: Basic {token}'}

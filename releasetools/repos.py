@@ -34,10 +34,11 @@ from typing import Any
 
 from .errors import GitError, UsageError
 from .gitrepo import run_git
+from .redact import redact, remote_auth
 from .reponames import check_repo_name, repo_name_problem
 
-__all__ = ['DEFAULT_TEMPLATE', 'GIVE_UP_AFTER', 'Located', 'NetworkGuard', 'RepoLocator', 'default_cache_dir',
-           'is_network_failure', 'is_remote']
+__all__ = ['DEFAULT_TEMPLATE', 'GIVE_UP_AFTER', 'Located', 'NetworkGuard', 'RepoLocator', 'check_template',
+           'default_cache_dir', 'is_network_failure', 'is_remote']
 
 DEFAULT_TEMPLATE = 'https://opendev.org/{repo}'
 
@@ -66,6 +67,19 @@ _NETWORK_FAILURE_RE = re.compile(
 def is_network_failure(message: str) -> bool:
     """Whether a failed clone or fetch says the server could not be reached (not "no such repository")."""
     return bool(_NETWORK_FAILURE_RE.search(message))
+
+
+def check_template(option: str, template: str) -> None:
+    """UsageError unless ``template`` holds ``{repo}`` and, as a URL, is one urllib can read."""
+    shown = redact(template)
+    if '{repo}' not in template:
+        raise UsageError(f'{option} {shown!r} does not contain {{repo}}',
+                         f'e.g. {option} /srv/git/{{repo}} or {option} https://git.example.org/{{repo}}')
+    if '://' in template:
+        try:
+            urllib.parse.urlsplit(template.replace('{repo}', 'namespace/name')).port  # noqa: B018
+        except ValueError as exc:
+            raise UsageError(f'{option} {shown!r} is not a valid URL: {exc}') from None
 
 
 def _host_of(location: str) -> str:
@@ -171,9 +185,7 @@ class RepoLocator:
     guard: NetworkGuard = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if '{repo}' not in self.template:
-            raise UsageError(f'--repos {self.template!r} does not contain {{repo}}',
-                             'e.g. --repos /srv/git/{repo} or --repos https://git.example.org/{repo}')
+        check_template('--repos', self.template)
         self.guard = NetworkGuard(progress=self.progress)
 
     def location(self, repo: str) -> str:
@@ -225,6 +237,7 @@ class RepoLocator:
         return self.locate(repo).reason if gone else None
 
     def _mirror_path(self, where: str) -> Path:
+        where = remote_auth(where)[0]  # a password is no part of a file name
         digest = hashlib.sha256(where.encode()).hexdigest()[:12]
         tail = re.sub(r'[^\w.-]+', '_', where.split('://', 1)[-1])[-80:]
         return self.cache_dir / f'{tail}-{digest}.git'
@@ -248,22 +261,24 @@ class RepoLocator:
                 else contextlib.nullcontext():
             if remote and self.guard.gave_up():  # decided while this one waited its turn
                 return Located(repo, None, gave_up)
+            url, auth = remote_auth(where)  # the mirror's config keeps no password
             try:
                 if mirror.is_dir():
-                    run_git(['fetch', '--quiet', '--prune', '--tags', 'origin'], mirror, env=_NETWORK_ENV)
+                    run_git(['remote', 'set-url', 'origin', url], mirror)
+                    run_git(['fetch', '--quiet', '--prune', '--tags', 'origin'], mirror, env={**_NETWORK_ENV, **auth})
                 else:
-                    self._clone(where, mirror)
+                    self._clone(url, mirror, auth)
             except GitError as exc:
                 self.guard.record(False, remote and is_network_failure(exc.message))
-                return Located(repo, None, f'cannot fetch {where}: {exc.message}')
+                return Located(repo, None, f'cannot fetch {url}: {exc.message}')
             self.guard.record(True, remote)
         return Located(repo, mirror)
 
-    def _clone(self, where: str, mirror: Path) -> None:
+    def _clone(self, where: str, mirror: Path, auth: dict[str, str]) -> None:
         tmp = Path(tempfile.mkdtemp(prefix='.clone-', dir=self.cache_dir))
         try:
             run_git(['clone', '--quiet', '--mirror', '--', where, str(tmp / 'repo.git')], self.cache_dir,
-                    env=_NETWORK_ENV)
+                    env={**_NETWORK_ENV, **auth})
             os.rename(tmp / 'repo.git', mirror)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

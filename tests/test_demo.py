@@ -6,6 +6,8 @@ import io
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from releasetools.cli import main
 
 
@@ -35,3 +37,17 @@ def test_demo_twice(tmp_path: Path) -> None:
         log = subprocess.run(['git', 'log', '--format=%s'], cwd=directory / 'releases', capture_output=True,
                              text=True, check=True).stdout.splitlines()
         assert log == ['Release alpha 1.2.0', 'The release data so far']
+
+
+def test_demo_refuses_a_directory_it_did_not_make(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A run empties its sandbox's git/, site/, cache/ ... first: `demo --dir ~/src` used to delete ~/src/git.
+    directory = tmp_path / 'src'
+    (directory / 'git').mkdir(parents=True)
+    (directory / 'git' / 'precious.txt').write_text('keep me\n')
+    (directory / 'site').mkdir()
+    assert main(['demo', '--dir', str(directory)]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == (f'releasetools: error: {directory}: not empty, and not a sandbox of an earlier '
+                                   'demo run; nothing was deleted'), err
+    assert (directory / 'git' / 'precious.txt').read_text() == 'keep me\n'
+    assert sorted(p.name for p in directory.iterdir()) == ['git', 'site']

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
-from releasetools.redact import redact, split_userinfo
+from releasetools.redact import redact, remote_auth, split_userinfo
 
 
 @pytest.mark.parametrize(('url', 'expected'), [
@@ -34,3 +36,12 @@ def test_redact_urls(text: str, expected: str) -> None:
 def test_redact_named_secrets_raw_and_encoded() -> None:
     text = 'twine said: bad password p@ss/word (p%40ss%2Fword), user bob'
     assert redact(text, ['p@ss/word', None]) == 'twine said: bad password *** (***), user bob'
+
+
+def test_remote_auth_moves_the_password_out_of_the_url() -> None:
+    url, env = remote_auth('https://bot:p%40ss@git.example.org/demo/widget')
+    assert url == 'https://git.example.org/demo/widget'
+    assert env['GIT_CONFIG_KEY_0'] == 'http.extraHeader'
+    assert env['GIT_CONFIG_VALUE_0'] == 'Authorization: Basic ' + base64.b64encode(b'bot:p@ss').decode()
+    assert remote_auth('ssh://git@host/x') == ('ssh://git@host/x', {})
+    assert remote_auth('/srv/git/x') == ('/srv/git/x', {})

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import GitError, ReleaseToolsError
 from . import artifacts
-from .gitops import remote_tags
+from .gitops import remote_auth, remote_tags
 from .job import ReleaseOptions, index_auth, ledger_path, request_items, simple_url
 from .ledger import Ledger
 from .plan import Item, Target
@@ -55,7 +55,7 @@ class _World:
             try:
                 self.tags[repo] = remote_tags(remote, self.opts.root)
             except GitError as exc:
-                self.tags[repo] = f'cannot read the tags of {remote}: {exc.message}'
+                self.tags[repo] = f'cannot read the tags of {remote_auth(remote)[0]}: {exc.message}'
         return self.tags[repo]
 
     def tag(self, item: Item, t: Target) -> None:

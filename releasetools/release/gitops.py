@@ -18,9 +18,10 @@ from pathlib import Path
 
 from ..errors import GitError, ReleaseToolsError
 from ..gitrepo import run_git as _run_git
+from ..redact import remote_auth
 from . import children
 
-__all__ = ['Workspace', 'remote_tags', 'tag_message']
+__all__ = ['Workspace', 'remote_auth', 'remote_tags', 'tag_message']
 
 # What a signed tag object carries after its message (gpg; ssh and x509 signatures too).
 _SIGNATURES = (b'-----BEGIN PGP SIGNATURE-----', b'-----BEGIN SSH SIGNATURE-----', b'-----BEGIN SIGNED MESSAGE-----')
@@ -50,7 +51,8 @@ def tag_message(*, deliverable: str, series: str, version: str, release_type: st
 
 def remote_tags(remote: str, cwd: Path) -> dict[str, str]:
     """Tags of ``remote`` peeled to commits, from one ``ls-remote``."""
-    out = run_git(['ls-remote', '--tags', remote], cwd).stdout.decode()
+    url, auth = remote_auth(remote)
+    out = run_git(['ls-remote', '--tags', url], cwd, env=auth).stdout.decode()
     tags: dict[str, str] = {}
     peeled: dict[str, str] = {}
     for line in out.splitlines():
@@ -68,17 +70,20 @@ class Workspace:
 
     def __init__(self, workdir: Path, repo: str, remote: str) -> None:
         self.repo = repo
-        self.remote = remote
+        # The clone's config keeps the URL without its password; git gets that from self.auth.
+        self.remote, self.auth = remote_auth(remote)
         self.path = workdir / 'repos' / _dirname(repo)
 
     def sync(self) -> None:
-        """Clone once, then fetch every branch and tag of the remote."""
+        """Clone once, then fetch every branch and tag of the remote (the one given now, not a past run's)."""
         if not (self.path / 'HEAD').exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             run_git(['init', '-q', '--bare', str(self.path)], self.path.parent)
             run_git(['remote', 'add', 'origin', self.remote], self.path)
+        else:
+            run_git(['remote', 'set-url', 'origin', self.remote], self.path)
         run_git(['fetch', '-q', '--prune', '--force', 'origin', '+refs/heads/*:refs/heads/*',
-                 '+refs/tags/*:refs/tags/*'], self.path)
+                 '+refs/tags/*:refs/tags/*'], self.path, env=self.auth)
 
     def has_commit(self, sha: str) -> bool:
         proc = run_git(['cat-file', '-t', sha], self.path, check=False)
@@ -129,13 +134,14 @@ class Workspace:
         return out or None
 
     def push_tag(self, version: str) -> None:
-        run_git(['push', '-q', 'origin', f'refs/tags/{version}:refs/tags/{version}'], self.path)
+        run_git(['push', '-q', 'origin', f'refs/tags/{version}:refs/tags/{version}'], self.path, env=self.auth)
 
     def push_branch(self, name: str, sha: str) -> None:
-        run_git(['push', '-q', 'origin', f'{sha}:refs/heads/{name}'], self.path)
+        run_git(['push', '-q', 'origin', f'{sha}:refs/heads/{name}'], self.path, env=self.auth)
 
     def remote_branch(self, name: str) -> str | None:
-        out = run_git(['ls-remote', '--heads', 'origin', f'refs/heads/{name}'], self.path).stdout.decode()
+        out = run_git(['ls-remote', '--heads', 'origin', f'refs/heads/{name}'], self.path,
+                      env=self.auth).stdout.decode()
         return out.split('\t', 1)[0] if out.strip() else None
 
     def checkout(self, version: str, into: Path) -> Path:

@@ -27,11 +27,12 @@ from ..errors import GitError, ReleaseToolsError, UsageError
 from ..findings import Report
 from ..redact import redact, split_userinfo
 from ..reponames import check_repo_name
-from ..repos import DEFAULT_TEMPLATE, default_cache_dir
+from ..repos import DEFAULT_TEMPLATE, check_template, default_cache_dir
 from ..validate import ValidateOptions, check_request, deliverable_contexts, read_request
 from . import announce, artifacts, children, preflight
 from .announce import Mail
 from .gitops import Workspace, remote_tags, tag_message
+from .inputs import check_inputs
 from .ledger import LEDGER_ENV, Ledger, default_ledger, lock, request_identity
 from .notes import release_notes
 from .paths import atomic_write, check_local_paths
@@ -207,7 +208,7 @@ class _Job:
                 ws.sync()
                 self.tags[repo] = remote_tags(remote, ws.path)
             except GitError as exc:
-                raise ReleaseToolsError(f'cannot fetch {repo} from {remote}: {exc.message}') from None
+                raise ReleaseToolsError(f'cannot fetch {repo} from {ws.remote}: {exc.message}') from None
         return ws
 
     def precheck(self, items: list[Item]) -> None:
@@ -259,6 +260,7 @@ class _Job:
                                   for i, t in builds):
             needs.index_url, needs.index_user, needs.index_password = \
                 opts.index_url, opts.index_user, opts.index_password
+            needs.simple_url = opts.index_simple_url
         if opts.smtp and any(i.announce and not i.closing and not done(i.key('announce')) for i in items):
             needs.smtp = opts.smtp
         untagged = [(i, t) for i, t in pending if not done(i.key('tag', t.repo)) and not self.tag_there(i, t)]
@@ -267,7 +269,7 @@ class _Job:
             needs.signing_key = opts.signing_key
         for i, t in untagged:
             ws = self.space(t.repo)
-            needs.pushes.append(preflight.Push(t.repo, ws.path, ws.remote, i.version, t.hash))
+            needs.pushes.append(preflight.Push(t.repo, ws.path, ws.remote, i.version, t.hash, ws.auth))
         checks = preflight.run_checks(needs)
         for c in checks:
             self._emit(f'preflight/{c.name}/{c.target}', 'preflight', f'{c.name} {c.target}',
@@ -611,12 +613,13 @@ def approval_gate(opts: ReleaseOptions) -> None:
     """
     from ..approval import Review, check_approval, load_review
 
+    # A --review file is read even when no team data decides on it: an unreadable one is an error, not ignored.
+    review = load_review(opts.review) if opts.review else Review(None)
     teams = opts.teams or opts.root / 'data' / 'teams.yaml'
     if opts.teams is None and not teams.is_file():
         return
     if not teams.is_file():
         raise UsageError(f'no team data file at {teams}', 'pass --teams FILE')
-    review = load_review(opts.review) if opts.review else Review(None)
     review = Review(opts.author or review.author,
                     review.approvers | ({opts.approver} if opts.approver else set()))
     refused = [d for d in check_approval(opts.root, teams, review, base=opts.base, files=opts.files).decisions
@@ -631,8 +634,7 @@ def approval_gate(opts: ReleaseOptions) -> None:
 def request_items(opts: ReleaseOptions) -> tuple[list[Item], dict[tuple[str, str], list[tuple[str, dict[str, str]]]]]:
     """The releases (and new branches) of the validated, approved request; raises when it is neither."""
     opts.from_environment()
-    if '{repo}' not in opts.remotes:
-        raise UsageError(f'--remotes {opts.remotes!r} does not contain {{repo}}')
+    check_template('--remotes', opts.remotes)
     request = read_request(opts.root, base=opts.base, files=opts.files)
     checked = check_request(request, ValidateOptions(root=opts.root, repos=opts.remotes,
                                                      cache_dir=opts.cache_dir))
@@ -680,6 +682,7 @@ def _run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None]) -
     report = JobReport()
     ledger = ledger_path(opts, items)
     check_local_paths(opts, ledger)
+    check_inputs(opts)
     # Children (builds, uploads, signatures) end with the job: on return, on an error, on SIGTERM/SIGINT
     # (and, through their guards, when the job is killed outright).
     with _locks(opts, ledger), children.guarded():

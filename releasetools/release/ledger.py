@@ -73,8 +73,10 @@ class Ledger:
         if path.is_dir():
             raise LedgerError(f'{path}: the release ledger is a directory, not a file',
                               'pass --ledger a file name (it is created when missing)')
-        try:
-            data = path.read_bytes() if path.exists() else b''
+        try:  # not path.exists(): it says False for a symbolic link loop, which is no empty ledger
+            data = path.read_bytes()
+        except FileNotFoundError:
+            data = b''
         except OSError as exc:
             raise _os_error(path, 'read', exc) from None
         lines = data.split(b'\n')

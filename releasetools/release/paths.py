@@ -28,8 +28,22 @@ def _nearest_existing(path: Path) -> Path:
     return Path('/')
 
 
+def _broken_link(path: Path, what: str) -> None:
+    """Raise when ``path`` is a symbolic link that leads nowhere (dangling, or a loop)."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise ReleaseToolsError(f'{path}: {what} is a symbolic link to nothing ({os.readlink(path)})',
+                                    f'point {what} at a real place') from None
+    except OSError as exc:
+        raise ReleaseToolsError(f'{path}: {what} cannot be used: {exc.strerror or exc}',
+                                f'point {what} at a real place') from None
+
+
 def writable_dir(path: Path, what: str, *, create: bool = True) -> None:
     """Raise unless ``path`` is (or, with ``create``, can be made) a directory this process can write."""
+    _broken_link(path, what)
     existing = _nearest_existing(path)
     if not existing.is_dir():
         why = f'{what} is a file, not a directory' if existing == path else \

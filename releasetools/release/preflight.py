@@ -60,6 +60,7 @@ class Push:
     remote: str
     version: str
     sha: str
+    auth: dict[str, str] = field(default_factory=dict)  # the remote's credentials, as git environment
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Needs:
     index_url: str | None = None
     index_user: str | None = None
     index_password: str | None = None
+    simple_url: str | None = None  # an --index-simple-url of its own (the default one is on the upload URL's server)
     smtp: str | None = None
     signing_key: str | None = None
     signing_env: dict[str, str] = field(default_factory=dict)
@@ -111,6 +113,29 @@ def check_index(url: str, user: str | None, password: str | None, timeout: float
                  'is this its upload URL?')
 
 
+def check_simple(url: str, user: str | None, password: str | None, timeout: float = TIMEOUT) -> Check:
+    """Does the index's simple API answer a read (with the credentials)? The job reads it before uploading."""
+    import base64
+
+    request = urllib.request.Request(url, method='GET')
+    if user is not None and password is not None:
+        request.add_header('Authorization', 'Basic ' + base64.b64encode(f'{user}:{password}'.encode()).decode())
+    target = redact(url, [password])
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            code = int(response.status)
+    except urllib.error.HTTPError as exc:
+        code = exc.code
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, 'reason', exc)
+        return Check('simple', target, False, f'cannot reach the simple API at {target}: {reason}')
+    if code in (401, 403):
+        return Check('simple', target, False, f'the simple API at {target} refuses to be read ({code})')
+    if 200 <= code < 300 or code == 404:  # 404: an empty index may have no page at its root
+        return Check('simple', target, True, f'answers ({code})')
+    return Check('simple', target, False, f'the simple API at {target} answered {code}')
+
+
 def check_smtp(server: str, timeout: float = TIMEOUT) -> Check:
     """Does the mail server answer EHLO and NOOP? Sends no mail."""
     host, _, port = server.rpartition(':') if ':' in server else (server, '', '25')
@@ -150,7 +175,7 @@ def check_push(push: Push) -> Check:
     target = f'{push.repo} {push.version}'
     try:
         proc = run_git(['push', '--dry-run', '--porcelain', 'origin', f'{push.sha}:refs/tags/{push.version}'],
-                       push.workspace, check=False)
+                       push.workspace, check=False, env=push.auth)
     except GitError as exc:
         return Check('push', target, False, exc.message)
     if proc.returncode != 0:
@@ -166,6 +191,8 @@ def run_checks(needs: Needs) -> list[Check]:
     checks = []
     if needs.index_url:
         checks.append(check_index(needs.index_url, needs.index_user, needs.index_password))
+    if needs.simple_url:
+        checks.append(check_simple(needs.simple_url, needs.index_user, needs.index_password))
     if needs.smtp:
         checks.append(check_smtp(needs.smtp))
     if needs.signing_key:

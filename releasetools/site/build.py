@@ -69,7 +69,12 @@ def build_site(root: Path, output: Path | None = None, jobs: int = 1, *, title: 
                          'pass --root with the top of a data repository')
     if jobs < 1:
         raise UsageError(f'--jobs must be 1 or more, not {jobs}')
-    output = (output or default_output(root)).resolve()
+    output = output or default_output(root)
+    try:
+        output = output.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (Python < 3.13)
+        raise UsageError(f'{output}: --output cannot be used: {exc}',
+                         'pass --output a directory (it is created when missing)') from None
     config = load_site_config(root)
     overrides: dict[str, object] = {
         'extensions': ['releasetools.site.ext'],
@@ -97,6 +102,12 @@ def build_site(root: Path, output: Path | None = None, jobs: int = 1, *, title: 
             app.build()
         publish(staging, html)
     except SphinxError as exc:
+        cause = getattr(exc, 'orig_exc', None)  # an extension's error, wrapped by Sphinx with its handler's repr
+        if isinstance(cause, ReleaseToolsError):
+            raise cause from None
+        if isinstance(cause, OSError):
+            raise ReleaseToolsError(f'{cause.filename or output}: cannot write the site: {cause.strerror or cause}; '
+                                    f'the published site in {html} is unchanged') from None
         raise ReleaseToolsError(f'the site build failed: {exc}; the published site in {html} is unchanged',
                                 warnings.getvalue().strip() or None) from exc
     except OSError as exc:

@@ -274,6 +274,14 @@ def _series(root: Path) -> tuple[SiteSeries, ...]:
                  for s in table)
 
 
+def _utf8(name: str) -> bool:
+    try:
+        name.encode('utf-8')
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def load_site_data(root: Path, cache: Path | None = None, config: SiteConfig | None = None,
                    cache_tag: str = '') -> SiteData:
     """Read the series and every deliverable file, reusing ``cache`` for unchanged files.
@@ -299,6 +307,9 @@ def load_site_data(root: Path, cache: Path | None = None, config: SiteConfig | N
     deliverables: dict[str, SiteDeliverable] = {}
     known = {s.name for s in series} | {INDEPENDENT}
     for rel in paths:
+        if not _utf8(rel):  # a name that is not UTF-8 (lone surrogates here) can be on no page, JSON or feed
+            problems.append(f'{os.fsencode(rel).decode("utf-8", "backslashreplace")}: the file name is not UTF-8')
+            continue
         try:
             st = os.stat(root / rel)
         except OSError as exc:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import email
+import http.server
 import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -183,13 +183,26 @@ def test_smtp_down_then_rerun_sends_once(world: Run, index: Index, credentials: 
 
 
 def test_killed_between_tag_and_upload(world: Run, index: Index, credentials: None) -> None:
-    # An "index" whose simple API accepts connections and never answers: the job hangs in its first
-    # look at it, after the tag is pushed; it is then killed with SIGKILL. Uploads (and the preflight)
-    # go to the real index, which is down by then.
-    silent = socket.socket()
-    silent.bind(('127.0.0.1', 0))
-    silent.listen(8)
-    hung = f'http://127.0.0.1:{silent.getsockname()[1]}/'
+    # An "index" whose simple API answers the preflight's read of its root and never answers a
+    # project page: the job hangs in its first look at one, after the tag is pushed; it is then killed
+    # with SIGKILL. Uploads (and their preflight) go to the real index, which is down by then.
+    release = threading.Event()
+
+    class Hang(http.server.BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            if self.path != '/':
+                release.wait(120)
+            self.send_response(200)
+            self.send_header('Content-Length', '0')
+            self.end_headers()
+
+    silent = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Hang)
+    silent.daemon_threads = True
+    threading.Thread(target=silent.serve_forever, daemon=True).start()
+    hung = f'http://127.0.0.1:{silent.server_address[1]}/'
     env = {**os.environ, 'RELEASETOOLS_INDEX_USER': USER, 'RELEASETOOLS_INDEX_PASSWORD': PASSWORD}
     args = world.args()
     proc = subprocess.Popen([sys.executable, '-m', 'releasetools', *args, '--index-url', index.url,
@@ -203,7 +216,9 @@ def test_killed_between_tag_and_upload(world: Run, index: Index, credentials: No
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
     finally:
-        silent.close()
+        release.set()
+        silent.shutdown()
+        silent.server_close()
     assert world.project.remote_tags() == {'1.0.0': world.project.commits[0]}
     assert index.files() == []
     code, out = world(index=index)

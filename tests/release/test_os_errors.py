@@ -110,3 +110,47 @@ def test_full_notes_dir_leaves_no_half_file(world: Run, mailer: Mailer) -> None:
         assert not (tiny / 'widget' / '1.0.0.rst').exists()
         assert [p.name for p in (tiny / 'widget').iterdir()] == []
         assert mailer.messages == []
+
+
+def _loop(where: Path) -> Path:
+    """``where`` as a symbolic link loop (``where`` -> ``where.other`` -> ``where``)."""
+    other = where.with_name(where.name + '.other')
+    other.symlink_to(where.name)
+    where.symlink_to(other.name)
+    return where
+
+
+def test_site_output_that_is_a_symlink_loop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = DataRepo(tmp_path / 'data')
+    loop = _loop(tmp_path / 'site')
+    code = main(['site', '--root', str(data.root), '--output', str(loop)])  # was a RuntimeError traceback
+    _fails_cleanly(capsys, code, loop, '--output cannot be used')
+
+
+@pytest.mark.parametrize('option', ['--tarballs', '--notes-dir', '--announce-dir'])
+@pytest.mark.parametrize('dry', [True, False], ids=['dry-run', 'run'])
+def test_output_directory_that_is_a_symlink_loop_or_dangling(world: Run, capsys: pytest.CaptureFixture[str],
+                                                             option: str, dry: bool) -> None:
+    # A dry run used to pass these (the nearest existing parent was writable) and report "planned".
+    loop = _loop(world.top / 'looped')
+    args = world.args(*(['--dry-run'] if dry else []))
+    if option in args:
+        args[args.index(option) + 1] = str(loop)
+    else:
+        args += [option, str(loop)]
+    _fails_cleanly(capsys, main(args), loop, f'{option} cannot be used')
+    dangling = world.top / 'dangling'
+    dangling.symlink_to(world.top / 'nowhere')
+    args[args.index(option) + 1] = str(dangling)
+    _fails_cleanly(capsys, main(args), dangling, f'{option} is a symbolic link to nothing')
+    assert world.project.remote_tags() == {}
+
+
+@pytest.mark.parametrize('how', ['run', 'dry-run', 'check'])
+def test_ledger_that_is_a_symlink_loop_is_no_empty_ledger(world: Run, capsys: pytest.CaptureFixture[str],
+                                                          how: str) -> None:
+    # path.exists() is False for a loop: the ledger was read as empty (a --check then reported drift).
+    loop = _loop(world.top / 'ledger.jsonl')
+    code, _ = world('--ledger', str(loop), *([] if how == 'run' else [f'--{how}']))
+    _fails_cleanly(capsys, code, loop, 'cannot read the release ledger: Too many levels of symbolic links')
+    assert world.project.remote_tags() == {}

@@ -137,7 +137,7 @@ def test_remote_refusing_pushes_stops_before_the_tag(world: Run, index: Index, c
     assert code == 2
     assert checks(out) == [('passed', 'index'), ('failed', 'push')]
     err = capsys.readouterr().err
-    assert 'push: http://***@127.0.0.1:' in err and 'refuses a push of tag 1.0.0' in err and '403' in err
+    assert 'push: http://127.0.0.1:' in err and 'refuses a push of tag 1.0.0' in err and '403' in err
     assert 'T0ken-xyz' not in out + err + _everything_written(world)
     nothing_public(world, index)
 
@@ -379,3 +379,27 @@ def test_password_in_a_failing_index_url_is_never_shown(world: Run, index: Index
     assert 'cannot reach the index at http://127.0.0.1:' in err and '(403)' in err
     for text in (out, out2, out3, err, _everything_written(world, mailer)):
         assert secret not in text
+
+
+def test_a_dead_simple_api_stops_before_the_tag(world: Run, index: Index, credentials: None,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # The job reads --index-simple-url before it uploads: it was not checked, so the tag was pushed
+    # and the publish step then failed ("cannot reach the index at .../simple/widget/").
+    dead = socket.socket()
+    dead.bind(('127.0.0.1', 0))
+    port = dead.getsockname()[1]
+    dead.close()
+    simple = f'http://127.0.0.1:{port}/simple/'
+    code, out = world('--index-simple-url', simple, index=index)
+    err = capsys.readouterr().err
+    assert code == 2, out + err
+    assert checks(out) == [('passed', 'index'), ('failed', 'simple'), ('passed', 'push')]
+    assert f'simple: cannot reach the simple API at {simple}' in err
+    nothing_public(world, index)
+
+
+def test_a_simple_api_that_answers_passes(world: Run, index: Index, credentials: None) -> None:
+    code, out = world('--index-simple-url', index.url + 'simple/', index=index)
+    assert code == 0, out
+    assert ('passed', 'simple') in checks(out)
+    assert index.files() == ['widget-1.0.0-py3-none-any.whl', 'widget-1.0.0.tar.gz']
