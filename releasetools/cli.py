@@ -335,7 +335,8 @@ def _cmd_release(args: argparse.Namespace, out: TextIO) -> int:
                        if report.count(s))
     out.write(f'release: {counts or "nothing"}\n')
     if report.failed:
-        out.write('a step failed: fix the cause and run the same command again to resume\n')
+        out.write('dry run: a check failed, so a real run would stop before the first tag\n' if opts.dry_run else
+                  'a step failed: fix the cause and run the same command again to resume\n')
         return EXIT_FINDINGS
     return EXIT_OK
 

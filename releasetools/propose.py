@@ -78,6 +78,8 @@ def _load(opts: NewReleaseOptions) -> tuple[Deliverable, DeliverableContext]:
         raise UsageError(f'unknown series {opts.series!r}',
                          did_you_mean(opts.series, series_table.names) or 'see data/series_status.yaml')
     rel = f'{DELIVERABLES}/{series_dir}/{opts.deliverable}.yaml'
+    if (root / rel).exists() and not (root / rel).is_file():
+        raise UsageError(f'{rel} is not a file', 'a deliverable is one YAML file: move what is there aside')
     if not (root / rel).is_file():
         names = [p.rsplit('/', 1)[1][:-5] for p in list_deliverable_files(root, [series_dir])[0]]
         raise UsageError(f'no deliverable {opts.deliverable!r} in {series_dir}',

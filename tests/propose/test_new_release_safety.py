@@ -105,6 +105,15 @@ def test_hostile_names_are_usage_errors(world: World, args: list[str], message: 
     assert err.startswith('releasetools: error: ') and message in err.splitlines()[0], err
 
 
+def test_a_directory_in_place_of_the_file_is_named(world: World) -> None:
+    world.hibiscus.unlink()
+    world.hibiscus.mkdir()
+    proc = _cli(world, 'hibiscus', 'nova', 'rc')
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert err.splitlines()[0] == 'releasetools: error: deliverables/hibiscus/nova.yaml is not a file', err
+
+
 def test_a_link_out_of_the_data_repository_is_refused(world: World) -> None:
     outside = world.top / 'outside.yaml'
     outside.write_text(world.hibiscus.read_text())

@@ -167,6 +167,8 @@ def test_dry_run_reports_every_check(world: Run, index: Index, mailer: Mailer, c
     monkeypatch.setenv('RELEASETOOLS_INDEX_PASSWORD', 'not-the-password')
     code, out = world('--dry-run', index=index, mailer=Mailer())
     assert code == 1  # a failed check fails the dry run; every step is still planned
+    assert 'dry run: a check failed, so a real run would stop before the first tag' in out
+    assert 'resume' not in out
     assert checks(out) == [('failed', 'index'), ('failed', 'smtp'), ('passed', 'push')]
     assert ('planned', 'tag') in statuses(out) and ('planned', 'announce') in statuses(out)
     nothing_public(world, index)
