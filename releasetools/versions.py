@@ -208,6 +208,9 @@ def _next_major(top: SemVer) -> str:
 
 
 def _wrong_step(new: SemVer, top: SemVer, expected: str) -> str:
+    if new.is_prerelease:
+        # The step is of the final the pre-release leads to: 34.0.0.0b1 is expected, not 34.0.0.
+        expected += f'.0{new.pre_kind}1'
     return f'{new.text} does not follow {top.text} by one semver step (expected {expected})'
 
 

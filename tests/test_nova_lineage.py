@@ -235,7 +235,7 @@ def test_validate_judges_hibiscus_by_series_order(nova_world: NovaWorld, data: P
     report = check(nova_world, data)
     assert [(f.check, f.line) for f in report.findings] == expected
     if expected:
-        assert 'does not follow 33.0.2 by one semver step (expected 34.0.0)' in report.findings[0].message
+        assert 'does not follow 33.0.2 by one semver step (expected 34.0.0.0b1)' in report.findings[0].message
 
 
 def test_validate_checks_ancestry_against_the_same_predecessor(nova_world: NovaWorld, data: Path) -> None:
