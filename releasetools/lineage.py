@@ -58,7 +58,7 @@ class Point:
 
 def semvers_of(d: Deliverable) -> tuple[SemVer, ...]:
     """The canonical versions of a file, in file order (closing tags and odd spellings left out)."""
-    return tuple(v for r in d.releases if r.version and (v := parse_semver(r.version)) is not None)
+    return d.semvers
 
 
 def starts_era(versions: Sequence[SemVer], top: SemVer | None) -> bool:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+from .versions import SemVer, parse_semver
 
 __all__ = [
     'INDEPENDENT',
@@ -184,6 +187,14 @@ class Deliverable:
             for repo in release.repos:
                 seen.setdefault(repo)
         return tuple(seen)
+
+    @cached_property
+    def semvers(self) -> tuple[SemVer, ...]:
+        """The canonical versions of the file, in file order (closing tags and odd spellings left out).
+
+        Computed once: every later series' file of the deliverable asks for them.
+        """
+        return tuple(v for r in self.releases if r.version and (v := parse_semver(r.version)) is not None)
 
     def line_of(self, key: str) -> int:
         lines = getattr(self.raw, 'key_lines', None)

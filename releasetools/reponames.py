@@ -10,6 +10,7 @@ validate rule and by every place that resolves one.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .errors import UsageError
 
@@ -22,8 +23,12 @@ _MAX_LENGTH = 200
 REPO_NAME_HINT = 'write it as namespace/name, e.g. openstack/nova (letters, digits, ".", "_", "-")'
 
 
+@lru_cache(maxsize=16384)
 def repo_name_problem(name: str) -> str | None:
-    """Why ``name`` is not a safe ``namespace/name`` repository name (None: it is)."""
+    """Why ``name`` is not a safe ``namespace/name`` repository name (None: it is).
+
+    Cached: a data repository names each of its repositories in release after release.
+    """
     if not name:
         return 'is empty'
     if len(name) > _MAX_LENGTH:

@@ -77,11 +77,23 @@ def all_rules() -> list[Rule]:
 def run_rules(ctx: DeliverableContext, skip_families: frozenset[str] = frozenset()
               ) -> Iterator[tuple[Rule, Problem | Skip]]:
     """Run every applicable rule over one deliverable (but those of ``skip_families``)."""
-    for rule_ in all_rules_cached():
-        if rule_.func is None or (rule_.needs_base and not ctx.has_base) or rule_.family in skip_families:
-            continue
-        for item in rule_.func(ctx):
+    for rule_ in _applicable(ctx.has_base, skip_families):
+        for item in rule_.func(ctx):  # type: ignore[misc]  # _applicable keeps only rules with a function
             yield rule_, item
+
+
+_APPLICABLE: dict[tuple[bool, frozenset[str]], tuple[Rule, ...]] = {}
+
+
+def _applicable(has_base: bool, skip_families: frozenset[str]) -> tuple[Rule, ...]:
+    """The rules that run for a context, chosen once per kind of run (they are looked at for every file)."""
+    key = (has_base, skip_families)
+    rules = _APPLICABLE.get(key)
+    if rules is None:
+        rules = _APPLICABLE[key] = tuple(
+            r for r in all_rules_cached()
+            if r.func is not None and not (r.needs_base and not has_base) and r.family not in skip_families)
+    return rules
 
 
 _CACHE: list[Rule] = []

@@ -121,31 +121,34 @@ def _check_map(m: Any, fields: dict[str, Field], where: str, line: int, events: 
     if not isinstance(m, YMap):
         events.append(Event('type', line, f'{where} must be a mapping, not {_type_name(m)}'))
         return False
+    # A key's line is looked up only for a finding: most keys are fine, and this runs for every mapping.
     for key, value in m.items():
-        kline = m.line_of(key)
         spec = fields.get(key)
         if spec is None:
-            events.append(Event('unknown', kline, f'unknown key {key!r} in {where}', did_you_mean(str(key), fields)))
+            events.append(Event('unknown', m.line_of(key), f'unknown key {key!r} in {where}',
+                                did_you_mean(str(key), fields)))
             continue
         test, expected, allowed = spec
         if key == 'version' and not isinstance(value, str):
             text = (m.scalar_text or {}).get(key, str(value))
             read_as = _type_name(value) + (f' ({value!r})' if isinstance(value, float) else '')
-            events.append(Event('version', kline, f'version {text} is not a string: YAML reads it as {read_as}',
+            events.append(Event('version', m.line_of(key),
+                                f'version {text} is not a string: YAML reads it as {read_as}',
                                 f"quote it: version: '{text}'"))
             continue
         if not test(value):
-            events.append(Event('type', kline, f'{key!r} in {where} must be {expected}, not {_type_name(value)}'))
+            events.append(Event('type', m.line_of(key),
+                                f'{key!r} in {where} must be {expected}, not {_type_name(value)}'))
             continue
         if allowed is not None and value not in allowed:
             hint = did_you_mean(value, allowed) or 'one of: ' + ', '.join(allowed)
-            events.append(Event('enum', kline, f'{key!r} in {where} is {value!r}, which is not {expected} '
+            events.append(Event('enum', m.line_of(key), f'{key!r} in {where} is {value!r}, which is not {expected} '
                                 'this tool knows', hint))
         if key == 'flags':
             known = RELEASE_FLAGS if fields is RELEASE else REPO_FLAGS
             for flag in value:
                 if flag not in known:
-                    events.append(Event('enum', kline, f'unknown flag {flag!r} in {where}',
+                    events.append(Event('enum', m.line_of(key), f'unknown flag {flag!r} in {where}',
                                         did_you_mean(flag, known) or 'one of: ' + ', '.join(known)))
     for key in required:
         if key not in m:
