@@ -126,7 +126,7 @@ class DeliverableContext:
     @cached_property
     def older_semvers(self) -> tuple[SemVer, ...]:
         """Canonical versions of the older series' files, oldest series last."""
-        return tuple(v for v in map(parse_semver, self.older_versions) if v is not None)
+        return tuple(v for o in self.older_files for v in o.semvers)
 
     @cached_property
     def merged_semvers(self) -> tuple[SemVer, ...]:
@@ -140,6 +140,13 @@ class DeliverableContext:
         """The finals of the older series that count for this file's next version (``lineage``: eras)."""
         index = self.older_index
         return FinalIndex() if starts_era(self.merged_semvers, index.top) else index
+
+    @cached_property
+    def counted_releases(self) -> frozenset[tuple[int, int, int]]:
+        """The X.Y.Z of every version in :attr:`counted_semvers` (shared by the group, built series by series)."""
+        if starts_era(self.merged_semvers, self.older_index.top):
+            return frozenset()
+        return _releases_before(self.deliverable.series, self.older_files, self.group_cache)[0]
 
     @cached_property
     def counted_semvers(self) -> tuple[SemVer, ...]:
@@ -190,3 +197,30 @@ def _index_before(series: str, older: tuple[Deliverable, ...], cache: dict[str, 
         index = fold_series(_index_before(previous.series, older[1:], cache), semvers_of(previous))
     memo[series] = index
     return index
+
+
+def _releases_before(series: str, older: tuple[Deliverable, ...], cache: dict[str, Any]
+                     ) -> tuple[frozenset[tuple[int, int, int]], SemVer | None]:
+    """The X.Y.Z released in ``older`` (newest first) that count, and the highest final, era by era.
+
+    The same walk as ``lineage.counted_versions``, memoised per series like
+    :func:`_index_before` so that a deliverable's files cost linear time together.
+    """
+    memo: dict[str, tuple[frozenset[tuple[int, int, int]], SemVer | None]] = cache.setdefault('releases-before', {})
+    hit = memo.get(series)
+    if hit is not None:
+        return hit
+    if not older:
+        out: tuple[frozenset[tuple[int, int, int]], SemVer | None] = (frozenset(), None)
+    else:
+        previous = older[0]
+        released, top = _releases_before(previous.series, older[1:], cache)
+        versions = previous.semvers
+        if starts_era(versions, top):
+            released, top = frozenset(), None
+        for v in versions:
+            if not v.is_prerelease and (top is None or v > top):
+                top = v
+        out = (released | {v.release for v in versions}, top)
+    memo[series] = out
+    return out

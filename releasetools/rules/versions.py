@@ -139,7 +139,7 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     if not new:
         return
     prior = ctx.counted_index.copy()
-    released = {o.release for o in ctx.counted_semvers}
+    released = set(ctx.counted_releases)
     own = False
     merged = _merged_count(ctx)
     for index, (release, parsed) in enumerate(zip(d.releases, ctx.own_semvers, strict=True)):
@@ -228,12 +228,14 @@ def check_prerelease_progression(ctx: DeliverableContext) -> Iterator[Problem]:
     ``cycle-with-rc``/``cycle-with-milestones`` a final follows a candidate.
     """
     d = ctx.deliverable
-    older = ctx.older_semvers
+    older: dict[tuple[int, int, int], list[SemVer]] = {}
+    for p in ctx.older_semvers:  # one index, not a scan of every earlier version per release
+        older.setdefault(p.release, []).append(p)
     for release in _regular(ctx):
         v = ctx.own_semvers[release.index]
         if v is None or _reused(ctx, release):
             continue
-        same = [p for p in older if p.release == v.release]
+        same = list(older.get(v.release, ()))
         same.extend(ctx.own_semvers[i] for i in _same_release_before(ctx, release, v.release))  # type: ignore[misc]
         if not same and not v.is_prerelease:
             continue
