@@ -101,13 +101,20 @@ class DeliverableContext:
         d = self.deliverable
         if d.is_independent or d.series not in self.series:
             return None
-        with_releases = {o.series for o in self.older_files if any(r.version for r in o.releases)}
+        # The same answer for every file of the deliverable in one series: walk once per group.
+        memo: dict[str, str | None] = self.group_cache.setdefault('missing-history', {})
+        if d.series in memo:
+            return memo[d.series]
+        with_releases = {o.series for o in (d, *self.others) if any(r.version for r in o.releases)}
+        answer = None
         for older in self.series.older_than(d.series):
             if older.name not in self.series_dirs:
-                return older.name
+                answer = older.name
+                break
             if older.name in with_releases:
-                return None
-        return None
+                break
+        memo[d.series] = answer
+        return answer
 
     @property
     def history_complete(self) -> bool:
