@@ -78,6 +78,10 @@ def remote_auth(remote: str) -> tuple[str, dict[str, str]]:
     clean, user, password = split_userinfo(remote)
     if user is None and password is None:
         return remote, {}
-    token = base64.b64encode(f'{user or ""}:{password or ""}'.encode()).decode()
     return clean, {'GIT_CONFIG_COUNT': '1', 'GIT_CONFIG_KEY_0': 'http.extraHeader',
-                   'GIT_CONFIG_VALUE_0': f'Authorization: Basic {token}'}
+                   'GIT_CONFIG_VALUE_0': f'Authorization: {basic_authorization(user, password)}'}
+
+
+def basic_authorization(user: str | None, password: str | None) -> str:
+    """The value of an HTTP ``Authorization`` header for Basic authentication (RFC 7617)."""
+    return 'Basic ' + base64.b64encode(f'{user or ""}:{password or ""}'.encode()).decode()

@@ -224,9 +224,8 @@ class RepoLocator:
         work for it at all (the reason is the one :meth:`locate` gives).
         So is a name that could lead outside the template: it is never resolved.
         """
-        problem = repo_name_problem(repo)
-        if problem is not None:
-            return f'the repository name {repo!r} {problem}; it is not resolved'
+        if repo_name_problem(repo) is not None:
+            return self.locate(repo).reason  # refused before anything is resolved
         where = self.location(repo)
         if where.lower().startswith('file://'):
             return None

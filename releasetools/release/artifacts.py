@@ -45,6 +45,7 @@ from packaging.version import Version
 
 from ..errors import GitError, ReleaseToolsError
 from ..gitrepo import run_git
+from ..redact import basic_authorization
 from . import children
 
 __all__ = [
@@ -261,10 +262,7 @@ class _Links(HTMLParser):
 def _open(url: str, auth: tuple[str, str] | None) -> bytes:
     request = urllib.request.Request(url)
     if auth is not None:
-        import base64
-
-        token = base64.b64encode(f'{auth[0]}:{auth[1]}'.encode()).decode()
-        request.add_header('Authorization', f'Basic {token}')
+        request.add_header('Authorization', basic_authorization(*auth))
     with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
         return bytes(response.read())
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from ..errors import GitError
 from ..gitrepo import run_git
-from ..redact import redact
+from ..redact import basic_authorization, redact
 
 __all__ = ['TIMEOUT', 'Check', 'Needs', 'check_index', 'check_push', 'check_signing', 'check_smtp', 'run_checks']
 
@@ -82,25 +82,30 @@ def _form(fields: dict[str, str], boundary: str) -> bytes:
     return (''.join(parts) + f'--{boundary}--\r\n').encode()
 
 
+def _status(request: urllib.request.Request, user: str | None, password: str | None,
+            timeout: float) -> int | str:
+    """The HTTP status the request is answered with (authenticated when both are given), or why none came."""
+    if user is not None and password is not None:
+        request.add_header('Authorization', basic_authorization(user, password))
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (urllib.error.URLError, OSError) as exc:
+        return str(getattr(exc, 'reason', exc))
+
+
 def check_index(url: str, user: str | None, password: str | None, timeout: float = TIMEOUT) -> Check:
     """Does the index's upload endpoint answer, and accept these credentials? Uploads nothing."""
-    import base64
-
     boundary = 'releasetools-preflight'
     request = urllib.request.Request(url, data=_form({':action': 'file_upload', 'protocol_version': '1'}, boundary),
                                      method='POST')
     request.add_header('Content-Type', f'multipart/form-data; boundary={boundary}')
-    if user is not None and password is not None:
-        request.add_header('Authorization', 'Basic ' + base64.b64encode(f'{user}:{password}'.encode()).decode())
     target = redact(url, [password])
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            code = int(response.status)
-    except urllib.error.HTTPError as exc:
-        code = exc.code
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, 'reason', exc)
-        return Check('index', target, False, f'cannot reach the index at {target}: {reason}')
+    code = _status(request, user, password, timeout)
+    if isinstance(code, str):
+        return Check('index', target, False, f'cannot reach the index at {target}: {code}')
     if code == 401:
         why = 'no credentials are configured' if user is None or password is None else 'it refused them'
         return Check('index', target, False, f'the index at {target} wants credentials (401): {why}')
@@ -115,20 +120,10 @@ def check_index(url: str, user: str | None, password: str | None, timeout: float
 
 def check_simple(url: str, user: str | None, password: str | None, timeout: float = TIMEOUT) -> Check:
     """Does the index's simple API answer a read (with the credentials)? The job reads it before uploading."""
-    import base64
-
-    request = urllib.request.Request(url, method='GET')
-    if user is not None and password is not None:
-        request.add_header('Authorization', 'Basic ' + base64.b64encode(f'{user}:{password}'.encode()).decode())
     target = redact(url, [password])
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            code = int(response.status)
-    except urllib.error.HTTPError as exc:
-        code = exc.code
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, 'reason', exc)
-        return Check('simple', target, False, f'cannot reach the simple API at {target}: {reason}')
+    code = _status(urllib.request.Request(url, method='GET'), user, password, timeout)
+    if isinstance(code, str):
+        return Check('simple', target, False, f'cannot reach the simple API at {target}: {code}')
     if code in (401, 403):
         return Check('simple', target, False, f'the simple API at {target} refuses to be read ({code})')
     if 200 <= code < 300 or code == 404:  # 404: an empty index may have no page at its root
