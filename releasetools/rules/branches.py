@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from .. import lineage
-from ..model import OPEN_STATUSES, Release
+from ..model import Release
 from ..versions import parse_semver, parse_special
 from . import DeliverableContext, Problem, rule
 from .projects import HASH_RE
@@ -47,9 +47,7 @@ def check_branch_prefix(ctx: DeliverableContext) -> Iterator[Problem]:
     manila has ``driverfixes/mitaka``): it stays valid in a series that is
     closed, and is refused in an open one.
     """
-    series = ctx.series.get(ctx.deliverable.series)
-    status = ctx.deliverable.stable_status or (series.status if series is not None else None)
-    legacy_ok = status is not None and status not in OPEN_STATUSES and status != 'future'
+    legacy_ok = ctx.is_closed
     for branch in ctx.new_branches:
         if branch.name is None or branch.name.startswith(PREFIXES):
             continue

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..findings import Severity
 from ..lineage import counted_versions, fold_series, semvers_of, starts_era
-from ..model import Deliverable, Release, SeriesTable
+from ..model import OPEN_STATUSES, Deliverable, Release, SeriesTable
 from ..versions import FinalIndex, SemVer, parse_semver, parse_special
 
 __all__ = ['DeliverableContext', 'Problem', 'Skip']
@@ -58,6 +58,17 @@ class DeliverableContext:
     @property
     def path(self) -> str:
         return self.deliverable.path
+
+    @cached_property
+    def status(self) -> str | None:
+        """The status the file is judged by: its ``stable-status``, else its series' (None: unknown series)."""
+        series = self.series.get(self.deliverable.series)
+        return None if series is None else (self.deliverable.stable_status or series.status)
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the file's series takes no more releases: neither open nor future (False when unknown)."""
+        return self.status is not None and self.status not in OPEN_STATUSES and self.status != 'future'
 
     @cached_property
     def new_releases(self) -> tuple[Release, ...]:

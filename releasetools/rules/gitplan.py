@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import lineage
 from ..gitfacts import RepoFacts, RepoRequest
-from ..model import OPEN_STATUSES, Release
+from ..model import Release
 from ..versions import SemVer, parse_semver, parse_special
 from .context import DeliverableContext
 
@@ -107,11 +107,7 @@ def closing_tag_names(ctx: DeliverableContext) -> tuple[str, ...]:
     them: it marks the last release, not the end of the branch.
     """
     d = ctx.deliverable
-    series = ctx.series.get(d.series)
-    if d.is_independent or series is None:
-        return ()
-    status = d.stable_status or series.status
-    if status in OPEN_STATUSES or status == 'future':
+    if d.is_independent or not ctx.is_closed:
         return ()
     names = lineage.series_labels(d, ctx.series)
     return tuple(f'{n}-{kind}' for kind in ('eol', 'eom') for n in names)
@@ -131,15 +127,11 @@ def closed_branch_gone(ctx: DeliverableContext, facts: RepoFacts) -> str | None:
     (:func:`closing_tags`) first: this is the reason when there are none.
     """
     d = ctx.deliverable
-    series = ctx.series.get(d.series)
-    if d.is_independent or series is None:
-        return None
-    status = d.stable_status or series.status
-    if status in OPEN_STATUSES or status == 'future':
+    if d.is_independent or not ctx.is_closed:
         return None
     if _series_branches(ctx, facts, 'stable') or _series_branches(ctx, facts, 'unmaintained'):
         return None
-    return (f'{d.series} is {status} and its stable branch is gone from {facts.repo}: no branch and no '
+    return (f'{d.series} is {ctx.status} and its stable branch is gone from {facts.repo}: no branch and no '
             f'closing tag to check against')
 
 

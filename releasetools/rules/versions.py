@@ -371,8 +371,7 @@ def check_final_has_rc(ctx: DeliverableContext) -> Iterator[Problem]:
     held to it either: their finals were often cut straight from milestones.
     """
     d = ctx.deliverable
-    series = ctx.series.get(d.series)
-    if d.model != 'cycle-with-rc' or series is None or (d.stable_status or series.status) != 'development':
+    if d.model != 'cycle-with-rc' or ctx.status != 'development':
         return
     final = _first_final(ctx)
     if final is None or final not in ctx.new_releases or _reused(ctx, final):
