@@ -652,8 +652,8 @@ def run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None] = l
     """Run (or with dry_run, plan) every step of the request; the report says what happened.
 
     No error leaves with a credential in it: messages are redacted here, the job's one exit.
+    The options take the environment's settings in :func:`request_items`, the first step.
     """
-    opts.from_environment()
     try:
         return _run_release(opts, progress)
     except ReleaseToolsError as exc:
