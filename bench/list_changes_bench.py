@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from releasetools import gitrepo
+from releasetools.git import repo as gitrepo
 from releasetools.review import ChangesOptions, list_changes
 
 ENV = {**os.environ, 'GIT_AUTHOR_NAME': 'bench', 'GIT_AUTHOR_EMAIL': 'bench@example.invalid',

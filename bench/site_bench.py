@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 from releasetools.site import build_site
-from releasetools.synth import SynthSpec, write_tree
+from releasetools.testing.synth import SynthSpec, write_tree
 
 
 def _size(path: Path) -> int:

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from releasetools.findings import Report
+from releasetools.core.findings import Report
 from releasetools.validate import ValidateOptions, validate
 
 __all__ = [

@@ -24,7 +24,7 @@ import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
-from releasetools.findings import Report
+from releasetools.core.findings import Report
 from releasetools.rules import RULES, all_rules
 from releasetools.validate import ValidateOptions, validate
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from releasetools.baseline import BASELINE_PATH, dump, entry_of, fingerprint
 from releasetools.cli import main
-from releasetools.findings import Finding, Severity
-from releasetools.load import load_deliverable_bytes
+from releasetools.core.findings import Finding, Severity
+from releasetools.data.baseline import BASELINE_PATH, dump, entry_of, fingerprint
+from releasetools.data.load import load_deliverable_bytes
 from tests.helpers import DataRepo, R, doc
 
 SAMPLE = Path(__file__).resolve().parents[2] / 'shared' / 'upstream-sample'

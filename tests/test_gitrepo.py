@@ -1,4 +1,4 @@
-"""releasetools.gitrepo: batched git access, on real repositories (see tests.githelpers)."""
+"""releasetools.git.repo: batched git access, on real repositories (see tests.githelpers)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from releasetools import gitrepo
-from releasetools.errors import GitError
+from releasetools.core.errors import GitError
+from releasetools.git import repo as gitrepo
 from tests.githelpers import Sources, commit_file, git, make_package_repo
 
 #: The fixtures ``sources`` and ``data`` (conftest.py belongs to the other suites).

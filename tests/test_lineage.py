@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from releasetools import lineage
-from releasetools.lineage import Point
-from releasetools.load import deliverable_from_raw, load_deliverable_file
-from releasetools.model import Deliverable, Series, SeriesTable
-from releasetools.versions import FinalIndex, parse_semver
-from releasetools.yamlio import parse_yaml
+from releasetools.core import lineage
+from releasetools.core.lineage import Point
+from releasetools.core.model import Deliverable, Series, SeriesTable
+from releasetools.core.versions import FinalIndex, parse_semver
+from releasetools.data.load import deliverable_from_raw, load_deliverable_file
+from releasetools.data.yamlio import parse_yaml
 
 FIXTURES = Path(__file__).parent / 'fixtures' / 'lineage'
 

@@ -1,4 +1,4 @@
-"""releasetools.load: the series table, deliverable paths and files, into the model."""
+"""releasetools.data.load: the series table, deliverable paths and files, into the model."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from releasetools.errors import UsageError
-from releasetools.load import (
+from releasetools.core.errors import UsageError
+from releasetools.core.model import Branch, RepoSettings
+from releasetools.data.load import (
     list_deliverable_files,
     load_deliverable_bytes,
     load_deliverable_file,
     load_series,
     split_deliverable_path,
 )
-from releasetools.model import Branch, RepoSettings
 from tests.helpers import SERIES, DataRepo, expand
 
 P = pytest.param

@@ -26,10 +26,12 @@ import pytest
 import yaml
 
 from releasetools.cli import main
-from releasetools.findings import Report
+from releasetools.core.findings import Report
+from releasetools.core.versions import parse_special
+from releasetools.data.request import read_request
 from releasetools.release.plan import items_of
-from releasetools.validate import ValidateOptions, deliverable_contexts, read_request, validate
-from releasetools.versions import parse_special
+from releasetools.rules.context import deliverable_contexts
+from releasetools.validate import ValidateOptions, validate
 from tests.githelpers import commit_file, git, init_repo
 
 SAMPLE = Path(__file__).resolve().parents[2] / 'shared' / 'upstream-sample'

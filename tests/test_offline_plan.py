@@ -13,7 +13,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from releasetools.findings import Report
+from releasetools.core.findings import Report
 from releasetools.validate import ValidateOptions, validate
 from tests.githelpers import commit_file, init_repo
 from tests.helpers import DataRepo, R, doc

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from releasetools.redact import redact, remote_auth, split_userinfo
+from releasetools.core.redact import redact, remote_auth, split_userinfo
 
 
 @pytest.mark.parametrize(('url', 'expected'), [

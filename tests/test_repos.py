@@ -1,4 +1,4 @@
-"""releasetools.repos: where repositories are, and mirrors of URLs in the cache directory."""
+"""releasetools.git.mirrors: where repositories are, and mirrors of URLs in the cache directory."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from releasetools import gitrepo
-from releasetools.errors import UsageError
-from releasetools.repos import Located, RepoLocator, is_remote
+from releasetools.core.errors import UsageError
+from releasetools.git import repo as gitrepo
+from releasetools.git.mirrors import Located, RepoLocator, is_remote
 from tests.githelpers import Sources, commit_file, git, make_package_repo
 
 #: The fixtures ``sources`` and ``data`` (conftest.py belongs to the other suites).

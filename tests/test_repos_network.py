@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from releasetools.cli import main
-from releasetools.repos import RepoLocator
+from releasetools.git.mirrors import RepoLocator
 from releasetools.validate import ValidateOptions, validate
 from tests.helpers import DataRepo
 
@@ -205,7 +205,7 @@ def test_interrupted_clone_leaves_nothing(repo: DataRepo, tmp_path: Path, count:
 def test_worker_processes_share_the_count(repo: DataRepo, dead_host: DeadHost, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """With files split over forked workers, the dead host still costs 3 attempts in all, not 3 per worker."""
-    from releasetools import validate as validate_module
+    from releasetools.validate import engine as validate_module
 
     monkeypatch.setattr(validate_module, 'PARALLEL_THRESHOLD', 4)
     if validate_module._workers(len(REPOS)) < 2:
@@ -232,7 +232,7 @@ def test_worker_processes_share_the_count(repo: DataRepo, dead_host: DeadHost, t
     ('git@github.com: Permission denied (publickey).', False),
 ])
 def test_network_failures(message: str, network: bool) -> None:
-    from releasetools.repos import is_network_failure
+    from releasetools.git.mirrors import is_network_failure
 
     assert is_network_failure(message) is network
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from releasetools.cli import build_parser, main
-from releasetools.findings import Skipped
+from releasetools.cli.main import build_parser, main
+from releasetools.core.findings import Skipped
 from releasetools.rules.git import _SHALLOW
 from releasetools.validate import ValidateOptions, validate
 from tests.githelpers import GIT_RULES, HIBISCUS, DataRepo, Sources, deliverable, rel

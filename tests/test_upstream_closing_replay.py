@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from releasetools.core.versions import parse_special
 from releasetools.validate import ValidateOptions, validate
-from releasetools.versions import parse_special
 from tests.helpers import GIT_ENV
 
 SAMPLE = Path(__file__).resolve().parents[2] / 'shared' / 'upstream-sample'

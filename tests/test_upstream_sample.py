@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from releasetools.cli import main
-from releasetools.load import load_series
+from releasetools.data.load import load_series
 from tests.helpers import DataRepo
 
 SAMPLE = Path(__file__).resolve().parents[2] / 'shared' / 'upstream-sample'

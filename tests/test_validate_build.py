@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from releasetools.cli import main
-from releasetools.findings import Report
+from releasetools.core.findings import Report
 from releasetools.validate import ValidateOptions, validate
 from tests.githelpers import commit_file
 from tests.release.project import Data, Project

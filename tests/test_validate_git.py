@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from releasetools import gitrepo
 from releasetools.cli import main
-from releasetools.findings import Skipped
+from releasetools.core.findings import Skipped
+from releasetools.git import repo as gitrepo
 from releasetools.rules.git import _SHALLOW
 from releasetools.validate import ValidateOptions, validate
 from tests.githelpers import (

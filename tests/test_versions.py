@@ -1,10 +1,10 @@
-"""releasetools.versions: parsing, canonical spelling, semver steps, pre-releases."""
+"""releasetools.core.versions: parsing, canonical spelling, semver steps, pre-releases."""
 
 from __future__ import annotations
 
 import pytest
 
-from releasetools.versions import (
+from releasetools.core.versions import (
     SemVer,
     SpecialTag,
     XStatic,

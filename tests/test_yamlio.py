@@ -1,4 +1,4 @@
-"""releasetools.yamlio: safe YAML reading with line numbers (RT001-RT006)."""
+"""releasetools.data.yamlio: safe YAML reading with line numbers (RT001-RT006)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from releasetools.yamlio import MAX_DEPTH, MAX_FILE_SIZE, YamlProblem, YList, YMap, parse_yaml, read_yaml_file
+from releasetools.data.yamlio import MAX_DEPTH, MAX_FILE_SIZE, YamlProblem, YList, YMap, parse_yaml, read_yaml_file
 
 P = pytest.param
 
@@ -156,7 +156,7 @@ def test_very_deep_nesting_does_not_crash_the_process(expression: str) -> None:
 
     Run in a child process, so that a crash fails this test instead of ending the test run.
     """
-    code = ('from releasetools.yamlio import parse_yaml, YamlProblem\n'
+    code = ('from releasetools.data.yamlio import parse_yaml, YamlProblem\n'
             f'data = {expression}\n'
             'try:\n    parse_yaml(data)\n'
             'except YamlProblem as p:\n    print(p.check)\n')

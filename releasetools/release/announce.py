@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from ..errors import ReleaseToolsError
+from ..core.errors import ReleaseToolsError
 
 __all__ = ['Mail', 'MailNotSent', 'MailOutcomeUnknown', 'message_id', 'render', 'send', 'write']
 

@@ -43,9 +43,9 @@ from packaging.utils import (
 )
 from packaging.version import Version
 
-from ..errors import GitError, ReleaseToolsError
-from ..gitrepo import run_git
-from ..redact import basic_authorization
+from ..core.errors import GitError, ReleaseToolsError
+from ..core.redact import basic_authorization
+from ..git.repo import run_git
 from . import children
 
 __all__ = [

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import GitError, ReleaseToolsError
+from ..core.errors import GitError, ReleaseToolsError
 from . import artifacts
 from .gitops import remote_auth, remote_tags
 from .job import ReleaseOptions, index_auth, ledger_path, request_items, simple_url

@@ -33,7 +33,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from ..errors import ReleaseToolsError
+from ..core.errors import ReleaseToolsError
 
 __all__ = ['Terminated', 'end_all', 'environment', 'guarded', 'live_children', 'run']
 

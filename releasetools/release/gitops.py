@@ -16,9 +16,9 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import GitError, ReleaseToolsError
-from ..gitrepo import run_git as _run_git
-from ..redact import remote_auth
+from ..core.errors import GitError, ReleaseToolsError
+from ..core.redact import remote_auth
+from ..git.repo import run_git as _run_git
 from . import children
 
 __all__ = ['Workspace', 'remote_auth', 'remote_tags', 'tag_message']

@@ -16,8 +16,8 @@ from typing import Any
 
 import jinja2
 
-from ..errors import ReleaseToolsError
-from ..redact import redact
+from ..core.errors import ReleaseToolsError
+from ..core.redact import redact
 
 __all__ = ['check_inputs', 'check_smtp', 'check_template', 'check_url']
 

@@ -23,12 +23,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..errors import GitError, ReleaseToolsError, UsageError
-from ..findings import Report
-from ..redact import redact, split_userinfo
-from ..reponames import check_repo_name
-from ..repos import DEFAULT_TEMPLATE, check_template, default_cache_dir
-from ..validate import ValidateOptions, check_request, deliverable_contexts, read_request
+from ..core.errors import GitError, ReleaseToolsError, UsageError
+from ..core.findings import Report
+from ..core.redact import redact, split_userinfo
+from ..core.reponames import check_repo_name
+from ..data.request import read_request
+from ..git.mirrors import DEFAULT_TEMPLATE, check_template, default_cache_dir
+from ..rules.context import deliverable_contexts
+from ..validate import ValidateOptions, check_request
 from . import announce, artifacts, children, preflight
 from .announce import Mail
 from .gitops import Workspace, remote_tags, tag_message
@@ -611,7 +613,7 @@ def approval_gate(opts: ReleaseOptions) -> None:
     approvers (``--author``, ``--approver``, ``--review FILE``) must include a
     PTL or liaison of the team of every deliverable file the request changes.
     """
-    from ..approval import Review, check_approval, load_review
+    from ..review.approval import Review, check_approval, load_review
 
     # A --review file is read even when no team data decides on it: an unreadable one is an error, not ignored.
     review = load_review(opts.review) if opts.review else Review(None)

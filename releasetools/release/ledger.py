@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import ReleaseToolsError
+from ..core.errors import ReleaseToolsError
 
 __all__ = ['LEDGER_ENV', 'Ledger', 'LedgerError', 'default_ledger', 'lock', 'request_identity']
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .. import gitrepo
+from ..git import repo as gitrepo
 from ..review.notes import NoteCache, range_note_files, read_note_texts, render_notes, reno_config
 from ..review.notes import notes_dir as reno_notes_dir
 from .plan import Item

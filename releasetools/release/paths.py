@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..errors import ReleaseToolsError
+from ..core.errors import ReleaseToolsError
 
 __all__ = ['atomic_write', 'check_local_paths', 'writable_dir']
 

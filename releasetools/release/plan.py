@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .. import lineage
-from ..model import Deliverable, Release
+from ..core import lineage
+from ..core.model import Deliverable, Release
+from ..core.versions import parse_semver, parse_special
 from ..rules import DeliverableContext
-from ..versions import parse_semver, parse_special
 
 __all__ = ['ARTIFACT_TYPES', 'Item', 'Target', 'items_of']
 

@@ -31,9 +31,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import GitError
-from ..gitrepo import run_git
-from ..redact import basic_authorization, redact
+from ..core.errors import GitError
+from ..core.redact import basic_authorization, redact
+from ..git.repo import run_git
 
 __all__ = ['TIMEOUT', 'Check', 'Needs', 'check_index', 'check_push', 'check_signing', 'check_smtp', 'run_checks']
 

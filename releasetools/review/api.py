@@ -12,9 +12,9 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from .. import gitrepo
-from ..errors import GitError
-from ..pkgmeta import package_name
+from ..core.errors import GitError
+from ..core.pkgmeta import package_name
+from ..git import repo as gitrepo
 from .changes import ApiResult
 
 __all__ = ['API_RELEASE_TYPES', 'API_TYPES', 'compare_api', 'import_name', 'wants_api_check']

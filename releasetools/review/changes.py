@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from packaging.utils import canonicalize_name
 
-from ..pkgmeta import lower_bounds, requirements
-from ..versions import SemVer, parse_semver, step_kind
+from ..core.pkgmeta import lower_bounds, requirements
+from ..core.versions import SemVer, parse_semver, step_kind
 from .notes import STEP_RANK
 
 __all__ = [

@@ -5,7 +5,7 @@ Per range ``previous..hash``: one ``git log --no-merges`` (the commits), one
 note texts not in the cache, and for libraries two ``git archive`` (the API).
 Ranges name immutable commits, so their commits, note lists and API answers are
 cached per repository and a re-run reads no history at all. Branch facts (heads,
-which branches contain the commit) change, so they come fresh from ``gitfacts``.
+which branches contain the commit) change, so they come fresh from ``git.facts``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .. import gitrepo
-from ..errors import GitError
-from ..gitfacts import RepoFacts
+from ..core.errors import GitError
+from ..git import repo as gitrepo
+from ..git.facts import RepoFacts
 from . import notes as notes_mod
 from .api import compare_api, import_name
 from .changes import ApiResult, Commit, NotesPreview

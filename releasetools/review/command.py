@@ -2,7 +2,7 @@
 
 The request is read as ``validate`` reads it (``read_request``/``deliverable_contexts``);
 each release follows the release ``lineage.predecessor`` names (as new-release does). Git facts are
-gathered in one batched pass per repository (``gitfacts``), then each range is read
+gathered in one batched pass per repository (``git.facts``), then each range is read
 (``collect``) and the review built from those values (``changes``).
 """
 
@@ -12,14 +12,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import lineage
-from ..findings import Report
-from ..gitfacts import RepoFacts, RepoRequest, gather_all
-from ..model import Release
-from ..repos import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
+from ..core import lineage
+from ..core.findings import Report
+from ..core.model import Release
+from ..data.request import read_request
+from ..git.facts import RepoFacts, RepoRequest, gather_all
+from ..git.mirrors import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
 from ..rules import DeliverableContext
+from ..rules.context import deliverable_contexts
 from ..rules.gitplan import expected_branches
-from ..validate import deliverable_contexts, read_request
 from .api import wants_api_check
 from .changes import (
     ChangesReport,

@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 
-from .. import gitrepo
+from ..git import repo as gitrepo
 
 __all__ = ['NoteCache', 'NoteFile', 'RangeNotes', 'implied_step', 'range_note_files', 'render_notes', 'reno_config']
 

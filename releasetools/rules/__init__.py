@@ -12,7 +12,7 @@ import inspect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from ..findings import Severity
+from ..core.findings import Severity
 from .context import DeliverableContext, Problem, Skip
 
 __all__ = ['RULES', 'DeliverableContext', 'Problem', 'Rule', 'Skip', 'all_rules', 'describe', 'rule']

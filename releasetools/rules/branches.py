@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from .. import lineage
-from ..model import Release
-from ..versions import parse_semver, parse_special
+from ..core import lineage
+from ..core.model import Release
+from ..core.versions import parse_semver, parse_special
 from . import DeliverableContext, Problem, rule
 from .projects import HASH_RE
 

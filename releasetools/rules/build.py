@@ -1,6 +1,6 @@
 """Build rules (``validate --build``): a release that cannot build, or builds wrong, never merges.
 
-As pure as the git rules: they read the outcomes ``buildfacts.gather_builds``
+As pure as the git rules: they read the outcomes ``validate.build.gather_builds``
 produced beforehand (``ctx.builds``, keyed by repository and version). Without
 ``--build`` there are no outcomes and these rules say nothing.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..buildfacts import BuildOutcome
+from ..core.builds import BuildOutcome
 from . import DeliverableContext, Problem, Skip, rule
 
 

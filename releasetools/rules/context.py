@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
-from ..findings import Severity
-from ..lineage import counted_versions, fold_series, semvers_of, starts_era
-from ..model import OPEN_STATUSES, Deliverable, Release, SeriesTable
-from ..versions import FinalIndex, SemVer, parse_semver, parse_special
+from ..core.findings import Report, Severity
+from ..core.lineage import counted_versions, fold_series, semvers_of, starts_era
+from ..core.model import OPEN_STATUSES, Deliverable, Release, SeriesTable
+from ..core.versions import FinalIndex, SemVer, parse_semver, parse_special
+from ..data.load import LoadedFile, load_deliverable_bytes, load_deliverable_file
+from ..data.request import Request
 
-__all__ = ['DeliverableContext', 'Problem', 'Skip']
+__all__ = ['DeliverableContext', 'Problem', 'Skip', 'deliverable_contexts']
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +55,9 @@ class DeliverableContext:
     cache: dict[str, Any] = field(default_factory=dict)
     #: Shared by the contexts of one deliverable's files (facts about the whole group).
     group_cache: dict[str, Any] = field(default_factory=dict)
-    #: Git facts per repository (``gitfacts.RepoFacts``), or why they are missing (a str).
+    #: Git facts per repository (``git.facts.RepoFacts``), or why they are missing (a str).
     git: dict[str, Any] = field(default_factory=dict)
-    #: ``validate --build`` outcomes per (repo, version) (``buildfacts.BuildOutcome``), or why not built (a str).
+    #: ``validate --build`` outcomes per (repo, version) (``core.builds.BuildOutcome``), or why not built (a str).
     builds: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     @property
@@ -242,3 +247,45 @@ def _releases_before(series: str, older: tuple[Deliverable, ...], cache: dict[st
         out = (released | {v.release for v in versions}, top)
     memo[series] = out
     return out
+
+
+class _Loader:
+    """Loads each working-tree file once, whatever asks for it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.loaded: dict[str, LoadedFile] = {}
+
+    def get(self, rel: str) -> LoadedFile:
+        hit = self.loaded.get(rel)
+        if hit is None:
+            hit = self.loaded[rel] = load_deliverable_file(self.root, rel)
+        return hit
+
+
+def deliverable_contexts(request: Request, targets: Iterable[str], report: Report) -> list[DeliverableContext]:
+    """Load ``targets`` with their other series files and base versions, for the rules.
+
+    Files that cannot be read are counted and their finding added to ``report``.
+    """
+    loader = _Loader(request.root)
+    groups: dict[str, dict[str, Any]] = defaultdict(dict)
+    contexts: list[DeliverableContext] = []
+    for rel in targets:
+        loaded = loader.get(rel)
+        report.checked += 1
+        if loaded.deliverable is None:
+            assert loaded.problem is not None
+            report.findings.append(loaded.problem)
+            continue
+        name = rel.rsplit('/', 1)[1]
+        others = tuple(o.deliverable for o in (loader.get(p) for p in request.by_name.get(name, ()) if p != rel)
+                       if o.deliverable is not None)
+        base = None
+        content = request.bases.get(rel)
+        if content is not None:
+            base = load_deliverable_bytes(rel, content).deliverable
+        contexts.append(DeliverableContext(loaded.deliverable, request.series, others, base,
+                                           request.base_commit is not None, request.series_dirs,
+                                           group_cache=groups[name]))
+    return contexts

@@ -6,7 +6,7 @@ so that every check id has a title and an explanation in one place.
 
 from __future__ import annotations
 
-from ..findings import Severity
+from ..core.findings import Severity
 from . import describe
 
 describe('RT001', 'files', """The file can be read as UTF-8 text.

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from packaging.utils import canonicalize_name
 
-from ..findings import Severity
-from ..pkgmeta import lower_bounds, package_name
+from ..core.findings import Severity
+from ..core.pkgmeta import lower_bounds, package_name
 from . import DeliverableContext, Problem, Skip, describe, rule
 from .gitplan import closed_branch_gone, closing_tags, expected_branches, facts_for, is_patch, previous_release
 

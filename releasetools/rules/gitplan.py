@@ -3,13 +3,17 @@ and which commits and files to gather before the (pure) git rules run."""
 
 from __future__ import annotations
 
-from .. import lineage
-from ..gitfacts import RepoFacts, RepoRequest
-from ..model import Release
-from ..versions import SemVer, parse_semver, parse_special
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+
+from ..core import lineage
+from ..core.model import Release
+from ..core.versions import SemVer, parse_semver, parse_special
+from ..git.facts import RepoFacts, RepoRequest
 from .context import DeliverableContext
 
-__all__ = ['closed_branch_gone', 'closing_tag_names', 'closing_tags', 'expected_branches', 'facts_for', 'is_patch',
+__all__ = ['closed_branch_gone', 'closing_tag_names', 'closing_tags', 'expected_branches', 'facts_for',
+           'git_repos', 'git_requests', 'is_patch',
            'previous_release', 'range_start', 'wanted']
 
 
@@ -135,3 +139,39 @@ def closed_branch_gone(ctx: DeliverableContext, facts: RepoFacts) -> str | None:
             f'closing tag to check against')
 
 
+def git_requests(contexts: Iterable[DeliverableContext], unreadable: AbstractSet[str] = frozenset()
+                 ) -> dict[str, RepoRequest]:
+    """What the git rules need to know, merged per repository over all contexts.
+
+    A context whose repositories are all ``unreadable`` is not planned: its
+    checks can only be skipped, and planning costs a look at every release.
+    """
+    requests: dict[str, RepoRequest] = {}
+    for ctx in contexts:
+        if unreadable and git_repos(ctx) <= unreadable:
+            continue
+        for repo, req in wanted(ctx).items():
+            if repo in unreadable:
+                continue
+            merged = requests.setdefault(repo, RepoRequest())
+            merged.commits |= req.commits
+            merged.files |= req.files
+            merged.tags |= req.tags
+    return requests
+
+
+def git_repos(ctx: DeliverableContext) -> set[str]:
+    """The repositories ``wanted`` can ask about for ``ctx``, found without planning."""
+    cached: set[str] | None = ctx.cache.get('git-repos')
+    if cached is not None:
+        return cached
+    repos = ctx.cache['git-repos'] = {p.repo for r in ctx.new_releases for p in r.projects if p.repo and p.hash}
+    branches = ctx.new_branches
+    if branches:
+        by_version = {r.version: r for r in ctx.deliverable.releases}
+        for branch in branches:
+            if isinstance(branch.location, dict):
+                repos.update(r for r in branch.location if isinstance(r, str))
+            elif isinstance(branch.location, str) and branch.location in by_version:
+                repos.update(r for r, sha in by_version[branch.location].hashes.items() if r and sha)
+    return repos

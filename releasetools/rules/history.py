@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..yamlio import YList
+from ..data.yamlio import YList
 from . import DeliverableContext, Problem, rule
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from ..hints import did_you_mean
-from ..reponames import REPO_NAME_HINT, repo_name_problem
-from ..yamlio import YMap
+from ..core.hints import did_you_mean
+from ..core.reponames import REPO_NAME_HINT, repo_name_problem
+from ..data.yamlio import YMap
 from . import DeliverableContext, Problem, rule
 
 HASH_RE = re.compile(r'^[0-9a-f]{40}\Z')

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..findings import Severity
-from ..hints import did_you_mean
-from ..yamlio import YList, YMap
+from ..core.findings import Severity
+from ..core.hints import did_you_mean
+from ..data.yamlio import YList, YMap
 from . import DeliverableContext, Problem, rule
 
 TYPES = ('service', 'library', 'client-library', 'horizon-plugin', 'tempest-plugin', 'trailing', 'other')

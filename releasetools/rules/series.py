@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..hints import did_you_mean
-from ..model import OPEN_STATUSES
-from ..versions import parse_special
+from ..core.hints import did_you_mean
+from ..core.model import OPEN_STATUSES
+from ..core.versions import parse_special
 from . import DeliverableContext, Problem, rule
 
 #: Statuses in which a series may still receive its closing tags (-eom, -eol, -last).

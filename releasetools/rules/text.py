@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..textsafety import RstIssue, safe_link, scan_rst, text_start_line
-from ..yamlio import YList, YMap
+from ..core.textsafety import RstIssue, safe_link, scan_rst, text_start_line
+from ..data.yamlio import YList, YMap
 from . import DeliverableContext, Problem, rule
 
 _HIGHLIGHTS = 'cycle-highlights'

@@ -5,10 +5,10 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 
-from .. import lineage
-from ..lineage import DATE_ERA_FIRST_YEAR, date_year_step
-from ..model import Release
-from ..versions import (
+from ..core import lineage
+from ..core.lineage import DATE_ERA_FIRST_YEAR, date_year_step
+from ..core.model import Release
+from ..core.versions import (
     FinalIndex,
     SemVer,
     canonical_spelling,

@@ -20,8 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ReleaseToolsError, UsageError
-from ..load import SERIES_STATUS
+from ..core.errors import ReleaseToolsError, UsageError
+from ..data.load import SERIES_STATUS
 from .data import load_site_config
 
 __all__ = ['BuildResult', 'build_site', 'default_output']

@@ -17,11 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
-from ..load import SERIES_STATUS, list_deliverable_files, load_deliverable_file, load_series
-from ..model import INDEPENDENT, Deliverable
-from ..textsafety import remote_url, safe_link, text_start_line
-from ..yamlio import YamlProblem, YMap, date_to_str, read_yaml_file
+from ..core.errors import UsageError
+from ..core.model import INDEPENDENT, Deliverable
+from ..core.textsafety import remote_url, safe_link, text_start_line
+from ..data.load import SERIES_STATUS, list_deliverable_files, load_deliverable_file, load_series
+from ..data.yamlio import YamlProblem, YMap, date_to_str, read_yaml_file
 
 __all__ = [
     'CONFIG_FILE',

@@ -32,8 +32,8 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, switch_source_input
 
-from ..load import SERIES_STATUS
-from ..textsafety import UNTRUSTED_RST_SETTINGS, remote_url, safe_link
+from ..core.textsafety import UNTRUSTED_RST_SETTINGS, remote_url, safe_link
+from ..data.load import SERIES_STATUS
 from .data import TEMPLATE_FIELDS, SiteConfig, SiteData, load_site_data, template_problem
 from .feeds import atom_feed, json_export
 from .pages import SiteMap, plan_pages, site_map, sync_sources
@@ -191,7 +191,7 @@ def code_digest() -> str:
     digest = hashlib.sha256()
     here = Path(__file__).parent
     # textsafety decides what of the data's text a page may carry: a change there re-renders too.
-    for path in sorted([*here.glob('*.py'), here.parent / 'textsafety.py', *THEME_DIR.rglob('*.*')]):
+    for path in sorted([*here.glob('*.py'), here.parent / 'core' / 'textsafety.py', *THEME_DIR.rglob('*.*')]):
         digest.update(path.name.encode() + b'\0' + path.read_bytes())
     return digest.hexdigest()[:16]
 

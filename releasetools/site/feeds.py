@@ -10,7 +10,7 @@ import datetime
 import json
 from xml.sax.saxutils import escape as xml_escape
 
-from ..model import INDEPENDENT
+from ..core.model import INDEPENDENT
 from .data import SiteData, SiteDeliverable
 from .pages import SiteMap
 from .render import link_html, release_links

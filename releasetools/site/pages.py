@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import INDEPENDENT
+from ..core.model import INDEPENDENT
 from .data import SiteData, SiteDeliverable
 
 __all__ = ['Page', 'SiteMap', 'page_source', 'plan_pages', 'site_map', 'sync_sources']

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from ..model import INDEPENDENT
-from ..textsafety import safe_link
-from ..versions import parse_special
+from ..core.model import INDEPENDENT
+from ..core.textsafety import safe_link
+from ..core.versions import parse_special
 from .data import SiteConfig, SiteData, SiteDeliverable, SiteRelease, fill_template
 from .pages import SiteMap
 

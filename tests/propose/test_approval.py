@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from releasetools.approval import Review, Team, decide, load_review, load_teams
 from releasetools.cli import main
-from releasetools.errors import UsageError
+from releasetools.core.errors import UsageError
+from releasetools.review.approval import Review, Team, decide, load_review, load_teams
 from tests.githelpers import commit_file, init_repo
 
 TEAMS = """\

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from releasetools.yamlio import parse_yaml
+from releasetools.data.yamlio import parse_yaml
 from tests.githelpers import commit_file, git
 from tests.propose.test_new_release import World
 

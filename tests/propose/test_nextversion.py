@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from releasetools.errors import ReleaseToolsError
-from releasetools.lineage import counted_versions
-from releasetools.load import load_deliverable_file
-from releasetools.model import Deliverable, Project, Release
-from releasetools.nextversion import plan_version
-from releasetools.versions import parse_semver
+from releasetools.core.errors import ReleaseToolsError
+from releasetools.core.lineage import counted_versions
+from releasetools.core.model import Deliverable, Project, Release
+from releasetools.core.nextversion import plan_version
+from releasetools.core.versions import parse_semver
+from releasetools.data.load import load_deliverable_file
 
 
 def deliv(*versions: str, series: str = 'hibiscus') -> Deliverable:

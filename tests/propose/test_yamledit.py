@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from releasetools.errors import ReleaseToolsError
-from releasetools.yamledit import append_to_list, list_layout, render_branch, render_release, write_atomically
-from releasetools.yamlio import parse_yaml
+from releasetools.core.errors import ReleaseToolsError
+from releasetools.data.yamledit import append_to_list, list_layout, render_branch, render_release, write_atomically
+from releasetools.data.yamlio import parse_yaml
 
 UNUSUAL = """\
 ---

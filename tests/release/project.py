@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from releasetools.demo import pbr_project_files
+from releasetools.demo.sandbox import pbr_project_files
 from tests.githelpers import commit_file, git, init_repo
 
 NOTE = """\

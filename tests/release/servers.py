@@ -13,7 +13,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from passlib.apache import HtpasswdFile
 
-from releasetools.demo import free_port, wait_for_port
+from releasetools.demo.sandbox import free_port, wait_for_port
 
 USER, PASSWORD = 'uploader', 's3cret-pass'
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from releasetools.errors import ReleaseToolsError
+from releasetools.core.errors import ReleaseToolsError
 from releasetools.release.job import ReleaseOptions, ledger_path
 from releasetools.release.ledger import LEDGER_ENV, Ledger, LedgerError, default_ledger, request_identity
 from tests.release.tinyfs import PAGE, fill, mounted

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from releasetools.cli import main
-from releasetools.demo import free_port
+from releasetools.demo.sandbox import free_port
 from tests.release.servers import GitHttp, _GitCgi
 from tests.release.test_job import Run
 

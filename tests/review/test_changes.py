@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from releasetools.core.versions import parse_semver
 from releasetools.review.changes import RequirementChange, compare_steps, proposed_step, requirement_changes
 from releasetools.review.notes import implied_step, reno_config
 from releasetools.review.schedule import Schedule, Week, load_schedule, timing_hints
-from releasetools.versions import parse_semver
 
 #: The sample of the public release repository, next to the checkout (``../shared``).
 SAMPLE = Path(__file__).resolve().parents[3] / 'shared' / 'upstream-sample'

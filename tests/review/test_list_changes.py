@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from releasetools import gitrepo
+from releasetools.git import repo as gitrepo
 from releasetools.review import ChangesOptions, ChangesReport, list_changes
 from releasetools.review.changes import RepoReview
 from tests.githelpers import DataRepo, commit_file, git, make_package_repo

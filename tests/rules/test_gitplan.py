@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from releasetools.model import Deliverable, Project, Release, Series, SeriesTable
+from releasetools.core.model import Deliverable, Project, Release, Series, SeriesTable
 from releasetools.rules import DeliverableContext
 from releasetools.rules.gitplan import previous_release, range_start
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from releasetools.cli import main
-from releasetools.errors import UsageError
-from releasetools.reponames import check_plain_name, repo_name_problem
-from releasetools.repos import RepoLocator
+from releasetools.core.errors import UsageError
+from releasetools.core.reponames import check_plain_name, repo_name_problem
+from releasetools.git.mirrors import RepoLocator
 from tests.githelpers import commit_file, init_repo
 from tests.helpers import DataRepo
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from releasetools.findings import Severity
+from releasetools.core.findings import Severity
 from tests.helpers import DataRepo
 
 P = pytest.param

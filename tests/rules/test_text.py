@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from releasetools.textsafety import may_have_markup, scan_rst
+from releasetools.core.textsafety import may_have_markup, scan_rst
 from tests.helpers import DataRepo, only
 from tests.site.hostile import write_hostile_tree
 
@@ -156,7 +156,7 @@ def test_plain_text_is_not_parsed() -> None:
 @pytest.mark.skipif(not (SAMPLE / 'data' / 'series_status.yaml').is_file(),
                     reason=f'the upstream data sample is not at {SAMPLE}')
 def test_upstream_highlights_pass_and_stay_fast() -> None:
-    from releasetools.load import list_deliverable_files, load_deliverable_file
+    from releasetools.data.load import list_deliverable_files, load_deliverable_file
 
     paths, _ = list_deliverable_files(SAMPLE)
     texts = []

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from releasetools.errors import UsageError
-from releasetools.load import list_deliverable_files, load_deliverable_file
+from releasetools.core.errors import UsageError
+from releasetools.data.load import list_deliverable_files, load_deliverable_file
 from releasetools.site import BuildResult, build_site
 from tests.site.linkwalk import broken_links, count_links
 from tests.site.sitedata import H1, H2, H3, H4, read, section, version_links, write_small_tree

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from releasetools.site import build_site
-from releasetools.synth import SynthSpec, series_names, write_tree
+from releasetools.testing.synth import SynthSpec, series_names, write_tree
 
 SPEC = SynthSpec(series=4, deliverables=10, independent=4)
 SERIES = series_names(SPEC.series)[1]  # no cycle-highlights in this one

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from releasetools.errors import ReleaseToolsError
+from releasetools.core.errors import ReleaseToolsError
 from releasetools.site import build_site
 from releasetools.site.build import publish
 from tests.release.tinyfs import fill, mounted

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from releasetools.errors import UsageError
+from releasetools.core.errors import UsageError
+from releasetools.core.textsafety import link_scheme, safe_link
 from releasetools.site import BuildResult, build_site
 from releasetools.site.data import SiteConfig, SiteDeliverable, SiteRelease, load_site_config
 from releasetools.site.render import release_links
-from releasetools.textsafety import link_scheme, safe_link
 from tests.site.hostile import (
     HIGHLIGHTS_DOC,
     PASSWD_MARKER,

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ReleaseToolsError
+from ..core.errors import ReleaseToolsError
 from .yamlio import YList, YMap, parse_yaml
 
 __all__ = ['append_to_list', 'list_layout', 'locked_file', 'newline_of', 'render_branch', 'render_release',

@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ReleaseToolsError
-from .gitrepo import run_git
+from ..core.errors import ReleaseToolsError
+from ..git.repo import run_git
 
 __all__ = ['DemoResult', 'free_port', 'pbr_project_files', 'run_demo', 'wait_for_port']
 
@@ -176,7 +176,7 @@ def _mail_sink(folder: Path) -> Iterator[str]:
 
 def _run(argv: list[str], say: Callable[[str], None], *, ok: tuple[int, ...] = (0,)) -> str:
     """Run a real releasetools command, show its output indented, fail the demo on a bad exit."""
-    from .cli import main
+    from ..cli.main import main
 
     out = io.StringIO()
     say(f'  $ releasetools {" ".join(argv)}')

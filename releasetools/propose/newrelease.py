@@ -14,20 +14,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import gitrepo, lineage
-from .errors import GitError, ReleaseToolsError, UsageError
-from .findings import Severity
-from .hints import did_you_mean
-from .load import DELIVERABLES, escapes, list_deliverable_files, load_deliverable_file, load_series
-from .model import INDEPENDENT, OPEN_STATUSES, Deliverable
-from .nextversion import Plan, plan_version
-from .reponames import check_plain_name
-from .repos import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
-from .rules import DeliverableContext, Problem, run_rules
-from .rules.series import CLOSING_STATUSES
-from .versions import parse_semver
-from .yamledit import append_to_list, list_layout, locked_file, render_branch, render_release, write_atomically
-from .yamlio import YList, YMap, parse_yaml
+from ..core import lineage
+from ..core.errors import GitError, ReleaseToolsError, UsageError
+from ..core.findings import Severity
+from ..core.hints import did_you_mean
+from ..core.model import INDEPENDENT, OPEN_STATUSES, Deliverable
+from ..core.nextversion import Plan, plan_version
+from ..core.reponames import check_plain_name
+from ..core.versions import parse_semver
+from ..data.load import DELIVERABLES, escapes, list_deliverable_files, load_deliverable_file, load_series
+from ..data.yamledit import append_to_list, list_layout, locked_file, render_branch, render_release, write_atomically
+from ..data.yamlio import YList, YMap, parse_yaml
+from ..git import repo as gitrepo
+from ..git.mirrors import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
+from ..rules import DeliverableContext, Problem, run_rules
+from ..rules.series import CLOSING_STATUSES
 
 __all__ = ['NewReleaseOptions', 'Proposal', 'RepoHead', 'new_release', 'parse_hashes', 'propose']
 
@@ -268,7 +269,7 @@ def propose(opts: NewReleaseOptions) -> Proposal:
 
 def _refuse_invalid(opts: NewReleaseOptions, d: Deliverable, ctx: DeliverableContext, text: str) -> None:
     """Run the pure rules on the edited file (as validate would) and refuse on error."""
-    from .load import load_deliverable_bytes
+    from ..data.load import load_deliverable_bytes
 
     edited = load_deliverable_bytes(d.path, text.encode('utf-8')).deliverable
     assert edited is not None

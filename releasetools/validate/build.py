@@ -16,33 +16,20 @@ import concurrent.futures
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import GitError, ReleaseToolsError
-from .gitrepo import run_git
-from .release import artifacts, children
-from .release.plan import items_of
-from .repos import RepoLocator
-from .rules import DeliverableContext
+from ..core.builds import BuildOutcome
+from ..core.errors import GitError, ReleaseToolsError
+from ..git.mirrors import RepoLocator
+from ..git.repo import run_git
+from ..release import artifacts, children
+from ..release.plan import items_of
+from ..rules import DeliverableContext
 
 __all__ = ['BuildOutcome', 'gather_builds']
 
 _IDENTITY = {'GIT_COMMITTER_NAME': 'releasetools validate', 'GIT_COMMITTER_EMAIL': 'validate@localhost',
              'GIT_AUTHOR_NAME': 'releasetools validate', 'GIT_AUTHOR_EMAIL': 'validate@localhost'}
-
-
-@dataclass(frozen=True)
-class BuildOutcome:
-    """What building one repository at one release gave: an error, another version, a twine failure, or files."""
-
-    repo: str
-    version: str
-    hash: str
-    error: str | None = None  # the build failed: the tail of its output
-    built: str | None = None  # the version the files carry, when it is not the requested one
-    twine: str | None = None  # twine check --strict's complaint
-    files: tuple[str, ...] = ()
 
 
 def _git(args: list[str], cwd: Path) -> None:

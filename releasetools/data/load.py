@@ -14,9 +14,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .errors import UsageError
-from .findings import Finding, Severity
-from .model import Branch, Deliverable, Project, Release, RepoSettings, Series, SeriesTable
+from ..core.errors import UsageError
+from ..core.findings import Finding, Severity
+from ..core.model import Branch, Deliverable, Project, Release, RepoSettings, Series, SeriesTable
 from .yamlio import YamlProblem, YList, YMap, date_to_str, parse_yaml, read_yaml_file
 
 __all__ = [

@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import GitError, UsageError
-from .gitrepo import run_git
-from .redact import redact, remote_auth
-from .reponames import check_repo_name, repo_name_problem
+from ..core.errors import GitError, UsageError
+from ..core.redact import redact, remote_auth
+from ..core.reponames import check_repo_name, repo_name_problem
+from .repo import run_git
 
 __all__ = ['DEFAULT_TEMPLATE', 'GIVE_UP_AFTER', 'Located', 'NetworkGuard', 'RepoLocator', 'check_template',
            'default_cache_dir', 'is_network_failure', 'is_remote']

@@ -23,9 +23,9 @@ from typing import Any
 
 import yaml
 
-from .errors import UsageError
-from .findings import Finding, Report, Severity
-from .model import Deliverable
+from ..core.errors import UsageError
+from ..core.findings import Finding, Report, Severity
+from ..core.model import Deliverable
 from .yamlio import YamlProblem, YList, YMap, parse_yaml
 
 __all__ = ['BASELINE_PATH', 'STALE_CHECK', 'Baseline', 'Fingerprint', 'apply', 'dump', 'entry_of', 'fingerprint',

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import GitError
+from ..core.errors import GitError
 
 __all__ = ['changed_paths', 'default_base', 'is_work_tree', 'read_blobs', 'resolve_commit', 'run_git']
 

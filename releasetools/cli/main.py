@@ -15,14 +15,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from . import __version__
-from .errors import ReleaseToolsError, UsageError
-from .findings import Report
-from .nextversion import KINDS
-from .redact import redact
+from .. import __version__
+from ..core.errors import ReleaseToolsError, UsageError
+from ..core.findings import Report
+from ..core.nextversion import KINDS
+from ..core.redact import redact
 
 if TYPE_CHECKING:
-    from .release.job import ReleaseOptions
+    from ..release.job import ReleaseOptions
 
 __all__ = ['build_parser', 'main']
 
@@ -265,7 +265,7 @@ def _repo_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_new_release(args: argparse.Namespace, out: TextIO) -> int:
-    from .propose import NewReleaseOptions, new_release, parse_hashes
+    from ..propose.newrelease import NewReleaseOptions, new_release, parse_hashes
 
     proposal = new_release(NewReleaseOptions(
         series=args.series, deliverable=args.deliverable, kind=args.kind, root=args.root, repos=args.repos,
@@ -287,7 +287,7 @@ def _cmd_new_release(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_check_approval(args: argparse.Namespace, out: TextIO) -> int:
-    from .approval import Review, check_approval, load_review
+    from ..review.approval import Review, check_approval, load_review
 
     review = load_review(args.review) if args.review else Review(None)
     review = Review(args.author or review.author, review.approvers | frozenset(args.approver))
@@ -304,7 +304,7 @@ def _cmd_check_approval(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_release(args: argparse.Namespace, out: TextIO) -> int:
-    from .release.job import ReleaseOptions, StepResult, run_release
+    from ..release.job import ReleaseOptions, StepResult, run_release
 
     opts = ReleaseOptions(root=args.root, base=args.base, files=list(args.files), index_url=args.index_url,
                           index_simple_url=args.index_simple_url, signing_key=args.signing_key,
@@ -342,7 +342,7 @@ def _cmd_release(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _release_check(opts: ReleaseOptions, out: TextIO) -> int:
-    from .release.check import check_release, drifted
+    from ..release.check import check_release, drifted
 
     path, checks = check_release(opts)
     out.write(f'ledger: {path}\n')
@@ -354,8 +354,8 @@ def _release_check(opts: ReleaseOptions, out: TextIO) -> int:
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
-    from .rules import all_rules
-    from .rules.examples import EXAMPLES
+    from ..rules import all_rules
+    from ..rules.examples import EXAMPLES
 
     rules = all_rules()
     wanted = {i.upper() for i in args.ids}
@@ -382,7 +382,7 @@ def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    from .validate import ValidateOptions, validate
+    from ..validate import ValidateOptions, validate
 
     require_git = args.require_git or _env_flag('RELEASETOOLS_REQUIRE_GIT')
     report = validate(ValidateOptions(root=args.root, base=args.base, all=args.all, files=list(args.files),
@@ -450,7 +450,7 @@ def _iso_date(text: str) -> object:
 
 
 def _add_list_changes(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from .review import JSON_SCHEMA
+    from ..review import JSON_SCHEMA
 
     lc = sub.add_parser(
         'list-changes', help='show what each release of a request contains, for its reviewer',
@@ -481,7 +481,7 @@ def _add_list_changes(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def _cmd_list_changes(args: argparse.Namespace, out: TextIO) -> int:
-    from .review import ChangesOptions, list_changes, render_json, render_text
+    from ..review import ChangesOptions, list_changes, render_json, render_text
 
     report = list_changes(ChangesOptions(root=args.root, base=args.base, files=list(args.files), repos=args.repos,
                                          offline=args.offline, cache_dir=args.cache_dir, date=args.date))
@@ -508,7 +508,7 @@ def _add_site(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 
 
 def _cmd_site(args: argparse.Namespace, out: TextIO) -> int:
-    from .site import build_site
+    from ..site import build_site
 
     result = build_site(args.root, args.output, args.jobs)
     for warning in result.warnings:
@@ -534,7 +534,7 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
-    from .demo import run_demo
+    from ..demo.sandbox import run_demo
 
     def say(line: str) -> None:
         out.write(line + '\n')

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
-from .hints import did_you_mean
-from .validate import read_request
-from .yamlio import YamlProblem, YMap, read_yaml_file
+from ..core.errors import UsageError
+from ..core.hints import did_you_mean
+from ..data.request import read_request
+from ..data.yamlio import YamlProblem, YMap, read_yaml_file
 
 __all__ = ['Decision', 'Review', 'Team', 'check_approval', 'decide', 'load_review', 'load_teams']
 
@@ -153,7 +153,7 @@ def decide(files: Iterable[tuple[str, str | None]], teams: Mapping[str, Team], r
 def check_approval(root: Path, teams_file: Path, review: Review, *, base: str | None = None,
                    files: Sequence[str] = ()) -> ApprovalReport:
     """Decide for every deliverable file the request changes."""
-    from .load import load_deliverable_file
+    from ..data.load import load_deliverable_file
 
     teams = load_teams(teams_file)
     request = read_request(root, base=base, files=files)

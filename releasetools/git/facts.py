@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import gitrepo
-from .errors import GitError
-from .repos import RepoLocator
+from ..core.errors import GitError
+from . import repo as gitrepo
+from .mirrors import RepoLocator
 
 __all__ = ['RepoFacts', 'RepoRequest', 'gather', 'gather_all']
 

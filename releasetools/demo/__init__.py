@@ -1,0 +1,1 @@
+"""``releasetools demo``: the whole pipeline in a sandbox, through the real commands."""

@@ -1,0 +1,2 @@
+"""Git: the one subprocess runner, batched repository reads, the facts the git rules
+read, and local mirrors of remote repositories."""

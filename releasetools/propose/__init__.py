@@ -1,0 +1,1 @@
+"""Writing release requests: ``new-release`` appends one entry, byte for byte."""
