@@ -1,5 +1,9 @@
-"""The ``releasetools`` command line: argument parsing and output, nothing else."""
+"""The ``releasetools`` command line: argument parsing and output, nothing else.
 
-from .main import main
+``main.py`` dispatches; ``args.py`` declares the arguments several commands share;
+each command is one module (``validate.py``, ``new_release.py`` ...).
+"""
 
-__all__ = ['main']
+from .main import build_parser, main
+
+__all__ = ['build_parser', 'main']

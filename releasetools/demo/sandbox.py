@@ -23,11 +23,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from ..core.errors import ReleaseToolsError
 from ..git.repo import run_git
 
-__all__ = ['DemoResult', 'free_port', 'pbr_project_files', 'run_demo', 'wait_for_port']
+__all__ = ['Command', 'DemoResult', 'free_port', 'pbr_project_files', 'run_demo', 'wait_for_port']
+
+#: How the demo runs a releasetools command: ``main(argv, out) -> exit status`` of the CLI, handed in by
+#: ``releasetools demo`` (so that this module does not import the CLI that imports it).
+Command = Callable[[list[str], TextIO], int]
 
 _USER, _PASSWORD = 'demo', 'demo-password'
 _GIT_ENV = {'GIT_AUTHOR_NAME': 'Demo Developer', 'GIT_AUTHOR_EMAIL': 'dev@demo.invalid',
@@ -75,9 +80,8 @@ class DemoResult:
 
 
 class _Sandbox:
-    def __init__(self, top: Path, say: Callable[[str], None]) -> None:
+    def __init__(self, top: Path) -> None:
         self.top = top
-        self.say = say
         self.git_dir = top / 'git'
         self.data = top / 'releases'
 
@@ -174,13 +178,11 @@ def _mail_sink(folder: Path) -> Iterator[str]:
         controller.stop()
 
 
-def _run(argv: list[str], say: Callable[[str], None], *, ok: tuple[int, ...] = (0,)) -> str:
+def _run(command: Command, argv: list[str], say: Callable[[str], None], *, ok: tuple[int, ...] = (0,)) -> str:
     """Run a real releasetools command, show its output indented, fail the demo on a bad exit."""
-    from ..cli.main import main
-
     out = io.StringIO()
     say(f'  $ releasetools {" ".join(argv)}')
-    code = main(argv, out=out)
+    code = command(argv, out)
     for line in out.getvalue().splitlines():
         say(f'    {line}')
     if code not in ok:
@@ -212,11 +214,11 @@ def _claim_sandbox(top: Path) -> None:
         raise ReleaseToolsError(f'{exc.filename or top}: {exc.strerror or exc}') from None
 
 
-def run_demo(directory: Path, say: Callable[[str], None] = print) -> DemoResult:
-    """Run the whole flow in ``directory`` (emptied first); return where everything is."""
+def run_demo(directory: Path, command: Command, say: Callable[[str], None] = print) -> DemoResult:
+    """Run the whole flow in ``directory`` (emptied first) through ``command``; return where everything is."""
     top = directory.resolve()
     _claim_sandbox(top)
-    box = _Sandbox(top, say)
+    box = _Sandbox(top)
     steps = 7
 
     say(f'[1/{steps}] source repositories with history and release notes, under {box.git_dir}')
@@ -266,13 +268,13 @@ def run_demo(directory: Path, say: Callable[[str], None] = print) -> DemoResult:
 
     repos = ['--repos', str(box.git_dir) + '/{repo}', '--cache-dir', str(top / 'cache')]
     say(f'[3/{steps}] a contributor proposes a feature release of alpha in the development series')
-    _run(['new-release', 'oak', 'alpha', 'feature', '--root', str(box.data), '--offline', *repos], say)
+    _run(command, ['new-release', 'oak', 'alpha', 'feature', '--root', str(box.data), '--offline', *repos], say)
 
     say(f'[4/{steps}] CI validates it and shows the reviewers what it releases')
-    _run(['validate', '--root', str(box.data), '--base', 'HEAD', '--offline', *repos], say)
-    _run(['list-changes', '--root', str(box.data), '--base', 'HEAD', '--offline', *repos], say)
-    _run(['check-approval', '--root', str(box.data), '--base', 'HEAD', '--author', 'carol', '--approver', 'bob'],
-         say)
+    _run(command, ['validate', '--root', str(box.data), '--base', 'HEAD', '--offline', *repos], say)
+    _run(command, ['list-changes', '--root', str(box.data), '--base', 'HEAD', '--offline', *repos], say)
+    _run(command, ['check-approval', '--root', str(box.data), '--base', 'HEAD', '--author', 'carol',
+                   '--approver', 'bob'], say)
 
     say(f'[5/{steps}] the request merges')
     box.commit(box.data, {}, 'Release alpha 1.2.0')
@@ -284,12 +286,12 @@ def run_demo(directory: Path, say: Callable[[str], None] = print) -> DemoResult:
         saved = {k: os.environ.get(k) for k in ('RELEASETOOLS_INDEX_USER', 'RELEASETOOLS_INDEX_PASSWORD')}
         os.environ['RELEASETOOLS_INDEX_USER'], os.environ['RELEASETOOLS_INDEX_PASSWORD'] = _USER, _PASSWORD
         try:
-            _run(['release', '--root', str(box.data), '--base', 'HEAD^', '--remotes', str(box.git_dir) + '/{repo}',
-                  '--workdir', str(top / 'release-work'), '--ledger', str(top / 'release-work' / 'ledger.jsonl'),
-                  '--cache-dir', str(top / 'cache'),
-                  '--index-url', index_url, '--smtp', smtp, '--mail-to', 'release-announce@demo.invalid',
-                  '--tarballs', str(top / 'tarballs'), '--no-build-isolation', '--author', 'carol',
-                  '--approver', 'bob'], say)
+            _run(command, ['release', '--root', str(box.data), '--base', 'HEAD^',
+                           '--remotes', str(box.git_dir) + '/{repo}', '--workdir', str(top / 'release-work'),
+                           '--ledger', str(top / 'release-work' / 'ledger.jsonl'), '--cache-dir', str(top / 'cache'),
+                           '--index-url', index_url, '--smtp', smtp, '--mail-to', 'release-announce@demo.invalid',
+                           '--tarballs', str(top / 'tarballs'), '--no-build-isolation', '--author', 'carol',
+                           '--approver', 'bob'], say)
         finally:
             for key, value in saved.items():
                 if value is None:
@@ -298,6 +300,6 @@ def run_demo(directory: Path, say: Callable[[str], None] = print) -> DemoResult:
                     os.environ[key] = value
 
     say(f'[7/{steps}] the releases website is rebuilt')
-    _run(['site', '--root', str(box.data), '--output', str(top / 'site')], say)
+    _run(command, ['site', '--root', str(box.data), '--output', str(top / 'site')], say)
     site_index = top / 'site' / 'html' / 'index.html'
     return DemoResult(top, site_index, tuple(sorted(mail_dir.iterdir())), index_url, packages)

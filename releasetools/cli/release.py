@@ -1,0 +1,180 @@
+"""``releasetools release``: run a merged release request (tag, build, publish, verify, notes, announce)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from . import args as shared
+from .output import EXIT_FINDINGS, EXIT_OK
+
+if TYPE_CHECKING:
+    from ..release.job import JobReport, ReleaseOptions
+    from .args import Subparsers
+
+__all__ = ['add_parser', 'options', 'run']
+
+DESCRIPTION = (
+    'Turn the releases a merged request adds (the difference from --base, as in validate) into published '
+    'releases. For each, in order: tag each repository locally (annotated, signed when a key is configured), '
+    'build sdist and wheel at the tag and check them, push the tag, create the new branches, upload to the '
+    'index, copy to the tarballs directory, verify what the index serves, write the release notes, announce. '
+    'Each completed step is recorded in the ledger; a re-run resumes at the first step not done and never does '
+    'anything twice. Before the first tag, a preflight checks every service the pending steps use (the index '
+    'accepts the credentials, the mail server answers, the key signs, each remote accepts a push) and stops on a '
+    'failure with nothing done. With a team data file, a request check-approval rejects is refused. Exit '
+    'status: 0 all done, 1 a step failed (re-run to resume; with --dry-run: a preflight check failed), 2 the job '
+    'could not start (nothing was done).')
+EPILOG = ('environment:\n'
+          '  RELEASETOOLS_INDEX_URL       upload URL of the package index (or --index-url)\n'
+          '  RELEASETOOLS_INDEX_USER      index user name (or TWINE_USERNAME)\n'
+          '  RELEASETOOLS_INDEX_PASSWORD  index password or token (or TWINE_PASSWORD); never printed\n'
+          '  RELEASETOOLS_SIGNING_KEY     gpg key for tags and signatures (or --signing-key); GNUPGHOME\n'
+          '  RELEASETOOLS_SMTP            mail server host:port (or --smtp)\n'
+          '  RELEASETOOLS_LEDGER          the ledger file (or --ledger)\n'
+          '  XDG_STATE_HOME               the default ledger\'s home (default: ~/.local/state)\n'
+          '\n'
+          'never twice: the announcement is recorded as owed before the tag is pushed and as attempted\n'
+          'before it is sent, with a Message-ID derived from the release. A run that did not push the tag\n'
+          'owes no mail. If the connection drops after the message was handed over, the outcome is\n'
+          'unknown: the job stops and never resends on its own; look for the Message-ID and re-run with\n'
+          '--mail-outcome sent|not-sent.\n')
+
+#: The summary line counts the steps in this order.
+SUMMARY_ORDER = ('done', 'already done', 'skipped', 'planned', 'failed')
+
+
+def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
+    parser = sub.add_parser('release',
+                            help='run a merged release request: tag, build, publish, verify, notes, announce',
+                            description=DESCRIPTION, epilog=EPILOG,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    shared.add_root(parser)
+    shared.add_base(parser)
+    _add_places(parser)
+    _add_publishing(parser)
+    _add_announcing(parser)
+    _add_approval(parser)
+    _add_modes(parser)
+    shared.add_cache_dir(parser, 'mirror and notes cache')
+    shared.add_files(parser)
+    return parser
+
+
+def _add_places(parser: argparse.ArgumentParser) -> None:
+    """Where the job fetches and pushes, works, and keeps its ledger."""
+    parser.add_argument('--remotes', metavar='TEMPLATE', default=None,
+                        help='where to fetch and push each repository, {repo} replaced by its name '
+                             '(default: https://opendev.org/{repo})')
+    parser.add_argument('--workdir', type=Path, metavar='DIR',
+                        help='clones and builds (default: ~/.cache/releasetools/release); '
+                             'the ledger is not kept here (see --ledger)')
+    parser.add_argument('--ledger', type=Path, metavar='FILE',
+                        help='the ledger (default: $RELEASETOOLS_LEDGER, else '
+                             '$XDG_STATE_HOME/releasetools/ledgers/ID.jsonl, ID a hash of the request: outside '
+                             'the work directory, so a re-run with a fresh --workdir does nothing twice)')
+
+
+def _add_publishing(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--index-url', metavar='URL', help='upload URL of the package index (none: no upload)')
+    parser.add_argument('--index-simple-url', metavar='URL', help='its simple API (default: INDEX_URL/simple/)')
+    parser.add_argument('--signing-key', metavar='KEYID', help='sign tags and tarballs with this gpg key')
+    parser.add_argument('--tarballs', type=Path, metavar='DIR', help='copy artifacts (+ .sha256, .asc) here')
+    parser.add_argument('--notes-dir', type=Path, metavar='DIR', help='release notes (default: WORKDIR/notes)')
+
+
+def _add_announcing(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--smtp', metavar='HOST:PORT', help='send announcements through this server')
+    parser.add_argument('--mail-from', default='release-bot@localhost', metavar='ADDR',
+                        help='announcement sender')
+    parser.add_argument('--mail-to', action='append', metavar='ADDR', help='announcement recipient (repeatable)')
+    parser.add_argument('--announce-dir', type=Path, metavar='DIR',
+                        help='without --smtp, write announcements here (default: WORKDIR/announce)')
+    parser.add_argument('--template', type=Path, metavar='FILE', help='a Jinja2 announcement template')
+
+
+def _add_approval(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--approver', metavar='USER',
+                        help='who approved the request: recorded in the tag message and, with a team data file, '
+                             'checked as check-approval does')
+    parser.add_argument('--author', metavar='USER', help='who proposed the request (counts as an approver)')
+    parser.add_argument('--review', type=Path, metavar='FILE', help='author and approvers as exported JSON '
+                        '(as check-approval --review)')
+    parser.add_argument('--teams', type=Path, metavar='FILE',
+                        help='the team data file: the job refuses a request it does not approve (default: '
+                             'data/teams.yaml under --root when present)')
+
+
+def _add_modes(parser: argparse.ArgumentParser) -> None:
+    """How the job runs: isolation, dry run, check, a mail outcome to record, waiting for a lock."""
+    parser.add_argument('--no-build-isolation', action='store_true',
+                        help='build in this environment instead of a fresh isolated one (faster, offline)')
+    parser.add_argument('--dry-run', action='store_true',
+                        help='run the preflight checks and print every step it would take; change nothing (it '
+                             'takes the same locks as a run: refused, or with --wait waits, while one runs)')
+    parser.add_argument('--check', action='store_true',
+                        help='change nothing: compare the ledger with the world (remote tags and commits, index '
+                             'files and sha256, tarballs, the mail record), print each step; exit 1 on any drift')
+    parser.add_argument('--mail-outcome', choices=('sent', 'not-sent'),
+                        help='after a mail attempt whose outcome is unknown (the connection dropped after DATA): '
+                             'sent records it as done, not-sent sends it again with the same Message-ID')
+    parser.add_argument('--wait', type=float, default=0.0, metavar='SECONDS',
+                        help='wait this long for another run on the same ledger to finish (default: refuse)')
+
+
+def options(args: argparse.Namespace) -> ReleaseOptions:
+    """The job the command line asks for; what it leaves out keeps ReleaseOptions' defaults."""
+    from ..release.job import ReleaseOptions
+
+    # An empty --remotes or no --mail-to keeps the default, as an absent flag does.
+    defaulted = {name: value for name, value in (('remotes', args.remotes), ('workdir', args.workdir),
+                                                 ('mail_to', args.mail_to)) if value}
+    return ReleaseOptions(root=args.root, base=args.base, files=list(args.files), index_url=args.index_url,
+                          index_simple_url=args.index_simple_url, signing_key=args.signing_key,
+                          tarballs=args.tarballs, notes_dir=args.notes_dir, smtp=args.smtp,
+                          mail_from=args.mail_from, announce_dir=args.announce_dir, template=args.template,
+                          approver=args.approver, author=args.author, review=args.review, teams=args.teams,
+                          isolation=not args.no_build_isolation, dry_run=args.dry_run, wait=args.wait,
+                          ledger=args.ledger, cache_dir=args.cache_dir, mail_outcome=args.mail_outcome,
+                          **defaulted)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    opts = options(args)
+    return _check(opts, out) if args.check else _release(opts, out)
+
+
+def _release(opts: ReleaseOptions, out: TextIO) -> int:
+    from ..release.job import StepResult, run_release
+
+    def show(result: StepResult) -> None:
+        detail = f'  {result.detail}' if result.detail else ''
+        out.write(f'{result.status:<13} {result.action:<9} {result.label}{detail}\n')
+        out.flush()
+
+    report = run_release(opts, show)
+    _print_summary(report, opts.dry_run, out)
+    return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def _print_summary(report: JobReport, dry_run: bool, out: TextIO) -> None:
+    if not report.results:
+        out.write('the request adds no release: nothing to do\n')
+    counts = ', '.join(f'{report.count(s)} {s}' for s in SUMMARY_ORDER if report.count(s))
+    out.write(f'release: {counts or "nothing"}\n')
+    if report.failed:
+        out.write('dry run: a check failed, so a real run would stop before the first tag\n' if dry_run else
+                  'a step failed: fix the cause and run the same command again to resume\n')
+
+
+def _check(opts: ReleaseOptions, out: TextIO) -> int:
+    from ..release.check import check_release, drifted
+
+    path, checks = check_release(opts)
+    out.write(f'ledger: {path}\n')
+    for c in checks:
+        out.write(f'{c.status:<8} {c.action:<9} {c.label}  {c.detail}\n')
+    bad = drifted(checks)
+    out.write(f'check: {len(bad)} drifted, {len(checks) - len(bad)} in sync or pending\n')
+    return EXIT_FINDINGS if bad else EXIT_OK
