@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from releasetools.cli import main
 from releasetools.core.findings import Report
@@ -14,12 +15,10 @@ from tests.release.project import Data, Project
 BROKEN_README = 'widget\n====\n\nA demo package.\n\n.. unknown-directive:: nothing\n'
 
 
-def _check(tmp_path: Path, project: Project, data: Data, **extra: object) -> Report:
-    opts = ValidateOptions(root=data.root, base='HEAD^', repos=project.template, cache_dir=tmp_path / 'cache',
-                           build=True, build_isolation=False)
-    for key, value in extra.items():
-        setattr(opts, key, value)
-    return validate(opts)
+def _check(tmp_path: Path, project: Project, data: Data, **extra: Any) -> Report:
+    settings: dict[str, Any] = {'root': data.root, 'base': 'HEAD^', 'repos': project.template,
+                                'cache_dir': tmp_path / 'cache', 'build': True, 'build_isolation': False}
+    return validate(ValidateOptions(**{**settings, **extra}))
 
 
 def _release_line(data: Data, project: Project, version: str) -> int:

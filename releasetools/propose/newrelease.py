@@ -33,7 +33,7 @@ from ..rules.series import CLOSING_STATUSES
 __all__ = ['NewReleaseOptions', 'Proposal', 'RepoHead', 'new_release', 'parse_hashes', 'propose']
 
 
-@dataclass
+@dataclass(frozen=True)
 class NewReleaseOptions:
     """What ``releasetools new-release`` was asked to do (see ``--help``)."""
 

@@ -38,7 +38,7 @@ from .schedule import load_schedule, timing_hints
 __all__ = ['ChangesOptions', 'list_changes']
 
 
-@dataclass
+@dataclass(frozen=True)
 class ChangesOptions:
     """What ``releasetools list-changes`` was asked to do (see ``--help``)."""
 

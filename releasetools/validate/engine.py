@@ -31,7 +31,7 @@ __all__ = ['GIT_SKIP_REASON', 'ValidateOptions', 'validate']
 GIT_SKIP_REASON = 'git-backed checks are not available in this version of releasetools'
 
 
-@dataclass
+@dataclass(frozen=True)
 class ValidateOptions:
     """What ``releasetools validate`` was asked to do (see ``--help``)."""
 
