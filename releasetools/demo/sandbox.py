@@ -214,14 +214,36 @@ def _claim_sandbox(top: Path) -> None:
         raise ReleaseToolsError(f'{exc.filename or top}: {exc.strerror or exc}') from None
 
 
+#: The demo's steps, numbered [n/STEPS] in what it says.
+STEPS = 7
+
+
 def run_demo(directory: Path, command: Command, say: Callable[[str], None] = print) -> DemoResult:
     """Run the whole flow in ``directory`` (emptied first) through ``command``; return where everything is."""
     top = directory.resolve()
     _claim_sandbox(top)
     box = _Sandbox(top)
-    steps = 7
+    say(f'[1/{STEPS}] source repositories with history and release notes, under {box.git_dir}')
+    tags = _source_repositories(box)
+    say(f'[2/{STEPS}] a data repository with two series and three deliverables, at {box.data}')
+    _data_repository(box, tags)
+    _propose_and_review(box, command, say)
+    say(f'[5/{STEPS}] the request merges')
+    box.commit(box.data, {}, 'Release alpha 1.2.0')
+    mail_dir = top / 'mail'
+    packages = top / 'index' / 'packages'
+    with _package_index(packages) as index_url, _mail_sink(mail_dir) as smtp:
+        say(f'[6/{STEPS}] the release job runs: tag, build, upload to {index_url}, notes, announce via {smtp}')
+        with _index_credentials():
+            _release(box, command, say, index_url, smtp)
+    say(f'[7/{STEPS}] the releases website is rebuilt')
+    _run(command, ['site', '--root', str(box.data), '--output', str(top / 'site')], say)
+    site_index = top / 'site' / 'html' / 'index.html'
+    return DemoResult(top, site_index, tuple(sorted(mail_dir.iterdir())), index_url, packages)
 
-    say(f'[1/{steps}] source repositories with history and release notes, under {box.git_dir}')
+
+def _source_repositories(box: _Sandbox) -> dict[str, dict[str, str]]:
+    """alpha (a library with unreleased features and a fix), beta (a service) and gamma; name -> tag -> commit."""
     alpha = box.source('alpha', [
         ({**pbr_project_files('alpha', 'The alpha library.'),
           **_note('first', '1a2b3c4d5e6f7a8b', 'features', 'First release of alpha.')}, 'Initial layout', '1.0.0'),
@@ -239,67 +261,72 @@ def run_demo(directory: Path, command: Command, say: Callable[[str], None] = pri
         ({**pbr_project_files('gamma', 'The gamma tool.'),
           **_note('first', '7a2b3c4d5e6f7a8b', 'features', 'First release of gamma.')}, 'Initial layout', '0.1.0'),
     ])
+    return {'alpha': alpha, 'beta': beta, 'gamma': gamma}
 
-    say(f'[2/{steps}] a data repository with two series and three deliverables, at {box.data}')
-    head = 'launchpad: {name}\nteam: widgets\ntype: {type}\n{model}repository-settings:\n  demo/{name}: {{}}\n'
 
-    def deliverable(name: str, kind: str, model: str | None, releases: dict[str, str], branch: str | None = None,
-                    ) -> str:
-        text = head.format(name=name, type=kind, model=f'release-model: {model}\n' if model else '')
-        if releases:
-            text += 'releases:\n' + ''.join(f'  - version: {v}\n    projects:\n      - repo: demo/{name}\n'
-                                            f'        hash: {h}\n' for v, h in releases.items())
-        if branch:
-            text += f'branches:\n  - name: stable/2026.2\n    location: {branch}\n'
-        return text
+_HEAD = 'launchpad: {name}\nteam: widgets\ntype: {type}\n{model}repository-settings:\n  demo/{name}: {{}}\n'
 
+
+def _deliverable(name: str, kind: str, model: str | None, releases: dict[str, str], branch: str | None = None,
+                 ) -> str:
+    """A deliverable file of one repository, demo/NAME, with its releases and the stable branch of elm."""
+    text = _HEAD.format(name=name, type=kind, model=f'release-model: {model}\n' if model else '')
+    if releases:
+        text += 'releases:\n' + ''.join(f'  - version: {v}\n    projects:\n      - repo: demo/{name}\n'
+                                        f'        hash: {h}\n' for v, h in releases.items())
+    if branch:
+        text += f'branches:\n  - name: stable/2026.2\n    location: {branch}\n'
+    return text
+
+
+def _data_repository(box: _Sandbox, tags: dict[str, dict[str, str]]) -> None:
+    """Two series, elm (maintained, with releases) and oak (in development, none yet), committed."""
     files = {
         'data/series_status.yaml': _SERIES,
         'data/teams.yaml': _TEAMS,
-        'deliverables/elm/alpha.yaml': deliverable('alpha', 'library', 'cycle-with-intermediary', alpha, '1.1.0'),
-        'deliverables/oak/alpha.yaml': deliverable('alpha', 'library', 'cycle-with-intermediary', {}),
-        'deliverables/elm/beta.yaml': deliverable('beta', 'service', 'cycle-with-rc', beta, '1.0.0'),
-        'deliverables/oak/beta.yaml': deliverable('beta', 'service', 'cycle-with-rc', {}),
-        'deliverables/_independent/gamma.yaml': deliverable('gamma', 'other', None, gamma),
+        'deliverables/elm/alpha.yaml': _deliverable('alpha', 'library', 'cycle-with-intermediary', tags['alpha'],
+                                                    '1.1.0'),
+        'deliverables/oak/alpha.yaml': _deliverable('alpha', 'library', 'cycle-with-intermediary', {}),
+        'deliverables/elm/beta.yaml': _deliverable('beta', 'service', 'cycle-with-rc', tags['beta'], '1.0.0'),
+        'deliverables/oak/beta.yaml': _deliverable('beta', 'service', 'cycle-with-rc', {}),
+        'deliverables/_independent/gamma.yaml': _deliverable('gamma', 'other', None, tags['gamma']),
     }
     box.data.mkdir()
     box.git(box.data, 'init', '-q', '-b', 'master')
     box.commit(box.data, files, 'The release data so far')
 
-    repos = ['--repos', str(box.git_dir) + '/{repo}', '--cache-dir', str(top / 'cache')]
-    say(f'[3/{steps}] a contributor proposes a feature release of alpha in the development series')
-    _run(command, ['new-release', 'oak', 'alpha', 'feature', '--root', str(box.data), '--offline', *repos], say)
 
-    say(f'[4/{steps}] CI validates it and shows the reviewers what it releases')
+def _propose_and_review(box: _Sandbox, command: Command, say: Callable[[str], None]) -> None:
+    """Steps 3 and 4: new-release writes the request; validate, list-changes and check-approval review it."""
+    repos = ['--repos', str(box.git_dir) + '/{repo}', '--cache-dir', str(box.top / 'cache')]
+    say(f'[3/{STEPS}] a contributor proposes a feature release of alpha in the development series')
+    _run(command, ['new-release', 'oak', 'alpha', 'feature', '--root', str(box.data), '--offline', *repos], say)
+    say(f'[4/{STEPS}] CI validates it and shows the reviewers what it releases')
     _run(command, ['validate', '--root', str(box.data), '--base', 'HEAD', '--offline', *repos], say)
     _run(command, ['list-changes', '--root', str(box.data), '--base', 'HEAD', '--offline', *repos], say)
     _run(command, ['check-approval', '--root', str(box.data), '--base', 'HEAD', '--author', 'carol',
                    '--approver', 'bob'], say)
 
-    say(f'[5/{steps}] the request merges')
-    box.commit(box.data, {}, 'Release alpha 1.2.0')
 
-    mail_dir = top / 'mail'
-    packages = top / 'index' / 'packages'
-    with _package_index(packages) as index_url, _mail_sink(mail_dir) as smtp:
-        say(f'[6/{steps}] the release job runs: tag, build, upload to {index_url}, notes, announce via {smtp}')
-        saved = {k: os.environ.get(k) for k in ('RELEASETOOLS_INDEX_USER', 'RELEASETOOLS_INDEX_PASSWORD')}
-        os.environ['RELEASETOOLS_INDEX_USER'], os.environ['RELEASETOOLS_INDEX_PASSWORD'] = _USER, _PASSWORD
-        try:
-            _run(command, ['release', '--root', str(box.data), '--base', 'HEAD^',
-                           '--remotes', str(box.git_dir) + '/{repo}', '--workdir', str(top / 'release-work'),
-                           '--ledger', str(top / 'release-work' / 'ledger.jsonl'), '--cache-dir', str(top / 'cache'),
-                           '--index-url', index_url, '--smtp', smtp, '--mail-to', 'release-announce@demo.invalid',
-                           '--tarballs', str(top / 'tarballs'), '--no-build-isolation', '--author', 'carol',
-                           '--approver', 'bob'], say)
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+@contextlib.contextmanager
+def _index_credentials() -> Iterator[None]:
+    """The demo index's user and password in the environment, as CI would set them; restored after."""
+    saved = {k: os.environ.get(k) for k in ('RELEASETOOLS_INDEX_USER', 'RELEASETOOLS_INDEX_PASSWORD')}
+    os.environ['RELEASETOOLS_INDEX_USER'], os.environ['RELEASETOOLS_INDEX_PASSWORD'] = _USER, _PASSWORD
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
-    say(f'[7/{steps}] the releases website is rebuilt')
-    _run(command, ['site', '--root', str(box.data), '--output', str(top / 'site')], say)
-    site_index = top / 'site' / 'html' / 'index.html'
-    return DemoResult(top, site_index, tuple(sorted(mail_dir.iterdir())), index_url, packages)
+
+def _release(box: _Sandbox, command: Command, say: Callable[[str], None], index_url: str, smtp: str) -> None:
+    work = box.top / 'release-work'
+    _run(command, ['release', '--root', str(box.data), '--base', 'HEAD^', '--remotes', str(box.git_dir) + '/{repo}',
+                   '--workdir', str(work), '--ledger', str(work / 'ledger.jsonl'),
+                   '--cache-dir', str(box.top / 'cache'), '--index-url', index_url, '--smtp', smtp,
+                   '--mail-to', 'release-announce@demo.invalid', '--tarballs', str(box.top / 'tarballs'),
+                   '--no-build-isolation', '--author', 'carol', '--approver', 'bob'], say)
