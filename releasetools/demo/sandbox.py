@@ -28,11 +28,11 @@ from typing import TextIO
 from ..core.errors import ReleaseToolsError
 from ..git.repo import run_git
 
-__all__ = ['Command', 'DemoResult', 'free_port', 'pbr_project_files', 'run_demo', 'wait_for_port']
+__all__ = ['CommandRunner', 'DemoResult', 'free_port', 'pbr_project_files', 'run_demo', 'wait_for_port']
 
 #: How the demo runs a releasetools command: ``main(argv, out) -> exit status`` of the CLI, handed in by
 #: ``releasetools demo`` (so that this module does not import the CLI that imports it).
-Command = Callable[[list[str], TextIO], int]
+CommandRunner = Callable[[list[str], TextIO], int]
 
 _USER, _PASSWORD = 'demo', 'demo-password'
 _GIT_ENV = {'GIT_AUTHOR_NAME': 'Demo Developer', 'GIT_AUTHOR_EMAIL': 'dev@demo.invalid',
@@ -178,7 +178,7 @@ def _mail_sink(folder: Path) -> Iterator[str]:
         controller.stop()
 
 
-def _run(command: Command, argv: list[str], say: Callable[[str], None], *, ok: tuple[int, ...] = (0,)) -> str:
+def _run(command: CommandRunner, argv: list[str], say: Callable[[str], None], *, ok: tuple[int, ...] = (0,)) -> str:
     """Run a real releasetools command, show its output indented, fail the demo on a bad exit."""
     out = io.StringIO()
     say(f'  $ releasetools {" ".join(argv)}')
@@ -218,7 +218,7 @@ def _claim_sandbox(top: Path) -> None:
 STEPS = 7
 
 
-def run_demo(directory: Path, command: Command, say: Callable[[str], None] = print) -> DemoResult:
+def run_demo(directory: Path, command: CommandRunner, say: Callable[[str], None] = print) -> DemoResult:
     """Run the whole flow in ``directory`` (emptied first) through ``command``; return where everything is."""
     top = directory.resolve()
     _claim_sandbox(top)
@@ -296,7 +296,7 @@ def _data_repository(box: _Sandbox, tags: dict[str, dict[str, str]]) -> None:
     box.commit(box.data, files, 'The release data so far')
 
 
-def _propose_and_review(box: _Sandbox, command: Command, say: Callable[[str], None]) -> None:
+def _propose_and_review(box: _Sandbox, command: CommandRunner, say: Callable[[str], None]) -> None:
     """Steps 3 and 4: new-release writes the request; validate, list-changes and check-approval review it."""
     repos = ['--repos', str(box.git_dir) + '/{repo}', '--cache-dir', str(box.top / 'cache')]
     say(f'[3/{STEPS}] a contributor proposes a feature release of alpha in the development series')
@@ -323,7 +323,7 @@ def _index_credentials() -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _release(box: _Sandbox, command: Command, say: Callable[[str], None], index_url: str, smtp: str) -> None:
+def _release(box: _Sandbox, command: CommandRunner, say: Callable[[str], None], index_url: str, smtp: str) -> None:
     work = box.top / 'release-work'
     _run(command, ['release', '--root', str(box.data), '--base', 'HEAD^', '--remotes', str(box.git_dir) + '/{repo}',
                    '--workdir', str(work), '--ledger', str(work / 'ledger.jsonl'),
