@@ -111,11 +111,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         json.dump(report.to_dict(), out, indent=2)
         out.write('\n')
     else:
-        print_report(report, out)
+        _print_report(report, out)
     return EXIT_FINDINGS if report.errors else EXIT_OK
 
 
-def print_report(report: Report, out: TextIO) -> None:
+def _print_report(report: Report, out: TextIO) -> None:
     """The text report: one line per finding (and its hint), the skipped checks grouped, a summary."""
     for f in report.findings:
         out.write(f'{f.file}:{f.line}: {f.severity} [{f.check}] {f.message}\n')
