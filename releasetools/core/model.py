@@ -8,6 +8,7 @@ and every other check still runs on the rest of the file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,6 +17,7 @@ from typing import Any
 from .versions import SemVer, parse_semver
 
 __all__ = [
+    'COMMIT_ID_RE',
     'INDEPENDENT',
     'OPEN_STATUSES',
     'RC_MODELS',
@@ -26,6 +28,7 @@ __all__ = [
     'RepoSettings',
     'Series',
     'SeriesTable',
+    'is_commit_id',
 ]
 
 #: The directory of deliverables that follow no series.
@@ -33,6 +36,18 @@ INDEPENDENT = '_independent'
 
 #: Series statuses in which new releases are accepted.
 OPEN_STATUSES = frozenset({'development', 'maintained'})
+
+#: A commit id as git writes it: 40 lowercase hexadecimal digits, or an abbreviation of 7 or more.
+COMMIT_ID_RE = re.compile(r'[0-9a-f]{7,40}')
+
+
+def is_commit_id(text: str, *, abbreviated: bool = False) -> bool:
+    """Whether ``text`` is a full commit id (40 lowercase hex digits), or with ``abbreviated`` at least 7 of them.
+
+    The data names full ids only (RT502): an abbreviation is ambiguous.
+    """
+    return COMMIT_ID_RE.fullmatch(text) is not None and (abbreviated or len(text) == 40)
+
 
 #: Release models whose final is the last release candidate re-tagged (on the stable branch, once cut).
 RC_MODELS = frozenset({'cycle-with-rc', 'cycle-with-milestones'})

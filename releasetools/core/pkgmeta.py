@@ -11,7 +11,21 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-__all__ = ['lower_bounds', 'package_name', 'requirements']
+from .model import Deliverable, Release
+
+__all__ = ['declared_name', 'lower_bounds', 'package_name', 'raised_minimums', 'requirements']
+
+
+def declared_name(d: Deliverable, release: Release, repo: str) -> str | None:
+    """The package name the data gives ``repo`` in ``release`` (None: none given).
+
+    ``pypi-name`` of its ``repository-settings``, else the ``tarball-base`` of
+    its project entry in the release, else that of its settings. Without one,
+    the convention is the repository's last path component.
+    """
+    settings = (d.repository_settings or {}).get(repo)
+    tarball = next((p.tarball_base for p in release.projects if p.repo == repo and p.tarball_base), None)
+    return (settings.pypi_name if settings else None) or tarball or (settings.tarball_base if settings else None)
 
 
 def package_name(blob_cfg: bytes | None, blob_toml: bytes | None) -> str | None:
@@ -64,3 +78,9 @@ def lower_bounds(blob: bytes | None) -> dict[str, Version]:
                 if name not in out or bound > out[name]:
                     out[name] = bound
     return out
+
+
+def raised_minimums(old: bytes | None, new: bytes | None) -> list[str]:
+    """Requirements of a requirements.txt whose lower bound went up from ``old`` to ``new`` (``name old -> new``)."""
+    before, after = lower_bounds(old), lower_bounds(new)
+    return [f'{n} {before[n]} -> {after[n]}' for n in sorted(after) if n in before and after[n] > before[n]]

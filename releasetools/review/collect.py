@@ -10,7 +10,6 @@ which branches contain the commit) change, so they come fresh from ``git.facts``
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +20,7 @@ from . import notes as notes_mod
 from .api import compare_api, import_name
 from .changes import ApiResult, Commit, NotesPreview
 
-__all__ = ['SHA_RE', 'RangeFacts', 'collect_range', 'files_wanted']
-
-SHA_RE = re.compile(r'[0-9a-f]{7,40}')
+__all__ = ['RangeFacts', 'collect_range', 'files_wanted']
 
 #: Files read at a release's commit (and requirements at the previous one), in the facts batch.
 RENO_CONFIG = 'releasenotes/config.yaml'

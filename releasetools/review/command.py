@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..core import lineage
 from ..core.findings import Report
-from ..core.model import Release
+from ..core.model import Release, is_commit_id
 from ..data.request import read_request
 from ..git.facts import RepoFacts, RepoRequest, gather_all
 from ..git.mirrors import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
@@ -31,7 +31,7 @@ from .changes import (
     repo_warnings,
     requirement_changes,
 )
-from .collect import SHA_RE, collect_range, files_wanted
+from .collect import collect_range, files_wanted
 from .notes import STEP_RANK, NoteCache
 from .schedule import load_schedule, timing_hints
 
@@ -54,7 +54,7 @@ class ChangesOptions:
 
 
 def _usable(sha: str | None) -> bool:
-    return bool(sha) and SHA_RE.fullmatch(sha or '') is not None
+    return sha is not None and is_commit_id(sha, abbreviated=True)
 
 
 def list_changes(opts: ChangesOptions) -> ChangesReport:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from packaging.utils import canonicalize_name
 
 from ..core.findings import Severity
-from ..core.pkgmeta import lower_bounds, package_name
+from ..core.pkgmeta import declared_name, package_name, raised_minimums
 from . import DeliverableContext, Problem, Skip, describe, rule
 from .gitplan import closed_branch_gone, closing_tags, expected_branches, facts_for, is_patch, previous_release
 
@@ -234,9 +234,7 @@ def checkpackage_name(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
             if name is None:
                 yield Skip(facts.repo, f'no package name in setup.cfg or pyproject.toml at {project.hash[:12]}')
                 continue
-            s = settings.get(project.repo)
-            expected = (s.pypi_name if s else None) or project.tarball_base or (s.tarball_base if s else None) \
-                or project.repo.rsplit('/', 1)[-1]
+            expected = declared_name(d, release, project.repo) or project.repo.rsplit('/', 1)[-1]
             if canonicalize_name(name) != canonicalize_name(expected):
                 yield Problem(project.line, f'{project.repo} at {project.hash[:12]} builds package {name!r}, '
                               f'not {expected!r}', 'set pypi-name/tarball-base in repository-settings to match')
@@ -267,9 +265,8 @@ def check_requirements_patch(ctx: DeliverableContext) -> Iterator[Problem | Skip
                 if facts.shallow:  # else RT701/RT703 report the missing commit
                     yield Skip(facts.repo, _SHALLOW)
                 continue
-            before = lower_bounds(facts.files.get((prev[1], 'requirements.txt')))
-            after = lower_bounds(facts.files.get((project.hash, 'requirements.txt')))
-            raised = [f'{n} {before[n]} -> {after[n]}' for n in sorted(after) if n in before and after[n] > before[n]]
+            raised = raised_minimums(facts.files.get((prev[1], 'requirements.txt')),
+                                     facts.files.get((project.hash, 'requirements.txt')))
             if raised:
                 yield Problem(project.line, f'{release.version} is a patch release but raises minimum requirements '
                               f'of {project.repo} since {prev[0]}: {", ".join(raised)}',

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 
 from ..core.hints import did_you_mean
+from ..core.model import is_commit_id
 from ..core.reponames import REPO_NAME_HINT, repo_name_problem
 from ..data.yamlio import YMap
 from . import DeliverableContext, Problem, rule
-
-HASH_RE = re.compile(r'^[0-9a-f]{40}\Z')
 
 
 @rule('RT501')
@@ -43,8 +41,8 @@ def check_hash_format(ctx: DeliverableContext) -> Iterator[Problem]:
     for release in ctx.new_releases:
         for project in release.projects:
             h = project.hash
-            if h is not None and not HASH_RE.match(h):
-                hint = 'use lowercase hex digits' if HASH_RE.match(h.lower()) else \
+            if h is not None and not is_commit_id(h):
+                hint = 'use lowercase hex digits' if is_commit_id(h.lower()) else \
                     'give the full commit id (git rev-parse <commit>)'
                 yield Problem(project.line, f'hash {h!r} of {project.repo} is not a 40-digit commit id', hint)
 

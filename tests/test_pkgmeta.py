@@ -1,0 +1,46 @@
+"""pkgmeta: what the data and a commit's files say about a repository's package."""
+
+from __future__ import annotations
+
+from releasetools.core.model import Deliverable, Project, Release, RepoSettings, is_commit_id
+from releasetools.core.pkgmeta import declared_name, raised_minimums
+
+REPO = 'openstack/oslo.config'
+
+
+def _deliverable(settings: RepoSettings | None, tarball: str | None = None) -> tuple[Deliverable, Release]:
+    release = Release('1.0.0', (Project('openstack/other', 'b' * 40, 'other-base'), Project(REPO, 'a' * 40, tarball)))
+    d = Deliverable('oslo.config', 'gazpacho', 'deliverables/gazpacho/oslo.config.yaml',
+                    repository_settings={REPO: settings} if settings else None, releases=(release,))
+    return d, release
+
+
+def test_declared_name_prefers_pypi_name_then_the_release_then_the_settings() -> None:
+    d, r = _deliverable(RepoSettings(REPO, pypi_name='oslo-config', tarball_base='settings-base'), 'release-base')
+    assert declared_name(d, r, REPO) == 'oslo-config'
+    d, r = _deliverable(RepoSettings(REPO, tarball_base='settings-base'), 'release-base')
+    assert declared_name(d, r, REPO) == 'release-base'
+    d, r = _deliverable(RepoSettings(REPO, tarball_base='settings-base'))
+    assert declared_name(d, r, REPO) == 'settings-base'
+
+
+def test_declared_name_is_none_when_the_data_names_nothing() -> None:
+    d, r = _deliverable(None)
+    assert declared_name(d, r, REPO) is None  # another repository's tarball-base is not this one's
+
+
+def test_raised_minimums_lists_only_lower_bounds_that_went_up() -> None:
+    old = b'pbr>=2.0\nsix>=1.10  # comment\nrequests>=2.0\n'
+    new = b'pbr>=2.0\nsix>=1.12\nrequests>=1.0\nnew-dep>=1.0\n'
+    assert raised_minimums(old, new) == ['six 1.10 -> 1.12']
+    assert raised_minimums(None, new) == []
+
+
+def test_commit_ids_are_forty_lowercase_hex_digits_unless_abbreviated() -> None:
+    assert is_commit_id('0123456789abcdef0123456789abcdef01234567')
+    assert not is_commit_id('0123456789ABCDEF0123456789ABCDEF01234567')
+    assert not is_commit_id('0123456789abcdef0123456789abcdef01234567\n')
+    assert not is_commit_id('0123456')
+    assert is_commit_id('0123456', abbreviated=True)
+    assert not is_commit_id('012345', abbreviated=True)
+    assert not is_commit_id('master', abbreviated=True)
