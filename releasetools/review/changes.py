@@ -10,7 +10,7 @@ from packaging.utils import canonicalize_name
 
 from ..core.pkgmeta import raised_minimums, requirements
 from ..core.versions import SemVer, parse_semver, step_kind
-from .notes import STEP_RANK
+from ..notes.render import STEP_RANK
 
 __all__ = [
     'ApiResult',

@@ -18,6 +18,8 @@ from ..core.model import Release, is_commit_id
 from ..data.request import read_request
 from ..git.facts import RepoFacts, RepoRequest, gather_all
 from ..git.mirrors import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
+from ..notes.render import STEP_RANK
+from ..notes.scan import NoteCache
 from ..rules import DeliverableContext
 from ..rules.context import deliverable_contexts
 from ..rules.gitplan import expected_branches
@@ -32,7 +34,6 @@ from .changes import (
     requirement_changes,
 )
 from .collect import collect_range, files_wanted
-from .notes import STEP_RANK, NoteCache
 from .schedule import load_schedule, timing_hints
 
 __all__ = ['ChangesOptions', 'list_changes']
