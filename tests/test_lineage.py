@@ -199,6 +199,13 @@ def test_closing_prefix_is_the_release_id_else_the_name() -> None:
     assert {'kilo', '2026.2'} <= lineage.closing_names(independent, TABLE)
 
 
+def test_series_branches_by_release_id_then_name() -> None:
+    assert lineage.series_branches(nova('bobcat'), TABLE) == ('stable/2023.2', 'stable/bobcat')
+    assert lineage.series_branches(nova('mitaka'), TABLE, 'unmaintained') == ('unmaintained/mitaka',)
+    independent = deliverable_from_raw({}, '_independent', 'gnocchi', 'deliverables/_independent/gnocchi.yaml')
+    assert lineage.series_branches(independent, TABLE) == ()
+
+
 def _file(text: str) -> Deliverable:
     return deliverable_from_raw(parse_yaml(text), 'hibiscus', 'x', 'deliverables/hibiscus/x.yaml')
 
@@ -215,6 +222,11 @@ def test_active_repositories() -> None:
     assert lineage.active_repos(releases) == ('openstack/a',)  # the closing tag is not a regular release
     assert lineage.active_repos(releases, before=1) == ('openstack/a', 'openstack/b')
     assert lineage.active_repos(_file('team: x\n')) == ()
+    flagged = _file('repository-settings:\n  openstack/a:\n    flags: [no-artifact-build-job]\n'
+                    '  openstack/b:\n    flags: [retired]\n')
+    assert lineage.active_repos(flagged) == ('openstack/a',)  # nothing built from it, but still released
+    settings = flagged.repository_settings or {}
+    assert [(s.retired, s.builds_artifacts) for s in settings.values()] == [(False, False), (True, True)]
 
 
 @pytest.mark.parametrize(('series', 'unknown'), [

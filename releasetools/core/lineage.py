@@ -9,7 +9,8 @@ the earlier series:
   (:func:`predecessor`), and which release a series starts from
   (:func:`series_start`);
 - which range a release's notes and shortlog cover (:func:`range_start`);
-- the prefix of the series' closing tags (:func:`closing_prefix`);
+- the names a series goes by in tags and branches (:func:`series_labels`,
+  :func:`series_branches`), and the prefix of its closing tags (:func:`closing_prefix`);
 - the repositories a new release must cover (:func:`active_repos`).
 
 Release order is series order (``data/series_status.yaml``), never the
@@ -42,6 +43,8 @@ __all__ = [
     'predecessor_of',
     'range_start',
     'semvers_of',
+    'series_branches',
+    'series_labels',
     'series_start',
     'starts_era',
 ]
@@ -251,6 +254,14 @@ def series_labels(d: Deliverable, series: SeriesTable) -> tuple[str, ...]:
     return (s.release_id, d.series) if s is not None and s.release_id else (d.series,)
 
 
+def series_branches(d: Deliverable, series: SeriesTable, kind: str = 'stable') -> tuple[str, ...]:
+    """The names ``d``'s series branch may have under ``kind`` (``stable``, ``unmaintained``), preferred first.
+
+    ``stable/2026.1`` then ``stable/gazpacho``; empty for an independent deliverable.
+    """
+    return tuple(f'{kind}/{label}' for label in series_labels(d, series))
+
+
 def closing_prefix(d: Deliverable, series: SeriesTable) -> str | None:
     """The prefix of the closing tags of ``d``'s series: its release-id, else its name (None: independent)."""
     labels = series_labels(d, series)
@@ -274,7 +285,7 @@ def active_repos(d: Deliverable, before: int | None = None) -> tuple[str, ...]:
     the repositories of its last regular release before that position.
     """
     if d.repository_settings:
-        return tuple(r for r, s in d.repository_settings.items() if 'retired' not in s.flags)
+        return tuple(r for r, s in d.repository_settings.items() if not s.retired)
     releases = d.releases if before is None else d.releases[:before]
     regular = [r for r in releases if r.version and parse_special(r.version) is None]
     return regular[-1].repos if regular else ()

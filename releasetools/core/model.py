@@ -164,6 +164,16 @@ class RepoSettings:
     tarball_base: str | None = None
     flags: frozenset[str] = frozenset()
 
+    @property
+    def retired(self) -> bool:
+        """Flagged ``retired``: no longer released, nor counted among the active repositories."""
+        return 'retired' in self.flags
+
+    @property
+    def builds_artifacts(self) -> bool:
+        """Not flagged ``no-artifact-build-job``: sdists and wheels are built from it (and it has a package)."""
+        return 'no-artifact-build-job' not in self.flags
+
 
 @dataclass(frozen=True)
 class Deliverable:

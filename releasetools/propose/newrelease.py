@@ -124,7 +124,7 @@ def _branch_for(d: Deliverable, ctx: DeliverableContext, refs: gitrepo.Refs, rep
     if series is None:  # independent
         names: list[str] = []
     else:
-        names = [f'stable/{n}' for n in lineage.series_labels(d, ctx.series)]
+        names = list(lineage.series_branches(d, ctx.series))
         for name in names:
             if name in refs.branches:
                 return name

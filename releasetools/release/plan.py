@@ -56,8 +56,7 @@ def _target(ctx: DeliverableContext, d: Deliverable, release: Release, repo: str
             closing: bool) -> Target:
     prev = lineage.range_start(d, ctx.older_files, release, repo)  # notes, shortlog and announcement
     settings = (d.repository_settings or {}).get(repo)
-    flags = settings.flags if settings else frozenset()
-    build = not closing and d.release_type in ARTIFACT_TYPES and 'no-artifact-build-job' not in flags
+    build = not closing and d.release_type in ARTIFACT_TYPES and (settings is None or settings.builds_artifacts)
     return Target(repo, sha, prev.version if prev else None, prev.hash if prev else None, build,
                   declared_name(d, release, repo))
 

@@ -227,7 +227,7 @@ def checkpackage_name(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
             facts = facts_for(ctx, project.repo)
             if facts is None or not project.repo or not project.hash or facts.object_type(project.hash) != 'commit':
                 continue
-            if 'no-artifact-build-job' in getattr(settings.get(project.repo), 'flags', ()):
+            if (s := settings.get(project.repo)) is not None and not s.builds_artifacts:
                 continue
             name = package_name(facts.files.get((project.hash, 'setup.cfg')),
                                  facts.files.get((project.hash, 'pyproject.toml')))

@@ -81,9 +81,8 @@ def facts_for(ctx: DeliverableContext, repo: str | None) -> RepoFacts | None:
     return facts if isinstance(facts, RepoFacts) else None
 
 
-def _series_branches(ctx: DeliverableContext, facts: RepoFacts, prefix: str) -> list[str]:
-    names = lineage.series_labels(ctx.deliverable, ctx.series)
-    return [f'{prefix}/{n}' for n in names if f'{prefix}/{n}' in facts.refs.branches]
+def _series_branches(ctx: DeliverableContext, facts: RepoFacts, kind: str) -> list[str]:
+    return [b for b in lineage.series_branches(ctx.deliverable, ctx.series, kind) if b in facts.refs.branches]
 
 
 def expected_branches(ctx: DeliverableContext, facts: RepoFacts, release: Release) -> list[str]:

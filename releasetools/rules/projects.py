@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from ..core import lineage
 from ..core.hints import did_you_mean
 from ..core.model import is_commit_id
 from ..core.reponames import REPO_NAME_HINT, repo_name_problem
@@ -47,10 +48,6 @@ def check_hash_format(ctx: DeliverableContext) -> Iterator[Problem]:
                 yield Problem(project.line, f'hash {h!r} of {project.repo} is not a 40-digit commit id', hint)
 
 
-#: Repository flags that excuse a repository from being named in every release.
-EXCUSED_REPO_FLAGS = frozenset({'retired', 'no-artifact-build-job'})
-
-
 @rule('RT503')
 def check_release_covers_repos(ctx: DeliverableContext) -> Iterator[Problem]:
     """A release names every active repository of ``repository-settings``.
@@ -66,7 +63,7 @@ def check_release_covers_repos(ctx: DeliverableContext) -> Iterator[Problem]:
     settings = ctx.deliverable.repository_settings
     if not settings:
         return
-    active = [repo for repo, s in settings.items() if not s.flags & EXCUSED_REPO_FLAGS]
+    active = [repo for repo in lineage.active_repos(ctx.deliverable) if settings[repo].builds_artifacts]
     for release in ctx.new_releases:
         if not release.projects or ctx.is_special(release):
             continue
