@@ -75,6 +75,15 @@ def test_a_lower_version_of_the_same_major_line_starts_no_era() -> None:
     assert not lineage.starts_era([v('12.0.0')], None)  # type: ignore[list-item]
 
 
+def test_era_step_restarts_below_the_highest_final_and_ignores_pre_releases() -> None:
+    v = parse_semver
+    kilo = [v('2015.1.0'), v('2015.1.4')]
+    assert lineage.era_step(None, kilo) == (False, v('2015.1.4'))  # type: ignore[arg-type]
+    assert lineage.era_step(v('2015.1.4'), [v('12.0.0'), v('12.0.6')]) == (True, v('12.0.6'))  # type: ignore[arg-type,list-item]
+    assert lineage.era_step(v('12.0.6'), [v('13.0.0.0b1')]) == (False, v('12.0.6'))  # type: ignore[arg-type,list-item]
+    assert lineage.era_step(v('12.0.6'), []) == (False, v('12.0.6'))  # type: ignore[arg-type]
+
+
 def test_fold_series_is_the_index_of_counted_finals() -> None:
     index = FinalIndex()
     for d in reversed(older('gazpacho', 'bobcat', 'antelope', 'mitaka', 'liberty', 'kilo')):

@@ -38,6 +38,7 @@ __all__ = [
     'closing_prefix',
     'counted_versions',
     'date_year_step',
+    'era_step',
     'fold_series',
     'predecessor',
     'predecessor_of',
@@ -110,6 +111,21 @@ def date_year_step(new: SemVer, index: FinalIndex) -> bool:
             and new.release == (top.major + 1, 1, 0))
 
 
+def era_step(top: SemVer | None, versions: Sequence[SemVer]) -> tuple[bool, SemVer | None]:
+    """One more series, ``versions`` its releases, after the series whose highest final is ``top``.
+
+    Whether it starts an era (what came before no longer counts), and the
+    highest final of its era after it: the ``top`` of the next step.
+    """
+    restart = starts_era(versions, top)
+    if restart:
+        top = None
+    for v in versions:
+        if not v.is_prerelease and (top is None or v > top):
+            top = v
+    return restart, top
+
+
 def counted_versions(older: Sequence[Deliverable], own: Sequence[SemVer] = ()) -> tuple[SemVer, ...]:
     """The versions of the earlier series that count for the next version of a file.
 
@@ -121,13 +137,10 @@ def counted_versions(older: Sequence[Deliverable], own: Sequence[SemVer] = ()) -
     top: SemVer | None = None
     for d in reversed(older):
         versions = semvers_of(d)
-        if starts_era(versions, top):
+        restart, top = era_step(top, versions)
+        if restart:
             counted = []
-            top = None
         counted.append(versions)
-        for v in versions:
-            if not v.is_prerelease and (top is None or v > top):
-                top = v
     if starts_era(own, top):
         return ()
     return tuple(v for versions in reversed(counted) for v in versions)
