@@ -100,17 +100,17 @@ def check_ancestry(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
             if facts is None or not project.repo or not project.hash or facts.object_type(project.hash) != 'commit':
                 continue
             prev = previous_release(ctx, release, project.repo)
-            if prev is None or not prev[1]:
+            if prev is None or not prev.hash:
                 continue
-            answer = facts.is_ancestor(prev[1], project.hash)
+            answer = facts.is_ancestor(prev.hash, project.hash)
             if answer is None:
                 if facts.shallow:
                     yield Skip(facts.repo, _SHALLOW)
-                elif facts.object_type(prev[1]) != 'commit':
-                    yield Problem(project.line, f'the previous release {prev[0]} of {project.repo} names '
-                                  f'{prev[1]}, which is not in the repository')
+                elif facts.object_type(prev.hash) != 'commit':
+                    yield Problem(project.line, f'the previous release {prev.version} of {project.repo} names '
+                                  f'{prev.hash}, which is not in the repository')
             elif not answer:
-                yield Problem(project.line, f'{project.hash} does not descend from {prev[0]} ({prev[1][:12]}) '
+                yield Problem(project.line, f'{project.hash} does not descend from {prev.version} ({prev.hash[:12]}) '
                               f'in {project.repo}', 'release a commit that contains the previous release')
 
 
@@ -259,16 +259,16 @@ def check_requirements_patch(ctx: DeliverableContext) -> Iterator[Problem | Skip
             if facts is None or not project.repo or not project.hash:
                 continue
             prev = previous_release(ctx, release, project.repo)
-            if prev is None or not prev[1]:
+            if prev is None or not prev.hash:
                 continue
-            if facts.object_type(prev[1]) != 'commit' or facts.object_type(project.hash) != 'commit':
+            if facts.object_type(prev.hash) != 'commit' or facts.object_type(project.hash) != 'commit':
                 if facts.shallow:  # else RT701/RT703 report the missing commit
                     yield Skip(facts.repo, _SHALLOW)
                 continue
-            raised = raised_minimums(facts.files.get((prev[1], 'requirements.txt')),
+            raised = raised_minimums(facts.files.get((prev.hash, 'requirements.txt')),
                                      facts.files.get((project.hash, 'requirements.txt')))
             if raised:
                 yield Problem(project.line, f'{release.version} is a patch release but raises minimum requirements '
-                              f'of {project.repo} since {prev[0]}: {", ".join(raised)}',
+                              f'of {project.repo} since {prev.version}: {", ".join(raised)}',
                               'release a minor version instead',
                               Severity.WARNING if stable else Severity.ERROR)
