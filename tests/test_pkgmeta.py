@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from releasetools.core.model import Deliverable, Project, Release, RepoSettings, is_commit_id
-from releasetools.core.pkgmeta import declared_name, raised_minimums
+from releasetools.core.pkgmeta import declared_name, import_name, package_name, raised_minimums
 
 REPO = 'openstack/oslo.config'
 
@@ -44,3 +44,15 @@ def test_commit_ids_are_forty_lowercase_hex_digits_unless_abbreviated() -> None:
     assert is_commit_id('0123456', abbreviated=True)
     assert not is_commit_id('012345', abbreviated=True)
     assert not is_commit_id('master', abbreviated=True)
+
+
+def test_package_and_import_names_from_setup_cfg_then_pyproject() -> None:
+    cfg = b'[metadata]\nname = oslo.config\n[files]\npackages =\n    oslo_config\n    extra\n'
+    assert package_name(cfg, None) == 'oslo.config'
+    assert import_name(cfg, None) == 'oslo_config'
+    assert import_name(b'[metadata]\nname = python-Novaclient\n', None) == 'python_novaclient'
+    toml = b'[project]\nname = "tomlpkg"\n'
+    assert package_name(b'[metadata\nbroken', toml) == 'tomlpkg'  # an unreadable setup.cfg falls through
+    assert import_name(None, toml) == 'tomlpkg'
+    assert package_name(None, b'not = [toml') is None
+    assert import_name(None, None) is None

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import GitError
+from ..core.pkgmeta import import_name
 from ..git import repo as gitrepo
 from ..git.facts import RepoFacts
 from ..notes import render as notes_render
 from ..notes import scan as notes_scan
-from .api import compare_api, import_name
+from .api import compare_api
 from .changes import ApiResult, Commit, NotesPreview
 
 __all__ = ['RangeFacts', 'collect_range', 'files_wanted']
