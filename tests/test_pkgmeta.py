@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from releasetools.core.model import Deliverable, Project, Release, RepoSettings, is_commit_id
+from releasetools.core.model import Deliverable, Project, Release, RepoSettings
 from releasetools.core.pkgmeta import declared_name, import_name, package_name, raised_minimums
 
 REPO = 'openstack/oslo.config'
@@ -34,16 +34,6 @@ def test_raised_minimums_lists_only_lower_bounds_that_went_up() -> None:
     new = b'pbr>=2.0\nsix>=1.12\nrequests>=1.0\nnew-dep>=1.0\n'
     assert raised_minimums(old, new) == ['six 1.10 -> 1.12']
     assert raised_minimums(None, new) == []
-
-
-def test_commit_ids_are_forty_lowercase_hex_digits_unless_abbreviated() -> None:
-    assert is_commit_id('0123456789abcdef0123456789abcdef01234567')
-    assert not is_commit_id('0123456789ABCDEF0123456789ABCDEF01234567')
-    assert not is_commit_id('0123456789abcdef0123456789abcdef01234567\n')
-    assert not is_commit_id('0123456')
-    assert is_commit_id('0123456', abbreviated=True)
-    assert not is_commit_id('012345', abbreviated=True)
-    assert not is_commit_id('master', abbreviated=True)
 
 
 def test_package_and_import_names_from_setup_cfg_then_pyproject() -> None:

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .model import RC_MODELS, Deliverable, Release, SeriesTable
-from .versions import FinalIndex, SemVer, parse_semver, parse_special
+from .versions import FinalIndex, SemVer, parse_semver
 
 __all__ = [
     'Point',
@@ -147,7 +147,7 @@ def counted_versions(older: Sequence[Deliverable], own: Sequence[SemVer] = ()) -
 
 
 def _is_branch_point(r: Release, repo: str) -> bool:
-    v = parse_semver(r.version) if r.version else None
+    v = r.semver
     return v is not None and v.patch == 0 and bool(r.hashes.get(repo))
 
 
@@ -166,7 +166,7 @@ def series_start(older: Sequence[Deliverable], repo: str) -> Point | None:
     releases only, or nothing earlier released ``repo``.
     """
     for d in older:
-        mine = [r for r in d.releases if r.hashes.get(repo) and r.version and parse_semver(r.version)]
+        mine = [r for r in d.releases if r.hashes.get(repo) and r.semver]
         if not mine:
             continue
         by_version = {r.version: r for r in mine}
@@ -175,7 +175,7 @@ def series_start(older: Sequence[Deliverable], repo: str) -> Point | None:
                 point = by_version.get(branch.location)
                 if point is not None and _is_branch_point(point, repo):
                     return _point(point, repo, d.series)
-        points = [(v, r) for r in mine if _is_branch_point(r, repo) and (v := parse_semver(r.version or ''))]
+        points = [(v, r) for r in mine if _is_branch_point(r, repo) and (v := r.semver)]
         if not points:
             return None
         first_rc = next((r for v, r in points if v.pre_kind == 'rc'), None)
@@ -204,7 +204,7 @@ def predecessor(d: Deliverable, older: Sequence[Deliverable], version: SemVer, i
     patch = version.patch > 0
 
     def on_line(r: Release) -> SemVer | None:
-        p = parse_semver(r.version) if r.version else None
+        p = r.semver
         if p is None or p >= version or not r.hashes.get(repo):
             return None
         if patch:
@@ -231,7 +231,7 @@ def predecessor(d: Deliverable, older: Sequence[Deliverable], version: SemVer, i
 
 def predecessor_of(d: Deliverable, older: Sequence[Deliverable], release: Release, repo: str) -> Point | None:
     """:func:`predecessor` of a release already in ``d`` (None for a closing tag or odd spelling)."""
-    v = parse_semver(release.version) if release.version else None
+    v = release.semver
     return None if v is None else predecessor(d, older, v, release.index, repo)
 
 
@@ -245,12 +245,12 @@ def range_start(d: Deliverable, older: Sequence[Deliverable], release: Release, 
     commit need not contain.)
     """
     prev = predecessor_of(d, older, release, repo)
-    v = parse_semver(release.version) if release.version else None
+    v = release.semver
     pv = parse_semver(prev.version) if prev else None
     if v is None or v.is_prerelease or pv is None or not pv.is_prerelease or pv.release != v.release:
         return prev
     first = next((r for r in d.releases
-                  if (s := parse_semver(r.version or '')) is not None and s.release == v.release
+                  if (s := r.semver) is not None and s.release == v.release
                   and s.is_prerelease and r.hashes.get(repo)), None)
     return (predecessor_of(d, older, first, repo) if first is not None else None) or prev
 
@@ -300,5 +300,5 @@ def active_repos(d: Deliverable, before: int | None = None) -> tuple[str, ...]:
     if d.repository_settings:
         return tuple(r for r, s in d.repository_settings.items() if not s.retired)
     releases = d.releases if before is None else d.releases[:before]
-    regular = [r for r in releases if r.version and parse_special(r.version) is None]
+    regular = [r for r in releases if r.version and r.closing_tag is None]
     return regular[-1].repos if regular else ()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .versions import SemVer, parse_semver
+from .versions import SemVer, SpecialTag, parse_semver, parse_special
 
 __all__ = [
     'COMMIT_ID_RE',
@@ -135,6 +135,16 @@ class Release:
     flags: frozenset[str] = frozenset()
     line: int = 0
     index: int = 0
+
+    @property
+    def semver(self) -> SemVer | None:
+        """The canonical version (None: a closing tag, an odd spelling, or no version)."""
+        return parse_semver(self.version) if self.version else None
+
+    @property
+    def closing_tag(self) -> SpecialTag | None:
+        """The closing tag this release is (``<series>-eol``, ``-eom``, ``-em``, ``-last``), None for a version."""
+        return parse_special(self.version) if self.version else None
 
     @property
     def hashes(self) -> dict[str | None, str | None]:

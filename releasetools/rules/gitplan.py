@@ -8,16 +8,11 @@ from collections.abc import Set as AbstractSet
 
 from ..core import lineage
 from ..core.model import Release
-from ..core.versions import SemVer, parse_semver, parse_special
 from ..git.facts import RepoFacts, RepoRequest
 from .context import DeliverableContext
 
 __all__ = ['closed_branch_gone', 'closing_tag_names', 'closing_tags', 'expected_branches', 'facts_for',
            'git_repos', 'git_requests', 'is_patch', 'previous_release', 'wanted']
-
-
-def _semver(release: Release) -> SemVer | None:
-    return parse_semver(release.version) if release.version else None
 
 
 def previous_release(ctx: DeliverableContext, release: Release, repo: str) -> lineage.Point | None:
@@ -26,7 +21,7 @@ def previous_release(ctx: DeliverableContext, release: Release, repo: str) -> li
 
 
 def is_patch(release: Release) -> bool:
-    v = _semver(release)
+    v = release.semver
     return v is not None and v.patch > 0 and not v.is_prerelease
 
 
@@ -93,7 +88,7 @@ def expected_branches(ctx: DeliverableContext, facts: RepoFacts, release: Releas
     """The branches a release's commit must be on, existing in the repository."""
     d = ctx.deliverable
     default = [facts.refs.default_branch] if facts.refs.default_branch else []
-    tag = parse_special(release.version or '')
+    tag = release.closing_tag
     if d.is_independent:
         listed = [b.name for b in d.branches if b.name and b.name in facts.refs.branches]
         return default + listed

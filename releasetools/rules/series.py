@@ -7,13 +7,12 @@ from collections.abc import Iterator
 from ..core.hints import did_you_mean
 from ..core.model import Release
 from ..core.policy import model_takes, series_takes
-from ..core.versions import parse_special
 from . import DeliverableContext, Problem, rule
 
 
 def _closing(release: Release) -> str | None:
     """The kind of closing tag ``release`` is (``eol``, ``eom``, ``em``, ``last``), None for a regular release."""
-    tag = parse_special(release.version or '')
+    tag = release.closing_tag
     return tag.kind if tag is not None else None
 
 
