@@ -9,6 +9,7 @@ gathered in one batched pass per repository (``git.facts``), then each range is 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +70,19 @@ def list_changes(opts: ChangesOptions) -> ChangesReport:
     day = opts.date or dt.date.today()
 
     releases = [(ctx, r) for ctx in contexts for r in ctx.new_releases if r.version]
+    facts = gather_all(locator, _git_requests(releases), opts.git_workers)
+    caches = {repo: NoteCache(cache_dir, repo) for repo, f in facts.items() if isinstance(f, RepoFacts)}
+    try:
+        reviews = tuple(_review(ctx, release, facts=facts, caches=caches, opts=opts, day=day)
+                        for ctx, release in releases)
+    finally:
+        for cache in caches.values():
+            cache.save()
+    return ChangesReport(day.isoformat(), reviews, problems)
+
+
+def _git_requests(releases: Sequence[tuple[DeliverableContext, Release]]) -> dict[str, RepoRequest]:
+    """The commits and files of each release's range (``lineage.range_start``), per repository."""
     requests: dict[str, RepoRequest] = {}
     for ctx, release in releases:
         for project in release.projects:
@@ -81,15 +95,7 @@ def list_changes(opts: ChangesOptions) -> ChangesReport:
             if prev_sha:
                 req.commits.add(prev_sha)
             req.files |= files_wanted(prev_sha, project.hash or '')
-    facts = gather_all(locator, requests, opts.git_workers)
-    caches = {repo: NoteCache(cache_dir, repo) for repo, f in facts.items() if isinstance(f, RepoFacts)}
-    try:
-        reviews = tuple(_review(ctx, release, facts=facts, caches=caches, opts=opts, day=day)
-                        for ctx, release in releases)
-    finally:
-        for cache in caches.values():
-            cache.save()
-    return ChangesReport(day.isoformat(), reviews, problems)
+    return requests
 
 
 def _review(ctx: DeliverableContext, release: Release, *, facts: dict[str, RepoFacts | str],
