@@ -238,6 +238,22 @@ def test_active_repositories() -> None:
     assert [(s.retired, s.builds_artifacts) for s in settings.values()] == [(False, False), (True, True)]
 
 
+def test_branch_points_from_a_location_map_or_the_release_it_names() -> None:
+    d = _file('releases:\n'
+              '  - version: 1.0.0\n    projects:\n'
+              '      - {repo: openstack/a, hash: x}\n      - {repo: openstack/b, hash: y}\n'
+              'branches:\n'
+              '  - {name: stable/1.0, location: 1.0.0}\n'
+              '  - {name: stable/tagless, location: {openstack/a: z}}\n'
+              '  - {name: stable/typo, location: 9.9.9}\n'
+              '  - {name: stable/none}\n')
+    at_release, tagless, typo, missing = d.branches
+    assert lineage.branch_points(d, at_release) == {'openstack/a': 'x', 'openstack/b': 'y'}
+    assert lineage.branch_points(d, tagless) == {'openstack/a': 'z'}
+    assert lineage.branch_points(d, typo) is None
+    assert lineage.branch_points(d, missing) is None
+
+
 @pytest.mark.parametrize(('series', 'unknown'), [
     ('kilo', ['2015.1.0']),  # the oldest fixture
     ('liberty', ['12.0.0']),  # kilo names no branch point

@@ -11,7 +11,8 @@ the earlier series:
 - which range a release's notes and shortlog cover (:func:`range_start`);
 - the names a series goes by in tags and branches (:func:`series_labels`,
   :func:`series_branches`), and the prefix of its closing tags (:func:`closing_prefix`);
-- the repositories a new release must cover (:func:`active_repos`).
+- the repositories a new release must cover (:func:`active_repos`);
+- the commit each repository's new branch starts from (:func:`branch_points`).
 
 Release order is series order (``data/series_status.yaml``), never the
 numerically highest version: before liberty the integrated projects were
@@ -28,12 +29,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import RC_MODELS, Deliverable, Release, SeriesTable
+from .model import RC_MODELS, Branch, Deliverable, Release, SeriesTable
 from .versions import FinalIndex, SemVer, parse_semver
 
 __all__ = [
     'Point',
     'active_repos',
+    'branch_points',
     'closing_names',
     'closing_prefix',
     'counted_versions',
@@ -302,3 +304,19 @@ def active_repos(d: Deliverable, before: int | None = None) -> tuple[str, ...]:
     releases = d.releases if before is None else d.releases[:before]
     regular = [r for r in releases if r.version and r.closing_tag is None]
     return regular[-1].repos if regular else ()
+
+
+def branch_points(d: Deliverable, branch: Branch) -> dict[str, str] | None:
+    """The commit ``branch`` starts from in each repository: its location map, or the release it names.
+
+    A branch located at a version starts at that release's commits (the
+    release may be old). None when the location names no release of ``d``
+    (RT603 reports it) or is missing.
+    """
+    location = branch.location
+    if isinstance(location, str):
+        release = next((r for r in reversed(d.releases) if r.version == location), None)  # the last, as a dict would
+        return None if release is None else {r: h for r, h in release.hashes.items() if r and h}
+    if location is None:
+        return None
+    return {str(repo): str(sha) for repo, sha in location.items()}

@@ -23,6 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..core import lineage
 from ..core.errors import GitError, ReleaseToolsError, UsageError
 from ..core.findings import Report
 from ..core.redact import redact, split_userinfo
@@ -581,17 +582,14 @@ def _branches_by_version(contexts: list[Any]) -> dict[tuple[str, str], list[tupl
     out: dict[tuple[str, str], list[tuple[str, dict[str, str]]]] = {}
     for ctx in contexts:
         d = ctx.deliverable
-        by_version = {r.version: r for r in d.releases}
         last = ctx.new_releases[-1].version if ctx.new_releases else None
         for branch in ctx.new_branches:
             if not branch.name:
                 continue
+            points = lineage.branch_points(d, branch) or {}
             if isinstance(branch.location, str):
-                release = by_version.get(branch.location)
-                points = {r: h for r, h in (release.hashes.items() if release else ()) if r and h}
                 anchor = branch.location if branch.location in {r.version for r in ctx.new_releases} else last
             else:
-                points = {str(r): str(h) for r, h in (branch.location or {}).items()}
                 anchor = last
             out.setdefault((d.name, anchor or ''), []).append((branch.name, points))
     return out

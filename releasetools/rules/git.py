@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from packaging.utils import canonicalize_name
 
+from ..core import lineage
 from ..core.findings import Severity
 from ..core.pkgmeta import declared_name, package_name, raised_minimums
 from . import DeliverableContext, Problem, Skip, describe, rule
@@ -168,20 +169,11 @@ def check_branch_points(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     branch already exists, it contains that commit); a tagless branch point is
     a commit of the default branch.
     """
-    d = ctx.deliverable
-    by_version = {r.version: r for r in d.releases}
     for branch in ctx.new_branches:
-        if not branch.name:
+        points = lineage.branch_points(ctx.deliverable, branch)
+        if not branch.name or points is None:  # a version the file does not have: RT603 reports it
             continue
-        if isinstance(branch.location, dict):
-            points = {repo: str(sha) for repo, sha in branch.location.items()}
-            need_default = True
-        else:
-            release = by_version.get(branch.location)
-            if release is None:
-                continue  # RT603 reports it
-            points = {r: h for r, h in release.hashes.items() if r and h}
-            need_default = False
+        need_default = not isinstance(branch.location, str)  # a tagless branch point
         for repo, sha in points.items():
             facts = facts_for(ctx, repo)
             if facts is None:

@@ -49,30 +49,18 @@ def wanted(ctx: DeliverableContext) -> dict[str, RepoRequest]:
                     req.files.add((prev.hash, 'requirements.txt'))
                     req.files.add((project.hash, 'requirements.txt'))
     for repo, sha in _branch_points(ctx):
-        if sha is not None:
-            want(repo).commits.add(sha)
+        want(repo).commits.add(sha)
     return requests
 
 
-def _branch_points(ctx: DeliverableContext) -> Iterator[tuple[str, str | None]]:
-    """(repository, commit) where each new branch starts: its location map, or the release it names.
+def _branch_points(ctx: DeliverableContext) -> Iterator[tuple[str, str]]:
+    """(repository, commit) where each new branch starts (``lineage.branch_points``).
 
-    The release may be old: RT705 still needs its commits in the walked
-    history. A commit that is not a string is None (RT603 reports it).
+    The release a branch is located at may be old: RT705 still needs its
+    commits in the walked history.
     """
-    branches = ctx.new_branches
-    if not branches:
-        return
-    by_version = {r.version: r for r in ctx.deliverable.releases}
-    for branch in branches:
-        if isinstance(branch.location, dict):
-            for repo, sha in branch.location.items():
-                if isinstance(repo, str):
-                    yield repo, sha if isinstance(sha, str) else None
-        elif isinstance(branch.location, str) and branch.location in by_version:
-            for repo, sha in by_version[branch.location].hashes.items():
-                if repo and sha:
-                    yield repo, sha
+    for branch in ctx.new_branches:
+        yield from (lineage.branch_points(ctx.deliverable, branch) or {}).items()
 
 
 def facts_for(ctx: DeliverableContext, repo: str | None) -> RepoFacts | None:
