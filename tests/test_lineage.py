@@ -75,6 +75,15 @@ def test_a_lower_version_of_the_same_major_line_starts_no_era() -> None:
     assert not lineage.starts_era([v('12.0.0')], None)  # type: ignore[list-item]
 
 
+def test_era_step_restarts_below_the_highest_final_and_ignores_pre_releases() -> None:
+    v = parse_semver
+    kilo = [v('2015.1.0'), v('2015.1.4')]
+    assert lineage.era_step(None, kilo) == (False, v('2015.1.4'))  # type: ignore[arg-type]
+    assert lineage.era_step(v('2015.1.4'), [v('12.0.0'), v('12.0.6')]) == (True, v('12.0.6'))  # type: ignore[arg-type,list-item]
+    assert lineage.era_step(v('12.0.6'), [v('13.0.0.0b1')]) == (False, v('12.0.6'))  # type: ignore[arg-type,list-item]
+    assert lineage.era_step(v('12.0.6'), []) == (False, v('12.0.6'))  # type: ignore[arg-type]
+
+
 def test_fold_series_is_the_index_of_counted_finals() -> None:
     index = FinalIndex()
     for d in reversed(older('gazpacho', 'bobcat', 'antelope', 'mitaka', 'liberty', 'kilo')):
@@ -199,6 +208,13 @@ def test_closing_prefix_is_the_release_id_else_the_name() -> None:
     assert {'kilo', '2026.2'} <= lineage.closing_names(independent, TABLE)
 
 
+def test_series_branches_by_release_id_then_name() -> None:
+    assert lineage.series_branches(nova('bobcat'), TABLE) == ('stable/2023.2', 'stable/bobcat')
+    assert lineage.series_branches(nova('mitaka'), TABLE, 'unmaintained') == ('unmaintained/mitaka',)
+    independent = deliverable_from_raw({}, '_independent', 'gnocchi', 'deliverables/_independent/gnocchi.yaml')
+    assert lineage.series_branches(independent, TABLE) == ()
+
+
 def _file(text: str) -> Deliverable:
     return deliverable_from_raw(parse_yaml(text), 'hibiscus', 'x', 'deliverables/hibiscus/x.yaml')
 
@@ -215,6 +231,27 @@ def test_active_repositories() -> None:
     assert lineage.active_repos(releases) == ('openstack/a',)  # the closing tag is not a regular release
     assert lineage.active_repos(releases, before=1) == ('openstack/a', 'openstack/b')
     assert lineage.active_repos(_file('team: x\n')) == ()
+    flagged = _file('repository-settings:\n  openstack/a:\n    flags: [no-artifact-build-job]\n'
+                    '  openstack/b:\n    flags: [retired]\n')
+    assert lineage.active_repos(flagged) == ('openstack/a',)  # nothing built from it, but still released
+    settings = flagged.repository_settings or {}
+    assert [(s.retired, s.builds_artifacts) for s in settings.values()] == [(False, False), (True, True)]
+
+
+def test_branch_points_from_a_location_map_or_the_release_it_names() -> None:
+    d = _file('releases:\n'
+              '  - version: 1.0.0\n    projects:\n'
+              '      - {repo: openstack/a, hash: x}\n      - {repo: openstack/b, hash: y}\n'
+              'branches:\n'
+              '  - {name: stable/1.0, location: 1.0.0}\n'
+              '  - {name: stable/tagless, location: {openstack/a: z}}\n'
+              '  - {name: stable/typo, location: 9.9.9}\n'
+              '  - {name: stable/none}\n')
+    at_release, tagless, typo, missing = d.branches
+    assert lineage.branch_points(d, at_release) == {'openstack/a': 'x', 'openstack/b': 'y'}
+    assert lineage.branch_points(d, tagless) == {'openstack/a': 'z'}
+    assert lineage.branch_points(d, typo) is None
+    assert lineage.branch_points(d, missing) is None
 
 
 @pytest.mark.parametrize(('series', 'unknown'), [

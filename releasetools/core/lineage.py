@@ -9,8 +9,10 @@ the earlier series:
   (:func:`predecessor`), and which release a series starts from
   (:func:`series_start`);
 - which range a release's notes and shortlog cover (:func:`range_start`);
-- the prefix of the series' closing tags (:func:`closing_prefix`);
-- the repositories a new release must cover (:func:`active_repos`).
+- the names a series goes by in tags and branches (:func:`series_labels`,
+  :func:`series_branches`), and the prefix of its closing tags (:func:`closing_prefix`);
+- the repositories a new release must cover (:func:`active_repos`);
+- the commit each repository's new branch starts from (:func:`branch_points`).
 
 Release order is series order (``data/series_status.yaml``), never the
 numerically highest version: before liberty the integrated projects were
@@ -27,21 +29,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import RC_MODELS, Deliverable, Release, SeriesTable
-from .versions import FinalIndex, SemVer, parse_semver, parse_special
+from .model import RC_MODELS, Branch, Deliverable, Release, SeriesTable
+from .versions import FinalIndex, SemVer, parse_semver
 
 __all__ = [
     'Point',
     'active_repos',
+    'branch_points',
     'closing_names',
     'closing_prefix',
     'counted_versions',
     'date_year_step',
+    'era_step',
     'fold_series',
     'predecessor',
     'predecessor_of',
     'range_start',
     'semvers_of',
+    'series_branches',
+    'series_labels',
     'series_start',
     'starts_era',
 ]
@@ -107,6 +113,21 @@ def date_year_step(new: SemVer, index: FinalIndex) -> bool:
             and new.release == (top.major + 1, 1, 0))
 
 
+def era_step(top: SemVer | None, versions: Sequence[SemVer]) -> tuple[bool, SemVer | None]:
+    """One more series, ``versions`` its releases, after the series whose highest final is ``top``.
+
+    Whether it starts an era (what came before no longer counts), and the
+    highest final of its era after it: the ``top`` of the next step.
+    """
+    restart = starts_era(versions, top)
+    if restart:
+        top = None
+    for v in versions:
+        if not v.is_prerelease and (top is None or v > top):
+            top = v
+    return restart, top
+
+
 def counted_versions(older: Sequence[Deliverable], own: Sequence[SemVer] = ()) -> tuple[SemVer, ...]:
     """The versions of the earlier series that count for the next version of a file.
 
@@ -118,20 +139,17 @@ def counted_versions(older: Sequence[Deliverable], own: Sequence[SemVer] = ()) -
     top: SemVer | None = None
     for d in reversed(older):
         versions = semvers_of(d)
-        if starts_era(versions, top):
+        restart, top = era_step(top, versions)
+        if restart:
             counted = []
-            top = None
         counted.append(versions)
-        for v in versions:
-            if not v.is_prerelease and (top is None or v > top):
-                top = v
     if starts_era(own, top):
         return ()
     return tuple(v for versions in reversed(counted) for v in versions)
 
 
 def _is_branch_point(r: Release, repo: str) -> bool:
-    v = parse_semver(r.version) if r.version else None
+    v = r.semver
     return v is not None and v.patch == 0 and bool(r.hashes.get(repo))
 
 
@@ -150,7 +168,7 @@ def series_start(older: Sequence[Deliverable], repo: str) -> Point | None:
     releases only, or nothing earlier released ``repo``.
     """
     for d in older:
-        mine = [r for r in d.releases if r.hashes.get(repo) and r.version and parse_semver(r.version)]
+        mine = [r for r in d.releases if r.hashes.get(repo) and r.semver]
         if not mine:
             continue
         by_version = {r.version: r for r in mine}
@@ -159,7 +177,7 @@ def series_start(older: Sequence[Deliverable], repo: str) -> Point | None:
                 point = by_version.get(branch.location)
                 if point is not None and _is_branch_point(point, repo):
                     return _point(point, repo, d.series)
-        points = [(v, r) for r in mine if _is_branch_point(r, repo) and (v := parse_semver(r.version or ''))]
+        points = [(v, r) for r in mine if _is_branch_point(r, repo) and (v := r.semver)]
         if not points:
             return None
         first_rc = next((r for v, r in points if v.pre_kind == 'rc'), None)
@@ -188,7 +206,7 @@ def predecessor(d: Deliverable, older: Sequence[Deliverable], version: SemVer, i
     patch = version.patch > 0
 
     def on_line(r: Release) -> SemVer | None:
-        p = parse_semver(r.version) if r.version else None
+        p = r.semver
         if p is None or p >= version or not r.hashes.get(repo):
             return None
         if patch:
@@ -215,7 +233,7 @@ def predecessor(d: Deliverable, older: Sequence[Deliverable], version: SemVer, i
 
 def predecessor_of(d: Deliverable, older: Sequence[Deliverable], release: Release, repo: str) -> Point | None:
     """:func:`predecessor` of a release already in ``d`` (None for a closing tag or odd spelling)."""
-    v = parse_semver(release.version) if release.version else None
+    v = release.semver
     return None if v is None else predecessor(d, older, v, release.index, repo)
 
 
@@ -229,12 +247,12 @@ def range_start(d: Deliverable, older: Sequence[Deliverable], release: Release, 
     commit need not contain.)
     """
     prev = predecessor_of(d, older, release, repo)
-    v = parse_semver(release.version) if release.version else None
+    v = release.semver
     pv = parse_semver(prev.version) if prev else None
     if v is None or v.is_prerelease or pv is None or not pv.is_prerelease or pv.release != v.release:
         return prev
     first = next((r for r in d.releases
-                  if (s := parse_semver(r.version or '')) is not None and s.release == v.release
+                  if (s := r.semver) is not None and s.release == v.release
                   and s.is_prerelease and r.hashes.get(repo)), None)
     return (predecessor_of(d, older, first, repo) if first is not None else None) or prev
 
@@ -249,6 +267,14 @@ def series_labels(d: Deliverable, series: SeriesTable) -> tuple[str, ...]:
         return ()
     s = series.get(d.series)
     return (s.release_id, d.series) if s is not None and s.release_id else (d.series,)
+
+
+def series_branches(d: Deliverable, series: SeriesTable, kind: str = 'stable') -> tuple[str, ...]:
+    """The names ``d``'s series branch may have under ``kind`` (``stable``, ``unmaintained``), preferred first.
+
+    ``stable/2026.1`` then ``stable/gazpacho``; empty for an independent deliverable.
+    """
+    return tuple(f'{kind}/{label}' for label in series_labels(d, series))
 
 
 def closing_prefix(d: Deliverable, series: SeriesTable) -> str | None:
@@ -274,7 +300,23 @@ def active_repos(d: Deliverable, before: int | None = None) -> tuple[str, ...]:
     the repositories of its last regular release before that position.
     """
     if d.repository_settings:
-        return tuple(r for r, s in d.repository_settings.items() if 'retired' not in s.flags)
+        return tuple(r for r, s in d.repository_settings.items() if not s.retired)
     releases = d.releases if before is None else d.releases[:before]
-    regular = [r for r in releases if r.version and parse_special(r.version) is None]
+    regular = [r for r in releases if r.version and r.closing_tag is None]
     return regular[-1].repos if regular else ()
+
+
+def branch_points(d: Deliverable, branch: Branch) -> dict[str, str] | None:
+    """The commit ``branch`` starts from in each repository: its location map, or the release it names.
+
+    A branch located at a version starts at that release's commits (the
+    release may be old). None when the location names no release of ``d``
+    (RT603 reports it) or is missing.
+    """
+    location = branch.location
+    if isinstance(location, str):
+        release = next((r for r in reversed(d.releases) if r.version == location), None)  # the last, as a dict would
+        return None if release is None else {r: h for r, h in release.hashes.items() if r and h}
+    if location is None:
+        return None
+    return {str(repo): str(sha) for repo, sha in location.items()}

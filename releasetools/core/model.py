@@ -8,14 +8,16 @@ and every other check still runs on the rest of the file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .versions import SemVer, parse_semver
+from .versions import SemVer, SpecialTag, parse_semver, parse_special
 
 __all__ = [
+    'COMMIT_ID_RE',
     'INDEPENDENT',
     'OPEN_STATUSES',
     'RC_MODELS',
@@ -26,6 +28,7 @@ __all__ = [
     'RepoSettings',
     'Series',
     'SeriesTable',
+    'is_commit_id',
 ]
 
 #: The directory of deliverables that follow no series.
@@ -33,6 +36,18 @@ INDEPENDENT = '_independent'
 
 #: Series statuses in which new releases are accepted.
 OPEN_STATUSES = frozenset({'development', 'maintained'})
+
+#: A commit id as git writes it: 40 lowercase hexadecimal digits, or an abbreviation of 7 or more.
+COMMIT_ID_RE = re.compile(r'[0-9a-f]{7,40}')
+
+
+def is_commit_id(text: str, *, abbreviated: bool = False) -> bool:
+    """Whether ``text`` is a full commit id (40 lowercase hex digits), or with ``abbreviated`` at least 7 of them.
+
+    The data names full ids only (RT502): an abbreviation is ambiguous.
+    """
+    return COMMIT_ID_RE.fullmatch(text) is not None and (abbreviated or len(text) == 40)
+
 
 #: Release models whose final is the last release candidate re-tagged (on the stable branch, once cut).
 RC_MODELS = frozenset({'cycle-with-rc', 'cycle-with-milestones'})
@@ -122,6 +137,16 @@ class Release:
     index: int = 0
 
     @property
+    def semver(self) -> SemVer | None:
+        """The canonical version (None: a closing tag, an odd spelling, or no version)."""
+        return parse_semver(self.version) if self.version else None
+
+    @property
+    def closing_tag(self) -> SpecialTag | None:
+        """The closing tag this release is (``<series>-eol``, ``-eom``, ``-em``, ``-last``), None for a version."""
+        return parse_special(self.version) if self.version else None
+
+    @property
     def hashes(self) -> dict[str | None, str | None]:
         return {p.repo: p.hash for p in self.projects}
 
@@ -148,6 +173,16 @@ class RepoSettings:
     pypi_name: str | None = None
     tarball_base: str | None = None
     flags: frozenset[str] = frozenset()
+
+    @property
+    def retired(self) -> bool:
+        """Flagged ``retired``: no longer released, nor counted among the active repositories."""
+        return 'retired' in self.flags
+
+    @property
+    def builds_artifacts(self) -> bool:
+        """Not flagged ``no-artifact-build-job``: sdists and wheels are built from it (and it has a package)."""
+        return 'no-artifact-build-job' not in self.flags
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,11 @@ from .errors import ReleaseToolsError
 from .model import Deliverable, Release
 from .versions import SemVer, parse_semver
 
-__all__ = ['KINDS', 'Plan', 'plan_version']
+__all__ = ['CLOSING_KINDS', 'KINDS', 'Plan', 'plan_version']
 
 KINDS = ('bugfix', 'feature', 'major', 'milestone', 'rc', 'final', 'eol', 'em')
+#: The kinds that are closing tags (``<series>-eol``, ``<series>-em``), not versions.
+CLOSING_KINDS = ('eol', 'em')
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def plan_version(kind: str, deliverable: Deliverable, older: Sequence[SemVer],
     top = max(finals) if finals else None
     previous = last.text if last else (top.text if top else None)
 
-    if kind in ('eol', 'em'):
+    if kind in CLOSING_KINDS:
         if closing_prefix is None:
             raise ReleaseToolsError(f'an {kind} tag closes a series; {deliverable.name} is independent')
         regular = [r for r in deliverable.releases if r.version and parse_semver(r.version)]

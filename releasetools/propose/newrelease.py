@@ -18,8 +18,9 @@ from ..core import lineage
 from ..core.errors import GitError, ReleaseToolsError, UsageError
 from ..core.findings import Severity
 from ..core.hints import did_you_mean
-from ..core.model import INDEPENDENT, OPEN_STATUSES, Deliverable
-from ..core.nextversion import Plan, plan_version
+from ..core.model import INDEPENDENT, Deliverable
+from ..core.nextversion import CLOSING_KINDS, Plan, plan_version
+from ..core.policy import model_takes, series_takes
 from ..core.reponames import check_plain_name
 from ..core.versions import parse_semver
 from ..data.load import DELIVERABLES, escapes, list_deliverable_files, load_deliverable_file, load_series
@@ -28,7 +29,6 @@ from ..data.yamlio import YList, YMap, parse_yaml
 from ..git import repo as gitrepo
 from ..git.mirrors import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
 from ..rules import DeliverableContext, Problem, run_rules
-from ..rules.series import CLOSING_STATUSES
 
 __all__ = ['NewReleaseOptions', 'Proposal', 'RepoHead', 'new_release', 'parse_hashes', 'propose']
 
@@ -101,16 +101,15 @@ def _load(opts: NewReleaseOptions) -> tuple[Deliverable, DeliverableContext]:
 
 
 def _check_open(d: Deliverable, ctx: DeliverableContext, kind: str) -> None:
-    if d.release_model == 'abandoned':
-        raise ReleaseToolsError(f'{d.name} is abandoned and takes no new release',
-                                'change release-model first if the deliverable is revived')
-    if d.release_model == 'untagged' and kind not in ('eol', 'em'):
-        raise ReleaseToolsError(f'{d.name} is untagged: it is never released')
+    """Refuse a release the policy does not allow (``core.policy``, as RT402-RT404 judge it)."""
+    closing = kind if kind in CLOSING_KINDS else None
+    if not model_takes(d.release_model, closing):
+        if d.release_model == 'abandoned':
+            raise ReleaseToolsError(f'{d.name} is abandoned and takes no new release',
+                                    'change release-model first if the deliverable is revived')
+        raise ReleaseToolsError(f'{d.name} is {d.release_model}: it is never released')
     status = ctx.status
-    if status is None:  # a series the table does not list: validate's RT401
-        return
-    allowed = CLOSING_STATUSES if kind in ('eol', 'em') else OPEN_STATUSES
-    if status not in allowed:
+    if not series_takes(status, closing):
         raise ReleaseToolsError(f'{d.series} is {status!r} and takes no new {kind} release',
                                 'release in an open series')
 
@@ -125,7 +124,7 @@ def _branch_for(d: Deliverable, ctx: DeliverableContext, refs: gitrepo.Refs, rep
     if series is None:  # independent
         names: list[str] = []
     else:
-        names = [f'stable/{n}' for n in lineage.series_labels(d, ctx.series)]
+        names = list(lineage.series_branches(d, ctx.series))
         for name in names:
             if name in refs.branches:
                 return name

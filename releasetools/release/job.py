@@ -23,12 +23,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..core import lineage
 from ..core.errors import GitError, ReleaseToolsError, UsageError
 from ..core.findings import Report
 from ..core.redact import redact, split_userinfo
 from ..core.reponames import check_repo_name
 from ..data.request import read_request
 from ..git.mirrors import DEFAULT_TEMPLATE, check_template, default_cache_dir
+from ..notes.release import release_notes
+from ..notes.render import plain_notes
 from ..rules.context import deliverable_contexts
 from ..validate import ValidateOptions, check_request
 from . import announce, artifacts, children, preflight
@@ -36,7 +39,6 @@ from .announce import Mail
 from .gitops import Workspace, remote_tags, tag_message
 from .inputs import check_inputs
 from .ledger import LEDGER_ENV, Ledger, default_ledger, lock, request_identity
-from .notes import release_notes
 from .paths import atomic_write, check_local_paths
 from .plan import Item, items_of
 
@@ -495,7 +497,7 @@ class _Job:
         context = {
             'deliverable': item.deliverable, 'version': item.version, 'series': item.series, 'team': item.team,
             'series_note': f' ({item.series} series)' if item.series != '_independent' else '',
-            'notes': _plain_notes(notes_path.read_text() if notes_path.exists() else ''),
+            'notes': plain_notes(notes_path.read_text() if notes_path.exists() else ''),
             'repos': [{'repo': t.repo, 'previous': t.previous_version,
                        'shortlog': self.space(t.repo).log(t.previous_hash, t.hash)} for t in item.targets],
             'links': [self._download_link(t.name or t.repo.rsplit('/', 1)[1], item.version)
@@ -565,16 +567,6 @@ def _os_message(exc: OSError) -> str:
     return f'{where}{exc.strerror or exc}'
 
 
-def _plain_notes(rst: str) -> str:
-    """reno's RST for a mail: no link targets (".. _relnotes_...:"), single blank lines."""
-    lines: list[str] = []
-    for line in rst.splitlines():
-        if line.startswith('.. _') or (not line.strip() and (not lines or not lines[-1].strip())):
-            continue
-        lines.append(line.rstrip())
-    return '\n'.join(lines).strip()
-
-
 def _rst_to_html(text: str) -> str | None:
     try:
         from docutils.core import publish_string
@@ -590,17 +582,14 @@ def _branches_by_version(contexts: list[Any]) -> dict[tuple[str, str], list[tupl
     out: dict[tuple[str, str], list[tuple[str, dict[str, str]]]] = {}
     for ctx in contexts:
         d = ctx.deliverable
-        by_version = {r.version: r for r in d.releases}
         last = ctx.new_releases[-1].version if ctx.new_releases else None
         for branch in ctx.new_branches:
             if not branch.name:
                 continue
+            points = lineage.branch_points(d, branch) or {}
             if isinstance(branch.location, str):
-                release = by_version.get(branch.location)
-                points = {r: h for r, h in (release.hashes.items() if release else ()) if r and h}
                 anchor = branch.location if branch.location in {r.version for r in ctx.new_releases} else last
             else:
-                points = {str(r): str(h) for r, h in (branch.location or {}).items()}
                 anchor = last
             out.setdefault((d.name, anchor or ''), []).append((branch.name, points))
     return out

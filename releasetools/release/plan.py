@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..core import lineage
 from ..core.model import Deliverable, Release
+from ..core.pkgmeta import declared_name
 from ..core.versions import parse_semver, parse_special
 from ..rules import DeliverableContext
 
@@ -55,11 +56,9 @@ def _target(ctx: DeliverableContext, d: Deliverable, release: Release, repo: str
             closing: bool) -> Target:
     prev = lineage.range_start(d, ctx.older_files, release, repo)  # notes, shortlog and announcement
     settings = (d.repository_settings or {}).get(repo)
-    flags = settings.flags if settings else frozenset()
-    build = not closing and d.release_type in ARTIFACT_TYPES and 'no-artifact-build-job' not in flags
-    tarball = next((p.tarball_base for p in release.projects if p.repo == repo and p.tarball_base), None)
-    name = (settings.pypi_name if settings else None) or tarball or (settings.tarball_base if settings else None)
-    return Target(repo, sha, prev.version if prev else None, prev.hash if prev else None, build, name)
+    build = not closing and d.release_type in ARTIFACT_TYPES and (settings is None or settings.builds_artifacts)
+    return Target(repo, sha, prev.version if prev else None, prev.hash if prev else None, build,
+                  declared_name(d, release, repo))
 
 
 def items_of(contexts: Iterable[DeliverableContext]) -> list[Item]:

@@ -3,7 +3,6 @@ nothing of the package is imported or run)."""
 
 from __future__ import annotations
 
-import configparser
 import io
 import logging
 import os
@@ -13,11 +12,10 @@ import tempfile
 from pathlib import Path
 
 from ..core.errors import GitError
-from ..core.pkgmeta import package_name
 from ..git import repo as gitrepo
 from .changes import ApiResult
 
-__all__ = ['API_RELEASE_TYPES', 'API_TYPES', 'compare_api', 'import_name', 'wants_api_check']
+__all__ = ['API_RELEASE_TYPES', 'API_TYPES', 'compare_api', 'wants_api_check']
 
 #: Deliverables whose public API others build on.
 API_TYPES = ('library', 'client-library')
@@ -26,24 +24,6 @@ API_RELEASE_TYPES = ('python-pypi',)
 
 def wants_api_check(deliverable_type: str | None, release_type: str) -> bool:
     return deliverable_type in API_TYPES or release_type in API_RELEASE_TYPES
-
-
-def import_name(setup_cfg: bytes | None, pyproject: bytes | None) -> str | None:
-    """The top-level package: ``[files] packages`` of setup.cfg, else the distribution name."""
-    if setup_cfg is not None:
-        parser = configparser.ConfigParser(interpolation=None, strict=False)
-        try:
-            parser.read_string(setup_cfg.decode('utf-8', 'replace'))
-            packages = parser.get('files', 'packages', fallback='')
-        except configparser.Error:
-            packages = ''
-        first = next((p.strip() for p in packages.splitlines() if p.strip()), None)
-        if first:
-            return first
-    name = package_name(setup_cfg, pyproject)
-    if name is None:
-        return None
-    return re.sub(r'[-.]+', '_', name).lower()
 
 
 def _extract(path: Path, commit: str, package: str, into: Path) -> bool:

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from packaging.utils import canonicalize_name
 
-from ..core.pkgmeta import lower_bounds, requirements
+from ..core.pkgmeta import raised_minimums, requirements
 from ..core.versions import SemVer, parse_semver, step_kind
-from .notes import STEP_RANK
+from ..notes.render import STEP_RANK
 
 __all__ = [
     'ApiResult',
@@ -156,12 +156,6 @@ def requirement_changes(old: bytes | None, new: bytes | None) -> tuple[Requireme
             name = (now or was or (key, ''))[0]
             changes.append(RequirementChange(name, was[1] if was else None, now[1] if now else None))
     return tuple(changes)
-
-
-def raised_minimums(old: bytes | None, new: bytes | None) -> list[str]:
-    """Requirements whose lower bound went up (``name old -> new``)."""
-    before, after = lower_bounds(old), lower_bounds(new)
-    return [f'{n} {before[n]} -> {after[n]}' for n in sorted(after) if n in before and after[n] > before[n]]
 
 
 def _final_of(previous: str | None, version: str) -> bool:

@@ -10,28 +10,24 @@ which branches contain the commit) change, so they come fresh from ``git.facts``
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import GitError
+from ..core.pkgmeta import import_name
 from ..git import repo as gitrepo
 from ..git.facts import RepoFacts
-from . import notes as notes_mod
-from .api import compare_api, import_name
+from ..notes import render as notes_render
+from ..notes import scan as notes_scan
+from .api import compare_api
 from .changes import ApiResult, Commit, NotesPreview
 
-__all__ = ['SHA_RE', 'RangeFacts', 'collect_range', 'files_wanted']
-
-SHA_RE = re.compile(r'[0-9a-f]{7,40}')
-
-#: Files read at a release's commit (and requirements at the previous one), in the facts batch.
-RENO_CONFIG = 'releasenotes/config.yaml'
-RENO_YAML = 'reno.yaml'
-
+__all__ = ['RangeFacts', 'collect_range', 'files_wanted']
 
 def files_wanted(previous: str | None, commit: str) -> set[tuple[str, str]]:
-    files = {(commit, name) for name in ('requirements.txt', 'setup.cfg', 'pyproject.toml', RENO_CONFIG, RENO_YAML)}
+    """Files read at a release's commit (and requirements at the previous one), in the facts batch."""
+    names = ('requirements.txt', 'setup.cfg', 'pyproject.toml', notes_scan.RENO_CONFIG, notes_scan.RENO_YAML)
+    files = {(commit, name) for name in names}
     if previous:
         files.add((previous, 'requirements.txt'))
     return files
@@ -51,26 +47,27 @@ def _log(facts: RepoFacts, previous: str, commit: str) -> list[list[str]]:
     return [record.split('\x1f', 2) for record in out.split('\0') if record.count('\x1f') == 2]
 
 
-def collect_range(facts: RepoFacts, cache: notes_mod.NoteCache, previous: str, commit: str, version: str,
+def collect_range(facts: RepoFacts, cache: notes_scan.NoteCache, previous: str, commit: str, version: str,
                   *, api: bool) -> RangeFacts:
     """Commits, release notes and (``api``) the API comparison of ``previous..commit``."""
-    conf = notes_mod.reno_config(facts.files.get((commit, RENO_CONFIG)), facts.files.get((commit, RENO_YAML)))
-    notesdir = notes_mod.notes_dir(conf)
+    conf = notes_scan.reno_config(facts.files.get((commit, notes_scan.RENO_CONFIG)),
+                                  facts.files.get((commit, notes_scan.RENO_YAML)))
+    notesdir = notes_scan.notes_dir(conf)
     key = f'{previous}..{commit}:{notesdir}'
     try:
         scanned: Any = cache.range(key)
         if not (isinstance(scanned, dict) and isinstance(scanned.get('commits'), list)
                 and isinstance(scanned.get('notes'), list)):
-            note_files = notes_mod.range_note_files(facts.path, previous, commit, notesdir)
+            note_files = notes_scan.range_note_files(facts.path, previous, commit, notesdir)
             scanned = {'commits': _log(facts, previous, commit), 'notes': [[f.path, f.blob] for f in note_files]}
             cache.put_range(key, scanned)
         commits = tuple(Commit(*c) for c in scanned['commits'])
-        files = [notes_mod.NoteFile(p, b) for p, b in scanned['notes']]
-        texts = notes_mod.read_note_texts(facts.path, commit, files, cache)
+        files = [notes_scan.NoteFile(p, b) for p, b in scanned['notes']]
+        texts = notes_scan.read_note_texts(facts.path, commit, files, cache)
     except GitError as exc:
         return RangeFacts((), None, None, exc.message)
-    rendered = notes_mod.render_notes(conf, version, files, texts)
-    step, by = notes_mod.implied_step(conf, rendered.sections)
+    rendered = notes_render.render_notes(conf, version, files, texts)
+    step, by = notes_render.implied_step(conf, rendered.sections)
     preview = NotesPreview(tuple(f.path for f in rendered.files), rendered.sections, rendered.preview, step, by,
                            rendered.problems)
     result = None

@@ -9,15 +9,18 @@ gathered in one batched pass per repository (``git.facts``), then each range is 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import lineage
 from ..core.findings import Report
-from ..core.model import Release
+from ..core.model import Release, is_commit_id
 from ..data.request import read_request
 from ..git.facts import RepoFacts, RepoRequest, gather_all
 from ..git.mirrors import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
+from ..notes.render import STEP_RANK
+from ..notes.scan import NoteCache
 from ..rules import DeliverableContext
 from ..rules.context import deliverable_contexts
 from ..rules.gitplan import expected_branches
@@ -31,8 +34,7 @@ from .changes import (
     repo_warnings,
     requirement_changes,
 )
-from .collect import SHA_RE, collect_range, files_wanted
-from .notes import STEP_RANK, NoteCache
+from .collect import collect_range, files_wanted
 from .schedule import load_schedule, timing_hints
 
 __all__ = ['ChangesOptions', 'list_changes']
@@ -54,7 +56,7 @@ class ChangesOptions:
 
 
 def _usable(sha: str | None) -> bool:
-    return bool(sha) and SHA_RE.fullmatch(sha or '') is not None
+    return sha is not None and is_commit_id(sha, abbreviated=True)
 
 
 def list_changes(opts: ChangesOptions) -> ChangesReport:
@@ -68,6 +70,19 @@ def list_changes(opts: ChangesOptions) -> ChangesReport:
     day = opts.date or dt.date.today()
 
     releases = [(ctx, r) for ctx in contexts for r in ctx.new_releases if r.version]
+    facts = gather_all(locator, _git_requests(releases), opts.git_workers)
+    caches = {repo: NoteCache(cache_dir, repo) for repo, f in facts.items() if isinstance(f, RepoFacts)}
+    try:
+        reviews = tuple(_review(ctx, release, facts=facts, caches=caches, opts=opts, day=day)
+                        for ctx, release in releases)
+    finally:
+        for cache in caches.values():
+            cache.save()
+    return ChangesReport(day.isoformat(), reviews, problems)
+
+
+def _git_requests(releases: Sequence[tuple[DeliverableContext, Release]]) -> dict[str, RepoRequest]:
+    """The commits and files of each release's range (``lineage.range_start``), per repository."""
     requests: dict[str, RepoRequest] = {}
     for ctx, release in releases:
         for project in release.projects:
@@ -80,15 +95,7 @@ def list_changes(opts: ChangesOptions) -> ChangesReport:
             if prev_sha:
                 req.commits.add(prev_sha)
             req.files |= files_wanted(prev_sha, project.hash or '')
-    facts = gather_all(locator, requests, opts.git_workers)
-    caches = {repo: NoteCache(cache_dir, repo) for repo, f in facts.items() if isinstance(f, RepoFacts)}
-    try:
-        reviews = tuple(_review(ctx, release, facts=facts, caches=caches, opts=opts, day=day)
-                        for ctx, release in releases)
-    finally:
-        for cache in caches.values():
-            cache.save()
-    return ChangesReport(day.isoformat(), reviews, problems)
+    return requests
 
 
 def _review(ctx: DeliverableContext, release: Release, *, facts: dict[str, RepoFacts | str],

@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from ..notes.render import plain_notes
 from .changes import ChangesReport, Commit, ReleaseReview, RepoReview
 from .json_shape import JSON_SCHEMA
 
@@ -92,14 +93,7 @@ def _repo_text(r: RepoReview) -> list[str]:
                    f'    release notes: {len(r.notes.files)} note{"s" if len(r.notes.files) != 1 else ""}, '
                    'calling for no step')
         out.extend(f'      problem: {p}' for p in r.notes.problems)
-        preview = r.notes.preview.strip('\n').splitlines()
-        # reno's anchors ('.. _relnotes_...:') are for Sphinx, not for a reader.
-        preview = [line for line in preview if not line.startswith('.. _')]
-        # ... nor are the runs of blank lines around them.
-        preview = [line for i, line in enumerate(preview)
-                   if line.strip() or (i > 0 and preview[i - 1].strip())]
-        while preview and not preview[0].strip():
-            preview.pop(0)
+        preview = plain_notes(r.notes.preview).splitlines()
         for line in preview[:PREVIEW_LINES]:
             out.append(f'      | {line}'.rstrip())
         if len(preview) > PREVIEW_LINES:

@@ -6,10 +6,9 @@ import re
 from collections.abc import Iterator, Mapping
 
 from ..core import lineage
-from ..core.model import Release
+from ..core.model import Release, is_commit_id
 from ..core.versions import parse_semver, parse_special
 from . import DeliverableContext, Problem, rule
-from .projects import HASH_RE
 
 PREFIXES = ('stable/', 'unmaintained/', 'bugfix/', 'feature/')
 _NAMED_AFTER_SERIES = ('stable/', 'unmaintained/')
@@ -97,7 +96,7 @@ def check_branch_location(ctx: DeliverableContext) -> Iterator[Problem]:
             continue
         if isinstance(loc, Mapping):
             for repo, sha in loc.items():
-                if not HASH_RE.match(str(sha)):
+                if not is_commit_id(str(sha)):
                     yield Problem(branch.line, f'location of {branch.name} for {repo} is not a 40-digit commit id')
                 elif d.repos and repo not in d.repos:
                     yield Problem(branch.line, f'{repo} in the location of {branch.name} is not a repository '

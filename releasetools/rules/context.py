@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.findings import Report, Severity
-from ..core.lineage import counted_versions, fold_series, semvers_of, starts_era
+from ..core.lineage import counted_versions, era_step, fold_series, semvers_of, starts_era
 from ..core.model import OPEN_STATUSES, Deliverable, Release, SeriesTable
 from ..core.versions import FinalIndex, SemVer, parse_semver, parse_special
 from ..data.load import LoadedFile, load_deliverable_bytes, load_deliverable_file
@@ -226,7 +226,7 @@ def _releases_before(series: str, older: tuple[Deliverable, ...], cache: dict[st
                      ) -> tuple[frozenset[tuple[int, int, int]], SemVer | None]:
     """The X.Y.Z released in ``older`` (newest first) that count, and the highest final, era by era.
 
-    The same walk as ``lineage.counted_versions``, memoised per series like
+    The walk of ``lineage.counted_versions`` (``lineage.era_step``), memoised per series like
     :func:`_index_before` so that a deliverable's files cost linear time together.
     """
     memo: dict[str, tuple[frozenset[tuple[int, int, int]], SemVer | None]] = cache.setdefault('releases-before', {})
@@ -239,12 +239,8 @@ def _releases_before(series: str, older: tuple[Deliverable, ...], cache: dict[st
         previous = older[0]
         released, top = _releases_before(previous.series, older[1:], cache)
         versions = previous.semvers
-        if starts_era(versions, top):
-            released, top = frozenset(), None
-        for v in versions:
-            if not v.is_prerelease and (top is None or v > top):
-                top = v
-        out = (released | {v.release for v in versions}, top)
+        restart, top = era_step(top, versions)
+        out = ((frozenset() if restart else released) | {v.release for v in versions}, top)
     memo[series] = out
     return out
 

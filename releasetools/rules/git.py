@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 from packaging.utils import canonicalize_name
 
+from ..core import lineage
 from ..core.findings import Severity
-from ..core.pkgmeta import lower_bounds, package_name
+from ..core.pkgmeta import declared_name, package_name, raised_minimums
 from . import DeliverableContext, Problem, Skip, describe, rule
 from .gitplan import closed_branch_gone, closing_tags, expected_branches, facts_for, is_patch, previous_release
 
@@ -100,17 +101,17 @@ def check_ancestry(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
             if facts is None or not project.repo or not project.hash or facts.object_type(project.hash) != 'commit':
                 continue
             prev = previous_release(ctx, release, project.repo)
-            if prev is None or not prev[1]:
+            if prev is None or not prev.hash:
                 continue
-            answer = facts.is_ancestor(prev[1], project.hash)
+            answer = facts.is_ancestor(prev.hash, project.hash)
             if answer is None:
                 if facts.shallow:
                     yield Skip(facts.repo, _SHALLOW)
-                elif facts.object_type(prev[1]) != 'commit':
-                    yield Problem(project.line, f'the previous release {prev[0]} of {project.repo} names '
-                                  f'{prev[1]}, which is not in the repository')
+                elif facts.object_type(prev.hash) != 'commit':
+                    yield Problem(project.line, f'the previous release {prev.version} of {project.repo} names '
+                                  f'{prev.hash}, which is not in the repository')
             elif not answer:
-                yield Problem(project.line, f'{project.hash} does not descend from {prev[0]} ({prev[1][:12]}) '
+                yield Problem(project.line, f'{project.hash} does not descend from {prev.version} ({prev.hash[:12]}) '
                               f'in {project.repo}', 'release a commit that contains the previous release')
 
 
@@ -168,20 +169,11 @@ def check_branch_points(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     branch already exists, it contains that commit); a tagless branch point is
     a commit of the default branch.
     """
-    d = ctx.deliverable
-    by_version = {r.version: r for r in d.releases}
     for branch in ctx.new_branches:
-        if not branch.name:
+        points = lineage.branch_points(ctx.deliverable, branch)
+        if not branch.name or points is None:  # a version the file does not have: RT603 reports it
             continue
-        if isinstance(branch.location, dict):
-            points = {repo: str(sha) for repo, sha in branch.location.items()}
-            need_default = True
-        else:
-            release = by_version.get(branch.location)
-            if release is None:
-                continue  # RT603 reports it
-            points = {r: h for r, h in release.hashes.items() if r and h}
-            need_default = False
+        need_default = not isinstance(branch.location, str)  # a tagless branch point
         for repo, sha in points.items():
             facts = facts_for(ctx, repo)
             if facts is None:
@@ -227,16 +219,14 @@ def checkpackage_name(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
             facts = facts_for(ctx, project.repo)
             if facts is None or not project.repo or not project.hash or facts.object_type(project.hash) != 'commit':
                 continue
-            if 'no-artifact-build-job' in getattr(settings.get(project.repo), 'flags', ()):
+            if (s := settings.get(project.repo)) is not None and not s.builds_artifacts:
                 continue
             name = package_name(facts.files.get((project.hash, 'setup.cfg')),
                                  facts.files.get((project.hash, 'pyproject.toml')))
             if name is None:
                 yield Skip(facts.repo, f'no package name in setup.cfg or pyproject.toml at {project.hash[:12]}')
                 continue
-            s = settings.get(project.repo)
-            expected = (s.pypi_name if s else None) or project.tarball_base or (s.tarball_base if s else None) \
-                or project.repo.rsplit('/', 1)[-1]
+            expected = declared_name(d, release, project.repo) or project.repo.rsplit('/', 1)[-1]
             if canonicalize_name(name) != canonicalize_name(expected):
                 yield Problem(project.line, f'{project.repo} at {project.hash[:12]} builds package {name!r}, '
                               f'not {expected!r}', 'set pypi-name/tarball-base in repository-settings to match')
@@ -261,17 +251,16 @@ def check_requirements_patch(ctx: DeliverableContext) -> Iterator[Problem | Skip
             if facts is None or not project.repo or not project.hash:
                 continue
             prev = previous_release(ctx, release, project.repo)
-            if prev is None or not prev[1]:
+            if prev is None or not prev.hash:
                 continue
-            if facts.object_type(prev[1]) != 'commit' or facts.object_type(project.hash) != 'commit':
+            if facts.object_type(prev.hash) != 'commit' or facts.object_type(project.hash) != 'commit':
                 if facts.shallow:  # else RT701/RT703 report the missing commit
                     yield Skip(facts.repo, _SHALLOW)
                 continue
-            before = lower_bounds(facts.files.get((prev[1], 'requirements.txt')))
-            after = lower_bounds(facts.files.get((project.hash, 'requirements.txt')))
-            raised = [f'{n} {before[n]} -> {after[n]}' for n in sorted(after) if n in before and after[n] > before[n]]
+            raised = raised_minimums(facts.files.get((prev.hash, 'requirements.txt')),
+                                     facts.files.get((project.hash, 'requirements.txt')))
             if raised:
                 yield Problem(project.line, f'{release.version} is a patch release but raises minimum requirements '
-                              f'of {project.repo} since {prev[0]}: {", ".join(raised)}',
+                              f'of {project.repo} since {prev.version}: {", ".join(raised)}',
                               'release a minor version instead',
                               Severity.WARNING if stable else Severity.ERROR)

@@ -3,38 +3,25 @@ and which commits and files to gather before the (pure) git rules run."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 
 from ..core import lineage
 from ..core.model import Release
-from ..core.versions import SemVer, parse_semver, parse_special
 from ..git.facts import RepoFacts, RepoRequest
 from .context import DeliverableContext
 
 __all__ = ['closed_branch_gone', 'closing_tag_names', 'closing_tags', 'expected_branches', 'facts_for',
-           'git_repos', 'git_requests', 'is_patch',
-           'previous_release', 'range_start', 'wanted']
+           'git_repos', 'git_requests', 'is_patch', 'previous_release', 'wanted']
 
 
-def _semver(release: Release) -> SemVer | None:
-    return parse_semver(release.version) if release.version else None
-
-
-def previous_release(ctx: DeliverableContext, release: Release, repo: str) -> tuple[str, str] | None:
-    """(version, hash) of the release ``release`` must descend from in ``repo`` (``lineage.predecessor``)."""
-    point = lineage.predecessor_of(ctx.deliverable, ctx.older_files, release, repo)
-    return (point.version, point.hash) if point else None
-
-
-def range_start(ctx: DeliverableContext, release: Release, repo: str) -> tuple[str, str] | None:
-    """(version, hash) a release's notes and shortlog count from (``lineage.range_start``)."""
-    point = lineage.range_start(ctx.deliverable, ctx.older_files, release, repo)
-    return (point.version, point.hash) if point else None
+def previous_release(ctx: DeliverableContext, release: Release, repo: str) -> lineage.Point | None:
+    """The release ``release`` must descend from in ``repo``: ``lineage.predecessor``, on the context's files."""
+    return lineage.predecessor_of(ctx.deliverable, ctx.older_files, release, repo)
 
 
 def is_patch(release: Release) -> bool:
-    v = _semver(release)
+    v = release.semver
     return v is not None and v.patch > 0 and not v.is_prerelease
 
 
@@ -45,7 +32,6 @@ def wanted(ctx: DeliverableContext) -> dict[str, RepoRequest]:
     def want(repo: str) -> RepoRequest:
         return requests.setdefault(repo, RepoRequest())
 
-    d = ctx.deliverable
     closing = closing_tag_names(ctx)
     for release in ctx.new_releases:
         for project in release.projects:
@@ -57,23 +43,24 @@ def wanted(ctx: DeliverableContext) -> dict[str, RepoRequest]:
             req.files.add((project.hash, 'setup.cfg'))
             req.files.add((project.hash, 'pyproject.toml'))
             prev = previous_release(ctx, release, project.repo)
-            if prev and prev[1]:
-                req.commits.add(prev[1])
+            if prev and prev.hash:
+                req.commits.add(prev.hash)
                 if is_patch(release):
-                    req.files.add((prev[1], 'requirements.txt'))
+                    req.files.add((prev.hash, 'requirements.txt'))
                     req.files.add((project.hash, 'requirements.txt'))
-    by_version = {r.version: r for r in d.releases}
-    for branch in ctx.new_branches:
-        if isinstance(branch.location, dict):
-            for repo, sha in branch.location.items():
-                if isinstance(sha, str):
-                    want(repo).commits.add(sha)
-        elif isinstance(branch.location, str) and branch.location in by_version:
-            # The release may be old: RT705 still needs its commits in the walked history.
-            for repo, sha in by_version[branch.location].hashes.items():
-                if repo and sha:
-                    want(repo).commits.add(sha)
+    for repo, sha in _branch_points(ctx):
+        want(repo).commits.add(sha)
     return requests
+
+
+def _branch_points(ctx: DeliverableContext) -> Iterator[tuple[str, str]]:
+    """(repository, commit) where each new branch starts (``lineage.branch_points``).
+
+    The release a branch is located at may be old: RT705 still needs its
+    commits in the walked history.
+    """
+    for branch in ctx.new_branches:
+        yield from (lineage.branch_points(ctx.deliverable, branch) or {}).items()
 
 
 def facts_for(ctx: DeliverableContext, repo: str | None) -> RepoFacts | None:
@@ -81,16 +68,15 @@ def facts_for(ctx: DeliverableContext, repo: str | None) -> RepoFacts | None:
     return facts if isinstance(facts, RepoFacts) else None
 
 
-def _series_branches(ctx: DeliverableContext, facts: RepoFacts, prefix: str) -> list[str]:
-    names = lineage.series_labels(ctx.deliverable, ctx.series)
-    return [f'{prefix}/{n}' for n in names if f'{prefix}/{n}' in facts.refs.branches]
+def _series_branches(ctx: DeliverableContext, facts: RepoFacts, kind: str) -> list[str]:
+    return [b for b in lineage.series_branches(ctx.deliverable, ctx.series, kind) if b in facts.refs.branches]
 
 
 def expected_branches(ctx: DeliverableContext, facts: RepoFacts, release: Release) -> list[str]:
     """The branches a release's commit must be on, existing in the repository."""
     d = ctx.deliverable
     default = [facts.refs.default_branch] if facts.refs.default_branch else []
-    tag = parse_special(release.version or '')
+    tag = release.closing_tag
     if d.is_independent:
         listed = [b.name for b in d.branches if b.name and b.name in facts.refs.branches]
         return default + listed
@@ -166,12 +152,5 @@ def git_repos(ctx: DeliverableContext) -> set[str]:
     if cached is not None:
         return cached
     repos = ctx.cache['git-repos'] = {p.repo for r in ctx.new_releases for p in r.projects if p.repo and p.hash}
-    branches = ctx.new_branches
-    if branches:
-        by_version = {r.version: r for r in ctx.deliverable.releases}
-        for branch in branches:
-            if isinstance(branch.location, dict):
-                repos.update(r for r in branch.location if isinstance(r, str))
-            elif isinstance(branch.location, str) and branch.location in by_version:
-                repos.update(r for r, sha in by_version[branch.location].hashes.items() if r and sha)
+    repos.update(repo for repo, _ in _branch_points(ctx))
     return repos

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 
+from ..core import lineage
 from ..core.hints import did_you_mean
+from ..core.model import is_commit_id
 from ..core.reponames import REPO_NAME_HINT, repo_name_problem
 from ..data.yamlio import YMap
 from . import DeliverableContext, Problem, rule
-
-HASH_RE = re.compile(r'^[0-9a-f]{40}\Z')
 
 
 @rule('RT501')
@@ -43,14 +42,10 @@ def check_hash_format(ctx: DeliverableContext) -> Iterator[Problem]:
     for release in ctx.new_releases:
         for project in release.projects:
             h = project.hash
-            if h is not None and not HASH_RE.match(h):
-                hint = 'use lowercase hex digits' if HASH_RE.match(h.lower()) else \
+            if h is not None and not is_commit_id(h):
+                hint = 'use lowercase hex digits' if is_commit_id(h.lower()) else \
                     'give the full commit id (git rev-parse <commit>)'
                 yield Problem(project.line, f'hash {h!r} of {project.repo} is not a 40-digit commit id', hint)
-
-
-#: Repository flags that excuse a repository from being named in every release.
-EXCUSED_REPO_FLAGS = frozenset({'retired', 'no-artifact-build-job'})
 
 
 @rule('RT503')
@@ -68,7 +63,7 @@ def check_release_covers_repos(ctx: DeliverableContext) -> Iterator[Problem]:
     settings = ctx.deliverable.repository_settings
     if not settings:
         return
-    active = [repo for repo, s in settings.items() if not s.flags & EXCUSED_REPO_FLAGS]
+    active = [repo for repo in lineage.active_repos(ctx.deliverable) if settings[repo].builds_artifacts]
     for release in ctx.new_releases:
         if not release.projects or ctx.is_special(release):
             continue

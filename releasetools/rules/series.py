@@ -1,20 +1,19 @@
-"""Series rules: which series a file belongs to and whether it takes releases."""
+"""Series rules: which series a file belongs to and whether it takes releases (``core.policy``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from ..core.hints import did_you_mean
-from ..core.model import OPEN_STATUSES
-from ..core.versions import parse_special
+from ..core.model import Release
+from ..core.policy import model_takes, series_takes
 from . import DeliverableContext, Problem, rule
 
-#: Statuses in which a series may still receive its closing tags (-eom, -eol, -last).
-CLOSING_STATUSES = OPEN_STATUSES | {'extended maintenance', 'unmaintained'}
-#: Closing tags a series still takes once it is ``end of life``: ``-eol`` stragglers
-#: (deliverables tagged after the series was declared closed) and the ``-last`` tags
-#: of branchless deliverables. An ``-eom`` or ``-em`` no longer makes sense there.
-END_OF_LIFE_KINDS = frozenset({'eol', 'last'})
+
+def _closing(release: Release) -> str | None:
+    """The kind of closing tag ``release`` is (``eol``, ``eom``, ``em``, ``last``), None for a regular release."""
+    tag = release.closing_tag
+    return tag.kind if tag is not None else None
 
 
 @rule('RT401')
@@ -50,13 +49,19 @@ def check_series_open(ctx: DeliverableContext) -> Iterator[Problem]:
     override = ctx.base.stable_status if ctx.base is not None else d.stable_status
     status = override or series.status
     for release in ctx.new_releases:
-        tag = parse_special(release.version or '')
-        if tag is not None and status == 'end of life' and tag.kind in END_OF_LIFE_KINDS:
-            continue
-        allowed = CLOSING_STATUSES if tag is not None else OPEN_STATUSES
-        if status not in allowed:
+        if not series_takes(status, _closing(release)):
             yield Problem(release.line, f'{d.series} is {status!r} and takes no new release such as '
                           f'{release.version}', 'release in the current series, or ask the release team')
+
+
+def _closed_model(ctx: DeliverableContext, model: str, message: str, hint: str) -> Iterator[Problem]:
+    """A problem for each new regular release of a deliverable of release model ``model``, which takes none."""
+    d = ctx.deliverable
+    if d.release_model != model:
+        return
+    for release in ctx.new_releases:
+        if not model_takes(d.release_model, _closing(release)):
+            yield Problem(release.line, message.format(name=d.name, version=release.version), hint)
 
 
 @rule('RT403')
@@ -65,22 +70,12 @@ def check_untagged_has_no_releases(ctx: DeliverableContext) -> Iterator[Problem]
 
     Closing tags (``-eol``, ``-eom``) are allowed, since those mark branches.
     """
-    d = ctx.deliverable
-    if d.release_model != 'untagged':
-        return
-    for release in ctx.new_releases:
-        if not ctx.is_special(release):
-            yield Problem(release.line, f'{d.name} is untagged and cannot release {release.version}',
-                          'change release-model, or remove the release')
+    yield from _closed_model(ctx, 'untagged', '{name} is untagged and cannot release {version}',
+                             'change release-model, or remove the release')
 
 
 @rule('RT404', needs_base=True)
 def check_abandoned_no_new_releases(ctx: DeliverableContext) -> Iterator[Problem]:
     """An ``abandoned`` deliverable takes no new releases."""
-    d = ctx.deliverable
-    if d.release_model != 'abandoned':
-        return
-    for release in ctx.new_releases:
-        if not ctx.is_special(release):
-            yield Problem(release.line, f'{d.name} is abandoned and takes no new release',
-                          'change release-model first if the deliverable is revived')
+    yield from _closed_model(ctx, 'abandoned', '{name} is abandoned and takes no new release',
+                             'change release-model first if the deliverable is revived')

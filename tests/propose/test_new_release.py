@@ -224,3 +224,18 @@ def test_malformed_earlier_version_is_an_error_naming_its_line(world: World,
     assert f'deliverables/gazpacho/nova.yaml:{line}: version 1.10 is read as a float' in err
     assert "quote it: version: '1.10'" in err
     assert world.hibiscus.read_text() == before
+
+
+def test_eol_straggler_in_an_end_of_life_series(world: World) -> None:
+    # The policy RT402 applies (core.policy): an end-of-life series still takes its -eol stragglers.
+    flamingo = world.data / 'deliverables' / 'flamingo' / 'nova.yaml'
+    flamingo.write_text(HEADER + f'releases:\n  - version: 1.0.0\n    projects:\n'
+                        f'      - repo: openstack/nova\n        hash: {world.c[0]}\n'
+                        'branches:\n  - name: stable/2025.2\n    location: 1.0.0\n')
+    git(world.src, 'branch', 'stable/2025.2', world.c[0])
+    commit_file(world.data, {}, 'flamingo')
+    code, out = world.run('flamingo', 'nova', 'eol')
+    assert code == 0, out
+    assert f'  - version: 2025.2-eol\n    projects:\n      - repo: openstack/nova\n' \
+        f'        hash: {world.c[0]}\n' in flamingo.read_text()
+    assert world.validate() == []

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from releasetools.core.versions import parse_semver
+from releasetools.notes.render import implied_step, plain_notes
+from releasetools.notes.scan import reno_config
 from releasetools.review.changes import RequirementChange, compare_steps, proposed_step, requirement_changes
-from releasetools.review.notes import implied_step, reno_config
 from releasetools.review.schedule import Schedule, Week, load_schedule, timing_hints
 
 #: The sample of the public release repository, next to the checkout (``../shared``).
@@ -87,3 +88,9 @@ def test_independent_deliverables_get_only_the_friday_hint() -> None:
     assert len(timing_hints(schedule, friday, 'library', 'minor', cycle=False)) == 1
     assert len(timing_hints(schedule, friday, 'service', 'minor', cycle=True)) == 2
     assert timing_hints(None, dt.date(2026, 8, 27), 'library') == ()
+
+
+def test_plain_notes_drops_reno_anchors_and_folds_blank_lines() -> None:
+    rst = '\n.. _relnotes_1.0.0:\n\n1.0.0\n=====\n\n\n.. _relnotes_1.0.0_New Features:\n\nNew Features  \n\n- one\n\n'
+    assert plain_notes(rst) == '1.0.0\n=====\n\nNew Features\n\n- one'
+    assert plain_notes('') == ''

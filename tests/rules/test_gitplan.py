@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from releasetools.core.lineage import Point, range_start
 from releasetools.core.model import Deliverable, Project, Release, Series, SeriesTable
 from releasetools.rules import DeliverableContext
-from releasetools.rules.gitplan import previous_release, range_start
+from releasetools.rules.gitplan import previous_release
 
 REPO = 'openstack/nova'
 
@@ -18,13 +19,15 @@ def ctx(*versions: tuple[str, str]) -> DeliverableContext:
 def test_a_final_after_candidates_counts_from_before_the_first_candidate() -> None:
     c = ctx(('1.0.0', 'a'), ('2.0.0.0rc1', 'b'), ('2.0.0.0rc2', 'c'), ('2.0.0', 'c'))
     final = c.deliverable.releases[3]
-    assert previous_release(c, final, REPO) == ('2.0.0.0rc2', 'c')  # what it must descend from
-    assert range_start(c, final, REPO) == ('1.0.0', 'a')  # what its notes cover, as reno folds the rcs
+    assert previous_release(c, final, REPO) == Point('2.0.0.0rc2', 'c', 'hibiscus')  # what it must descend from
+    # What its notes cover, as reno folds the rcs.
+    assert range_start(c.deliverable, c.older_files, final, REPO) == Point('1.0.0', 'a', 'hibiscus')
 
 
 def test_other_releases_count_from_the_previous_release() -> None:
     c = ctx(('1.0.0', 'a'), ('2.0.0.0rc1', 'b'), ('2.0.0.0rc2', 'c'), ('2.0.0', 'c'), ('2.0.1', 'd'))
     releases = c.deliverable.releases
-    assert range_start(c, releases[2], REPO) == ('2.0.0.0rc1', 'b')
-    assert range_start(c, releases[4], REPO) == ('2.0.0', 'c')
-    assert range_start(c, releases[0], REPO) is None
+    d, older = c.deliverable, c.older_files
+    assert range_start(d, older, releases[2], REPO) == Point('2.0.0.0rc1', 'b', 'hibiscus')
+    assert range_start(d, older, releases[4], REPO) == Point('2.0.0', 'c', 'hibiscus')
+    assert range_start(d, older, releases[0], REPO) is None

@@ -1,4 +1,4 @@
-"""Release notes for exactly one release's range, read the way reno reads them.
+"""The release notes of exactly one release's range, found the way reno finds them.
 
 reno's own ``Loader`` walks the whole history of a branch (a minute on a
 repository the size of nova). A reviewer needs only the notes a release adds,
@@ -12,7 +12,7 @@ so this module finds them directly from the range ``previous..hash``:
   belongs to the earliest version it appears in", deleted notes dropped);
 * the contents are read at the new commit in one ``cat-file --batch`` and
   kept in a cache keyed by blob id (content-addressed, so never stale);
-* the notes are then handed to reno's own parsing (``Loader.parse_note_file``)
+* the notes are then handed (``notes.render``) to reno's own parsing (``Loader.parse_note_file``)
   and formatter (``formatter.format_report``) through a loader that serves
   this data, so sections, their titles and the RST are reno's.
 
@@ -24,10 +24,9 @@ unless the old file is deleted in the range, which the diff shows).
 from __future__ import annotations
 
 import json
-import logging
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,14 +35,14 @@ import yaml
 
 from ..git import repo as gitrepo
 
-__all__ = ['NoteCache', 'NoteFile', 'RangeNotes', 'implied_step', 'range_note_files', 'render_notes', 'reno_config']
+__all__ = ['RENO_CONFIG', 'RENO_YAML', 'YAML_LOADER', 'NoteCache', 'NoteFile', 'notes_dir', 'range_note_files',
+           'read_note_texts', 'reno_config']
 
-#: Sections that call for a major step besides reno's ``semver_major``: the issue counts
-#: deprecations as breaking for a reviewer's purposes.
-EXTRA_MAJOR = ('deprecations',)
-STEP_RANK = {'none': 0, 'patch': 1, 'minor': 2, 'major': 3}
+#: Where a repository keeps its reno settings, read at the release's commit (the first one found wins).
+RENO_CONFIG = 'releasenotes/config.yaml'
+RENO_YAML = 'reno.yaml'
 
-_YAML_LOADER: Any = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
+YAML_LOADER: Any = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,16 +51,6 @@ class NoteFile:
 
     path: str
     blob: str
-
-
-@dataclass(frozen=True)
-class RangeNotes:
-    """The notes a release adds, parsed, and reno's RST rendering of them."""
-
-    files: tuple[NoteFile, ...]
-    sections: Mapping[str, tuple[str, ...]]  # section name -> entries, in reno's section order
-    preview: str  # RST, as ``reno report --no-show-source --version V`` renders it
-    problems: tuple[str, ...] = ()  # note files reno could not parse
 
 
 def _uid(path: str) -> str:
@@ -85,7 +74,7 @@ def reno_config(config_blob: bytes | None, reno_yaml: bytes | None) -> Any:
         if blob is None:
             continue
         try:
-            contents = yaml.load(blob, Loader=_YAML_LOADER)
+            contents = yaml.load(blob, Loader=YAML_LOADER)
         except yaml.YAMLError:
             contents = None
         if isinstance(contents, dict):
@@ -188,96 +177,3 @@ def read_note_texts(path: Path, commit: str, files: Sequence[NoteFile], cache: N
                 cache.put_blob(f.blob, text)
                 texts[f.path] = text
     return texts
-
-
-class _RangeLoader:
-    """What reno's formatter asks of a loader, served from the range's notes.
-
-    ``parse_note_file`` is reno's own (its checks and clean-up), reading the
-    contents this object holds, as reno's loader does when it reads its cache.
-    """
-
-    def __init__(self, conf: Any, version: str, files: Sequence[NoteFile], contents: Mapping[str, Any]) -> None:
-        self._config = conf
-        self._cache = {'file-contents': dict(contents)}
-        self._version = version
-        self._files = [(f.path, None) for f in files]
-
-    def __getitem__(self, version: str) -> list[tuple[str, None]]:
-        return self._files if version == self._version else []
-
-    @property
-    def versions(self) -> list[str]:
-        return [self._version]
-
-    def get_version_date(self, version: str) -> str:
-        return 'Unknown'
-
-    def parse_note_file(self, filename: str, sha: str | None) -> dict[str, Any]:
-        from reno.loader import Loader
-
-        parsed: dict[str, Any] = Loader.parse_note_file(self, filename, sha)
-        return parsed
-
-
-def render_notes(conf: Any, version: str, files: Sequence[NoteFile], texts: Mapping[str, str | None]) -> RangeNotes:
-    """Parse the notes with reno and render them as ``reno report`` would for ``version``."""
-    from reno import formatter
-
-    problems: list[str] = []
-    contents: dict[str, Any] = {}
-    good: list[NoteFile] = []
-    for f in files:
-        text = texts.get(f.path)
-        if text is None:
-            problems.append(f'{f.path}: cannot be read')
-            continue
-        try:
-            contents[f.path] = yaml.load(text, Loader=_YAML_LOADER)
-        except yaml.YAMLError as exc:
-            problems.append(f'{f.path}: not valid YAML ({str(exc).splitlines()[0]})')
-            continue
-        good.append(f)
-    loader = _RangeLoader(conf, version, good, contents)
-    parsed: dict[str, dict[str, Any]] = {}
-    logging.getLogger('reno').disabled = True  # reno logs its warnings; we report them ourselves
-    try:
-        for f in list(good):
-            try:
-                parsed[f.path] = loader.parse_note_file(f.path, None)
-            except ValueError as exc:
-                problems.append(str(exc))
-                good.remove(f)
-        loader = _RangeLoader(conf, version, good, parsed)
-        preview = formatter.format_report(loader, conf, [version], title=None, show_source=False) if good else ''
-    finally:
-        logging.getLogger('reno').disabled = False
-    sections: dict[str, tuple[str, ...]] = {}
-    prelude = conf.prelude_section_name
-    names = [prelude] + [s.name for s in conf.sections]
-    for name in names:
-        entries: list[str] = []
-        for f in good:
-            value = parsed[f.path].get(name)
-            if isinstance(value, str):
-                entries.append(value)
-            elif isinstance(value, list):
-                entries.extend(str(v) for v in value)
-        if entries:
-            sections[name] = tuple(entries)
-    return RangeNotes(tuple(good), sections, preview, tuple(problems))
-
-
-def implied_step(conf: Any, sections: Mapping[str, Sequence[str]]) -> tuple[str, tuple[str, ...]]:
-    """The semver step the notes call for, and the sections that call for it.
-
-    reno's ``semver_major``/``semver_minor``/``semver_patch`` settings decide,
-    with deprecations also counted as major. ``none`` when no section asks for a step.
-    """
-    levels = (('major', [*conf.semver_major, *EXTRA_MAJOR]), ('minor', conf.semver_minor),
-              ('patch', conf.semver_patch))
-    for step, names in levels:
-        hit = tuple(n for n in dict.fromkeys(names) if sections.get(n))
-        if hit:
-            return step, hit
-    return 'none', ()
