@@ -26,9 +26,7 @@ from ..git.mirrors import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
 from ..rules import DeliverableContext, Problem, all_rules_cached, gitplan, run_rules
 from ..rules.context import deliverable_contexts
 
-__all__ = ['GIT_SKIP_REASON', 'ValidateOptions', 'validate']
-
-GIT_SKIP_REASON = 'git-backed checks are not available in this version of releasetools'
+__all__ = ['ValidateOptions', 'validate']
 
 
 @dataclass
