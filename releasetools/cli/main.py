@@ -368,6 +368,7 @@ def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
         base = ' (skipped with --all)' if r.needs_base else ''
         out.write(f'{r.id}  {r.severity:<7}  {r.family:<9} {r.title}{base}\n')
         if args.explain:
+            out.write('      Implemented in {}, {}()\n'.format(*r.location))
             if r.doc:
                 out.write(''.join(f'      {line}\n' for line in r.doc.splitlines()) + '\n')
             example = EXAMPLES.get(r.id)

@@ -23,7 +23,7 @@ from ..data.baseline import entry_of
 from ..data.request import Request, read_request
 from ..git.facts import RepoFacts, gather_all
 from ..git.mirrors import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
-from ..rules import DeliverableContext, Problem, all_rules_cached, gitplan, run_rules
+from ..rules import RULES, DeliverableContext, Problem, gitplan, run_rules
 from ..rules.context import deliverable_contexts
 
 __all__ = ['ValidateOptions', 'validate']
@@ -187,7 +187,7 @@ class _Job:
         unreadable = _unreadable(self.locator, contexts)
         facts: dict[str, Any] = dict(unreadable)
         facts.update(gather_all(self.locator, gitplan.git_requests(contexts, set(unreadable)), self.git_workers))
-        git_ids = [r.id for r in all_rules_cached() if r.family == 'git' and r.func is not None]
+        git_ids = [r.id for r in RULES.values() if r.family == 'git' and r.func is not None]
         for repo, answer in facts.items():
             if isinstance(answer, str):
                 report.skipped.extend(Skipped(rule_id, repo, answer) for rule_id in git_ids)
