@@ -7,7 +7,7 @@ repository. ``gitplan.wanted`` tells the runner which commits and files to gathe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from packaging.utils import canonicalize_name
 
@@ -173,7 +173,7 @@ def check_branch_points(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     for branch in ctx.new_branches:
         if not branch.name:
             continue
-        if isinstance(branch.location, dict):
+        if isinstance(branch.location, Mapping):
             points = {repo: str(sha) for repo, sha in branch.location.items()}
             need_default = True
         else:

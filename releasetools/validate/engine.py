@@ -11,11 +11,12 @@ import multiprocessing
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.builds import BuildOutcome
 from ..core.errors import UsageError
 from ..core.findings import Finding, Report, Severity, Skipped
 from ..data import baseline
@@ -185,13 +186,13 @@ class _Job:
         # All git facts first, batched per repository, then the (pure) rules.
         # Repositories plainly unreadable (offline, no mirror) get no git planning at all.
         unreadable = _unreadable(self.locator, contexts)
-        facts: dict[str, Any] = dict(unreadable)
+        facts: dict[str, RepoFacts | str] = dict(unreadable)
         facts.update(gather_all(self.locator, gitplan.git_requests(contexts, set(unreadable)), self.git_workers))
         git_ids = [r.id for r in RULES.values() if r.family == 'git' and r.func is not None]
         for repo, answer in facts.items():
             if isinstance(answer, str):
                 report.skipped.extend(Skipped(rule_id, repo, answer) for rule_id in git_ids)
-        builds: dict[tuple[str, str], Any] = {}
+        builds: dict[tuple[str, str], BuildOutcome | str] = {}
         if self.build:
             from .build import gather_builds
 
@@ -199,9 +200,8 @@ class _Job:
         # Git rules read nothing but facts: with none gathered (offline, say) they could only pass over
         # every release to find that out. Their skips are recorded above, per repository.
         skip = frozenset() if any(isinstance(v, RepoFacts) for v in facts.values()) else frozenset({'git'})
-        for ctx in contexts:
-            ctx.git = facts
-            ctx.builds = builds
+        for planned in contexts:
+            ctx = planned.with_facts(facts, builds)
             first_skip = len(report.skipped)
             _check_one(ctx, report, skip)
             if self.require_git:
@@ -213,7 +213,7 @@ REQUIRE_GIT_HINT = ('the gate fails closed (--require-git): make the repository 
                     'network, a full clone instead of a shallow one) and run again')
 
 
-def _unchecked_git(ctx: DeliverableContext, facts: dict[str, Any], skips: Iterable[Skipped],
+def _unchecked_git(ctx: DeliverableContext, facts: Mapping[str, RepoFacts | str], skips: Iterable[Skipped],
                   git_ids: Sequence[str]) -> Iterator[Finding]:
     """RT708 findings for ``ctx``: each repository whose git checks could not run, with the reason.
 
@@ -260,10 +260,11 @@ def _unreadable(locator: RepoLocator, contexts: Iterable[DeliverableContext]) ->
 
 def _check_one(ctx: DeliverableContext, report: Report, skip_families: frozenset[str] = frozenset()) -> None:
     path = ctx.path
+    entries: dict[str, Any] = {}  # entry_of's index of the file, built at its first finding
     for rule_, item in run_rules(ctx, skip_families):
         if isinstance(item, Problem):
             report.findings.append(Finding(rule_.id, item.severity or rule_.severity, path, item.line,
-                                           item.message, item.hint, entry_of(ctx.deliverable, item.line, ctx.cache)))
+                                           item.message, item.hint, entry_of(ctx.deliverable, item.line, entries)))
         else:
             report.skipped.append(Skipped(rule_.id, item.repo, item.reason))
 
