@@ -98,8 +98,8 @@ def read_request(root: Path, *, base: str | None = None, all: bool = False,
         base_commit = _resolve_base(root, base)
         targets, deleted = _changed(root, base_commit, explicit)
     targets = sorted(set(targets) - set(deleted))
-    targets, link_problems = _inside(root, targets, explicit, all_files, link_findings,
-                                     all_in_scope=all and not explicit)
+    in_scope = None if all and not explicit else set(targets) | set(explicit)
+    targets, link_problems = _inside(root, targets, all_files, link_findings, in_scope)
     findings.extend(link_problems)
     if explicit:
         missing = [t for t in targets if not (root / t).exists() and not (root / t).is_symlink()]
@@ -129,19 +129,19 @@ def _changed(root: Path, base_commit: str, explicit: Sequence[str]) -> tuple[lis
     return changed, deleted
 
 
-def _inside(root: Path, targets: list[str], explicit: Sequence[str], all_files: Sequence[str],
-            link_findings: Sequence[Finding], *, all_in_scope: bool) -> tuple[list[str], list[Finding]]:
+def _inside(root: Path, targets: list[str], all_files: Sequence[str], link_findings: Sequence[Finding],
+            in_scope: set[str] | None) -> tuple[list[str], list[Finding]]:
     """``targets`` but those reached through a link out of the repository, and the links' findings.
 
     Links out of the repository found while listing are reported when they
-    are in scope: every one with --all, else those the request changes or names.
+    are in scope: every one with --all (``in_scope`` None), else those the
+    request changes or names (``in_scope``).
     """
     escaped = {f.file: f for f in link_findings}
     findings: list[Finding] = []
-    if all_in_scope:
+    if in_scope is None:
         findings.extend(link_findings)
     else:
-        in_scope = set(targets) | set(explicit)
         findings.extend(f for f in link_findings if f.file in in_scope
                         or any(f.file == t.rsplit('/', 1)[0] for t in in_scope))
     listed = set(all_files) | set(escaped)

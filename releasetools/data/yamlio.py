@@ -232,40 +232,49 @@ def parse_yaml(data: bytes | str) -> Any:
     # collector would walk them again and again, making parsing quadratic.
     gc.disable()
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark is not None else 1
-            problem = exc.problem or str(exc)
-            context = f' ({exc.context})' if exc.context else ''
-            raise loader_problem('syntax', line, problem=problem, context=context) from None
-        except yaml.YAMLError as exc:
-            # Reader errors: bad encoding or control characters.
-            position = getattr(exc, 'position', None)
-            line = 1
-            if position is not None and isinstance(data, bytes):
-                line = data.count(b'\n', 0, position) + 1
-            raise loader_problem('not-utf8', line, error=exc) from None
-        if node is None:
-            return None
-        try:
-            return _Builder(loader).build(node)
-        except YamlProblem as problem:
-            if problem.check == 'RT005':
-                problem.line = _first_alias_line(data) or problem.line
-            raise
-        except yaml.constructor.ConstructorError as exc:
-            mark = exc.problem_mark
-            raise loader_problem('bad-value', mark.line + 1 if mark else 1, problem=exc.problem) from None
-        except (ValueError, OverflowError) as exc:
-            raise loader_problem('bad-value', node.start_mark.line + 1, problem=exc) from None
-        except RecursionError:
-            raise loader_problem('recursion', 1) from None
+        node = _compose(loader, data)
+        return None if node is None else _build(loader, node, data)
     finally:
         loader.dispose()
         if paused:
             gc.enable()
+
+
+def _compose(loader: Any, data: bytes | str) -> Node | None:
+    """libyaml's node tree of the document; a syntax or encoding error is a YamlProblem."""
+    try:
+        node: Node | None = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problem = exc.problem or str(exc)
+        context = f' ({exc.context})' if exc.context else ''
+        raise loader_problem('syntax', line, problem=problem, context=context) from None
+    except yaml.YAMLError as exc:
+        # Reader errors: bad encoding or control characters.
+        position = getattr(exc, 'position', None)
+        line = 1
+        if position is not None and isinstance(data, bytes):
+            line = data.count(b'\n', 0, position) + 1
+        raise loader_problem('not-utf8', line, error=exc) from None
+    return node
+
+
+def _build(loader: Any, node: Node, data: bytes | str) -> Any:
+    """The values of ``node``'s tree; what release data may not hold is a YamlProblem."""
+    try:
+        return _Builder(loader).build(node)
+    except YamlProblem as problem:
+        if problem.check == 'RT005':
+            problem.line = _first_alias_line(data) or problem.line
+        raise
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        raise loader_problem('bad-value', mark.line + 1 if mark else 1, problem=exc.problem) from None
+    except (ValueError, OverflowError) as exc:
+        raise loader_problem('bad-value', node.start_mark.line + 1, problem=exc) from None
+    except RecursionError:
+        raise loader_problem('recursion', 1) from None
 
 
 def read_yaml_file(path: str | os.PathLike[str]) -> Any:
