@@ -183,20 +183,13 @@ class _Job:
     def _run(self, targets: list[str]) -> Report:
         report = Report()
         contexts = deliverable_contexts(self.request, targets, report)
-        # All git facts first, batched per repository, then the (pure) rules.
-        # Repositories plainly unreadable (offline, no mirror) get no git planning at all.
-        unreadable = _unreadable(self.locator, contexts)
-        facts: dict[str, RepoFacts | str] = dict(unreadable)
-        facts.update(gather_all(self.locator, gitplan.git_requests(contexts, set(unreadable)), self.git_workers))
+        # All git (and build) facts first, batched per repository, then the (pure) rules.
+        facts = self._git_facts(contexts)
         git_ids = [r.id for r in RULES.values() if r.family == 'git' and r.func is not None]
         for repo, answer in facts.items():
             if isinstance(answer, str):
                 report.skipped.extend(Skipped(rule_id, repo, answer) for rule_id in git_ids)
-        builds: dict[tuple[str, str], BuildOutcome | str] = {}
-        if self.build:
-            from .build import gather_builds
-
-            builds = dict(gather_builds(self.locator, contexts, isolation=self.build_isolation))
+        builds = self._builds(contexts)
         # Git rules read nothing but facts: with none gathered (offline, say) they could only pass over
         # every release to find that out. Their skips are recorded above, per repository.
         skip = frozenset() if any(isinstance(v, RepoFacts) for v in facts.values()) else frozenset({'git'})
@@ -207,6 +200,24 @@ class _Job:
             if self.require_git:
                 report.findings.extend(_unchecked_git(ctx, facts, report.skipped[first_skip:], git_ids))
         return report
+
+    def _git_facts(self, contexts: Sequence[DeliverableContext]) -> dict[str, RepoFacts | str]:
+        """What the git rules need of every repository of ``contexts``, or why it cannot be had.
+
+        Repositories plainly unreadable (offline, no mirror) get no git planning at all.
+        """
+        unreadable = _unreadable(self.locator, contexts)
+        facts: dict[str, RepoFacts | str] = dict(unreadable)
+        facts.update(gather_all(self.locator, gitplan.git_requests(contexts, set(unreadable)), self.git_workers))
+        return facts
+
+    def _builds(self, contexts: Sequence[DeliverableContext]) -> dict[tuple[str, str], BuildOutcome | str]:
+        """With ``--build``: the outcome of building each new release of ``contexts`` (else none)."""
+        if not self.build:
+            return {}
+        from .build import gather_builds
+
+        return dict(gather_builds(self.locator, contexts, isolation=self.build_isolation))
 
 
 REQUIRE_GIT_HINT = ('the gate fails closed (--require-git): make the repository reachable (--repos, the '
