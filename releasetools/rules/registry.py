@@ -14,7 +14,7 @@ from types import MappingProxyType, ModuleType
 
 from . import branches, build, files, git, history, projects, schema, series, text, versions
 from .context import DeliverableContext, Problem, Skip
-from .spec import Rule, marked_rule
+from .spec import Rule, RuleFunc, marked_rule
 
 __all__ = ['FAMILIES', 'RULES', 'all_rules', 'build_table', 'family_rules', 'run_rules']
 
@@ -58,20 +58,23 @@ def all_rules() -> list[Rule]:
 def run_rules(ctx: DeliverableContext, skip_families: frozenset[str] = frozenset()
               ) -> Iterator[tuple[Rule, Problem | Skip]]:
     """Run every applicable rule over one deliverable (but those of ``skip_families``)."""
-    for rule_ in _applicable(ctx.has_base, skip_families):
-        for item in rule_.func(ctx):  # type: ignore[misc]  # _applicable keeps only rules with a function
+    for rule_, func in _applicable(ctx.has_base, skip_families):
+        for item in func(ctx):
             yield rule_, item
 
 
-_APPLICABLE: dict[tuple[bool, frozenset[str]], tuple[Rule, ...]] = {}
+_APPLICABLE: dict[tuple[bool, frozenset[str]], tuple[tuple[Rule, RuleFunc], ...]] = {}
 
 
-def _applicable(has_base: bool, skip_families: frozenset[str]) -> tuple[Rule, ...]:
-    """The rules that run for a context, chosen once per kind of run (they are looked at for every file)."""
+def _applicable(has_base: bool, skip_families: frozenset[str]) -> tuple[tuple[Rule, RuleFunc], ...]:
+    """The rules that run for a context, with their functions, chosen once per kind of run.
+
+    They are looked at for every file.
+    """
     key = (has_base, skip_families)
     rules = _APPLICABLE.get(key)
     if rules is None:
         rules = _APPLICABLE[key] = tuple(
-            r for r in _ALL
+            (r, r.func) for r in _ALL
             if r.func is not None and not (r.needs_base and not has_base) and r.family not in skip_families)
     return rules
