@@ -1,8 +1,9 @@
 """Checks made while reading a file, before any rule sees it.
 
-These are findings of the loader (``yamlio``/``load``); they are registered here
-so that every check id has a title and an explanation in one place; each names
-the function that makes its finding.
+These are findings of the loader (``yamlio``/``load``, made by
+``data.loadchecks``); they are documented here so that every check id has a
+title and an explanation in the registry, and each names the function that
+makes its finding.
 """
 
 from __future__ import annotations
