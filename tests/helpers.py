@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from releasetools.core.findings import Report
-from releasetools.rules import RULES, all_rules
+from releasetools.rules import RULES
 from releasetools.validate import ValidateOptions, validate
 
 SERIES_STATUS = """\
@@ -163,8 +163,6 @@ class DataRepo:
         return sorted((s.check, s.reason) for s in self.report(*files, base=base, all=all).skipped
                       if s.check in RULES and RULES[s.check].family != 'git')
 
-
-all_rules()  # registers every rule, so that RULES knows each family
 
 
 def only(findings: Iterable[tuple[str, int]], *checks: str) -> list[tuple[str, int]]:

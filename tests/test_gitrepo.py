@@ -149,6 +149,12 @@ def test_ancestry_without_tips_runs_no_git(sources: Sources) -> None:
     assert ancestry.is_ancestor(sources['A'], sources['C']) is None
 
 
+def test_ancestry_without_tips_reaches_nothing(sources: Sources) -> None:
+    # A repository whose walk had no tips used to leave the reach cache unset (AttributeError).
+    ancestry = gitrepo.Ancestry(sources.path(), [])
+    assert ancestry.reachable(sources['A']) == frozenset()
+
+
 def test_reachable(sources: Sources) -> None:
     s = sources
     ancestry = gitrepo.Ancestry(s.path(), [s['E'], s['S2'], s['U']])

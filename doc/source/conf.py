@@ -36,6 +36,7 @@ def _write_rules_reference(app: object) -> None:
         lines += [title, '-' * len(title), '']
         needs = ' Needs a base revision (not run with ``--all``).' if rule.needs_base else ''
         lines += [f'*Severity:* {rule.severity}.{needs}', '']
+        lines += ['*Implemented in:* ``{}``, ``{}()``.'.format(*rule.location), '']
         if rule.doc:
             lines += [rule.doc, '']
         example = EXAMPLES.get(rule.id)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import inspect
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..core.errors import UsageError
@@ -44,27 +42,21 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def location(rule: Rule) -> str | None:
-    """Where a rule is implemented, as ``releasetools/rules/versions.py: goes_backwards``.
+def location(rule: Rule) -> str:
+    """Where a check is implemented, as ``releasetools/rules/versions.py: check_semver_step``.
 
-    The path is relative to the directory holding the package. None for a check that
-    is described without a rule function (the loader's and the git facts' own checks).
+    A rule's own function, or for a check made outside the rules (the loader's,
+    the baseline's, the git gate's) the function that makes its finding
+    (``Rule.location``).
     """
-    if rule.func is None:
-        return None
-    source = inspect.getsourcefile(rule.func)
-    if source is None:
-        return None
-    top = Path(__file__).resolve().parent.parent.parent
-    return f'{Path(source).resolve().relative_to(top).as_posix()}: {rule.func.__qualname__}'
+    path, function = rule.location
+    return f'{path}: {function}'
 
 
 def _explain(rule: Rule, out: TextIO) -> None:
     from ..rules.examples import EXAMPLES
 
-    where = location(rule)
-    if where:
-        out.write(f'      Implemented by {where}\n\n')
+    out.write(f'      Implemented by {location(rule)}\n\n')
     if rule.doc:
         out.write(_indented(rule.doc, 6) + '\n')
     example = EXAMPLES.get(rule.id)

@@ -17,6 +17,7 @@ from typing import Any
 from ..core.errors import UsageError
 from ..core.findings import Finding, Severity
 from ..core.model import Branch, Deliverable, Project, Release, RepoSettings, Series, SeriesTable
+from .loadchecks import loader_finding, loader_problem
 from .yamlio import YamlProblem, YList, YMap, date_to_str, parse_yaml, read_yaml_file
 
 __all__ = [
@@ -44,10 +45,6 @@ class LoadedFile:
     problem: Finding | None = None
 
 
-def _problem_finding(path: str, problem: YamlProblem) -> Finding:
-    return Finding(problem.check, Severity.ERROR, path, problem.line, problem.message, problem.hint)
-
-
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -62,10 +59,9 @@ def load_series(root: Path) -> tuple[SeriesTable, list[Finding]]:
     try:
         raw = read_yaml_file(path)
     except YamlProblem as problem:
-        return SeriesTable(()), [_problem_finding(SERIES_STATUS, problem)]
+        return SeriesTable(()), [loader_finding(SERIES_STATUS, problem)]
     if not isinstance(raw, YList):
-        return SeriesTable(()), [Finding('RT004', Severity.ERROR, SERIES_STATUS, 1,
-                                         'the series list must be a YAML list of series, newest first')]
+        return SeriesTable(()), [loader_finding(SERIES_STATUS, loader_problem('series-not-list', 1))]
     series: list[Series] = []
     seen: set[str] = set()
     for i, entry in enumerate(raw):
@@ -76,7 +72,7 @@ def load_series(root: Path) -> tuple[SeriesTable, list[Finding]]:
             continue
         name = entry['name']
         if name in seen:
-            findings.append(Finding('RT003', Severity.ERROR, SERIES_STATUS, line, f'series {name!r} is listed twice'))
+            findings.append(loader_finding(SERIES_STATUS, loader_problem('series-twice', line, name=name)))
             continue
         seen.add(name)
         release_id = entry.get('release-id')
@@ -194,10 +190,8 @@ def _from_parsed(relpath: str, data: Any) -> LoadedFile:
     assert split is not None, relpath
     if not isinstance(data, YMap):
         kind = 'empty' if data is None else f'a {type(data).__name__.replace("Y", "").lower()}'
-        return LoadedFile(relpath, None, Finding(
-            'RT004', Severity.ERROR, relpath, getattr(data, 'line', 1) or 1,
-            f'a deliverable file must be a mapping of keys (team, type, releases, ...), but this one is {kind}',
-            'see the data format: the file starts with keys such as "team:" at the left margin'))
+        line = getattr(data, 'line', 1) or 1
+        return LoadedFile(relpath, None, loader_finding(relpath, loader_problem('not-mapping', line, shape=kind)))
     return LoadedFile(relpath, deliverable_from_raw(data, split[0], split[1], relpath))
 
 
@@ -206,7 +200,7 @@ def load_deliverable_file(root: Path, relpath: str) -> LoadedFile:
     try:
         data = read_yaml_file(os.path.join(root, relpath))
     except YamlProblem as problem:
-        return LoadedFile(relpath, None, _problem_finding(relpath, problem))
+        return LoadedFile(relpath, None, loader_finding(relpath, problem))
     return _from_parsed(relpath, data)
 
 
@@ -215,7 +209,7 @@ def load_deliverable_bytes(relpath: str, content: bytes) -> LoadedFile:
     try:
         data = parse_yaml(content)
     except YamlProblem as problem:
-        return LoadedFile(relpath, None, _problem_finding(relpath, problem))
+        return LoadedFile(relpath, None, loader_finding(relpath, problem))
     return _from_parsed(relpath, data)
 
 
@@ -263,5 +257,4 @@ def list_deliverable_files(root: Path, series_dirs: Iterable[str] | None = None
 
 def escape_finding(rel: str) -> Finding:
     """RT007 for a link at ``rel`` that leads outside the data repository."""
-    return Finding('RT007', Severity.ERROR, rel, 0, 'this is a symbolic link that leads outside the data repository',
-                   'replace the link with the file itself')
+    return loader_finding(rel, loader_problem('link-escapes', 0))

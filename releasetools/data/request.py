@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import UsageError
-from ..core.findings import Finding, Report, Severity
+from ..core.findings import Finding, Severity
 from ..core.model import SeriesTable
 from ..git import repo as gitrepo
 from . import baseline
@@ -86,7 +86,7 @@ def read_request(root: Path, *, base: str | None = None, all: bool = False,
     if not root.is_dir():
         raise UsageError(f'--root {root} is not a directory')
     series, series_findings = load_series(root)
-    report = Report(findings=list(series_findings))  # only its findings are used
+    findings = list(series_findings)
     all_files, link_findings = list_deliverable_files(root)
     series_dirs = frozenset(p.split('/')[1] for p in all_files) | _series_dirs(root)
     explicit = [_normalise(root, f) for f in files]
@@ -96,55 +96,87 @@ def read_request(root: Path, *, base: str | None = None, all: bool = False,
         targets = explicit or all_files
     else:
         base_commit = _resolve_base(root, base)
-        changed, deleted = gitrepo.changed_paths(root, base_commit, DELIVERABLES)
-        changed = [p for p in changed if split_deliverable_path(p) is not None]
-        deleted = [p for p in deleted if split_deliverable_path(p) is not None]
-        if explicit:
-            wanted = set(explicit)
-            changed = [p for p in changed if p in wanted] + [p for p in explicit if p not in set(changed)]
-            deleted = [p for p in deleted if p in wanted]
-        targets = changed
+        targets, deleted = _changed(root, base_commit, explicit)
     targets = sorted(set(targets) - set(deleted))
-
-    # Links out of the repository found while listing are reported when they
-    # are in scope: every one with --all, else those the request changes or names.
-    escaped = {f.file: f for f in link_findings}
-    if all and not explicit:
-        report.findings.extend(link_findings)
-    else:
-        in_scope = set(targets) | set(explicit)
-        report.findings.extend(f for f in link_findings if f.file in in_scope
-                               or any(f.file == t.rsplit('/', 1)[0] for t in in_scope))
-    listed = set(all_files) | set(escaped)
-    targets = [t for t in targets if t not in escaped and t.rsplit('/', 1)[0] not in escaped]
-    outside = {rel for rel in targets if rel not in listed and _escapes(root, rel)}
-    report.findings.extend(escape_finding(rel) for rel in sorted(outside))
-    targets = [t for t in targets if t not in outside]
+    in_scope = None if all and not explicit else set(targets) | set(explicit)
+    targets, link_problems = _inside(root, targets, all_files, link_findings, in_scope)
+    findings.extend(link_problems)
     if explicit:
         missing = [t for t in targets if not (root / t).exists() and not (root / t).is_symlink()]
         if missing:
             raise UsageError(f'no such deliverable file: {", ".join(missing)}')
-
     bases: dict[str, bytes | None] = {}
     base_baseline: bytes | None = None
     if base_commit is not None and (targets or deleted):
-        # The baseline as it was at the base, in the same batch as the files.
-        bases = gitrepo.read_blobs(root, base_commit, [*targets, *deleted, baseline.BASELINE_PATH])
-        base_baseline = bases.pop(baseline.BASELINE_PATH)
-        for rel in deleted:
-            content = bases.get(rel)
-            old = load_deliverable_bytes(rel, content).deliverable if content is not None else None
-            # A file that never released or branched erases no history when it goes.
-            if old is None or old.releases or old.branches:
-                report.findings.append(Finding(
-                    'RT302', Severity.ERROR, rel, 0, 'the deliverable file was deleted; released history '
-                    'cannot be removed', 'restore the file'))
+        bases, base_baseline = _read_bases(root, base_commit, targets, deleted)
+        findings.extend(_deleted_history(deleted, bases))
+    return Request(root, series, series_dirs, _by_name(all_files), targets, base_commit, bases, findings,
+                   base_baseline)
 
+
+def _changed(root: Path, base_commit: str, explicit: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The deliverable files changed and deleted since ``base_commit`` (of ``explicit`` only, if given).
+
+    A file named explicitly is a target even when unchanged.
+    """
+    changed, deleted = gitrepo.changed_paths(root, base_commit, DELIVERABLES)
+    changed = [p for p in changed if split_deliverable_path(p) is not None]
+    deleted = [p for p in deleted if split_deliverable_path(p) is not None]
+    if explicit:
+        wanted = set(explicit)
+        changed = [p for p in changed if p in wanted] + [p for p in explicit if p not in set(changed)]
+        deleted = [p for p in deleted if p in wanted]
+    return changed, deleted
+
+
+def _inside(root: Path, targets: list[str], all_files: Sequence[str], link_findings: Sequence[Finding],
+            in_scope: set[str] | None) -> tuple[list[str], list[Finding]]:
+    """``targets`` but those reached through a link out of the repository, and the links' findings.
+
+    Links out of the repository found while listing are reported when they
+    are in scope: every one with --all (``in_scope`` None), else those the
+    request changes or names (``in_scope``).
+    """
+    escaped = {f.file: f for f in link_findings}
+    findings: list[Finding] = []
+    if in_scope is None:
+        findings.extend(link_findings)
+    else:
+        findings.extend(f for f in link_findings if f.file in in_scope
+                        or any(f.file == t.rsplit('/', 1)[0] for t in in_scope))
+    listed = set(all_files) | set(escaped)
+    targets = [t for t in targets if t not in escaped and t.rsplit('/', 1)[0] not in escaped]
+    outside = {rel for rel in targets if rel not in listed and _escapes(root, rel)}
+    findings.extend(escape_finding(rel) for rel in sorted(outside))
+    return [t for t in targets if t not in outside], findings
+
+
+def _read_bases(root: Path, base_commit: str, targets: Sequence[str], deleted: Sequence[str]
+                ) -> tuple[dict[str, bytes | None], bytes | None]:
+    """Each target's and deleted file's content at the base, and the baseline's, in one batch."""
+    bases = gitrepo.read_blobs(root, base_commit, [*targets, *deleted, baseline.BASELINE_PATH])
+    return bases, bases.pop(baseline.BASELINE_PATH)
+
+
+def _deleted_history(deleted: Sequence[str], bases: dict[str, bytes | None]) -> list[Finding]:
+    """RT302 for each deleted file that held released or branched history at the base."""
+    found = []
+    for rel in deleted:
+        content = bases.get(rel)
+        old = load_deliverable_bytes(rel, content).deliverable if content is not None else None
+        # A file that never released or branched erases no history when it goes.
+        if old is None or old.releases or old.branches:
+            found.append(Finding('RT302', Severity.ERROR, rel, 0, 'the deliverable file was deleted; released '
+                                 'history cannot be removed', 'restore the file'))
+    return found
+
+
+def _by_name(all_files: Sequence[str]) -> dict[str, list[str]]:
+    """File name -> every series file of that name."""
     by_name: dict[str, list[str]] = defaultdict(list)
     for rel in all_files:
         by_name[rel.rsplit('/', 1)[1]].append(rel)
-    return Request(root, series, series_dirs, dict(by_name), targets, base_commit, bases, report.findings,
-                   base_baseline)
+    return dict(by_name)
 
 
 def _series_dirs(root: Path) -> frozenset[str]:

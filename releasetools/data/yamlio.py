@@ -23,6 +23,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .loadchecks import YamlProblem, loader_problem
+
 __all__ = ['MAX_FILE_SIZE', 'YList', 'YMap', 'YamlProblem', 'parse_yaml', 'read_yaml_file']
 
 #: Release data files are a few kilobytes; anything this big is a mistake.
@@ -98,17 +100,6 @@ class YList(list[Any]):
         self.item_lines: list[int] = []
 
 
-class YamlProblem(Exception):
-    """A file that cannot be read as YAML data; carries a check id and a line."""
-
-    def __init__(self, check: str, line: int, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.check = check
-        self.line = line
-        self.message = message
-        self.hint = hint
-
-
 # Scalars other than plain strings go through PyYAML's own, well-tested
 # resolvers (ints in every base, floats, booleans, timestamps).
 _SCALARS = {
@@ -129,26 +120,19 @@ class _Builder:
 
     def build(self, node: Node, depth: int = 0) -> Any:
         if id(node) in self.seen:
-            raise YamlProblem(
-                'RT005', node.start_mark.line + 1,
-                'YAML anchors and aliases are not allowed in release data',
-                'write the value out in full where the alias (*name) stands')
+            raise loader_problem('alias', node.start_mark.line + 1)
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
-            raise YamlProblem('RT002', node.start_mark.line + 1,
-                              f'the document nests deeper than {MAX_DEPTH} levels')
+            raise loader_problem('too-deep-built', node.start_mark.line + 1, depth=MAX_DEPTH)
         if node.__class__ is ScalarNode:
             if node.tag == _STR:
                 return node.value
             make = _SCALARS.get(node.tag)
             if make is None:
-                raise YamlProblem('RT002', node.start_mark.line + 1,
-                                  f'unsupported YAML tag {node.tag!r}',
-                                  'remove the explicit tag (!...)')
+                raise loader_problem('tag', node.start_mark.line + 1, tag=node.tag)
             return make(self.ctor, node)
         if node.tag not in (_SEQ, _MAP):
-            raise YamlProblem('RT002', node.start_mark.line + 1, f'unsupported YAML tag {node.tag!r}',
-                              'remove the explicit tag (!...)')
+            raise loader_problem('tag', node.start_mark.line + 1, tag=node.tag)
         if node.__class__ is SequenceNode:
             seq = YList(node.start_mark.line + 1)
             lines = seq.item_lines
@@ -162,16 +146,12 @@ class _Builder:
             for key_node, value_node in node.value:
                 line = key_node.start_mark.line + 1
                 if key_node.tag == _MERGE:
-                    raise YamlProblem('RT005', line, 'YAML merge keys (<<) are not allowed in release data',
-                                      'write the keys out in full')
+                    raise loader_problem('merge-key', line)
                 key = self.build(key_node, depth + 1)
                 if key.__class__ in (YMap, YList):
-                    raise YamlProblem('RT002', line, 'a mapping key must be a plain value, not a collection')
+                    raise loader_problem('collection-key', line)
                 if key in mapping:
-                    raise YamlProblem(
-                        'RT003', line,
-                        f'duplicate key {key!r} (first at line {key_lines[key]})',
-                        'YAML keeps only the last value of a duplicated key: merge the two entries')
+                    raise loader_problem('duplicate-key', line, key=key, first=key_lines[key])
                 key_lines[key] = line
                 if value_node.__class__ is ScalarNode and value_node.tag != _STR:
                     if mapping.scalar_text is None:
@@ -179,7 +159,7 @@ class _Builder:
                     mapping.scalar_text[key] = value_node.value
                 mapping[key] = self.build(value_node, depth + 1)
             return mapping
-        raise YamlProblem('RT002', node.start_mark.line + 1, f'unexpected YAML node {node!r}')  # pragma: no cover
+        raise loader_problem('unexpected-node', node.start_mark.line + 1, node=node)  # pragma: no cover
 
 
 _DEEP_INDENT = re.compile(rb'^[ \t]{16,}', re.MULTILINE)
@@ -239,56 +219,62 @@ def _first_alias_line(data: bytes | str) -> int | None:
 def parse_yaml(data: bytes | str) -> Any:
     """Parse one YAML document into YMap/YList/scalars; raise YamlProblem."""
     if isinstance(data, bytes) and b'\0' in data:
-        raise YamlProblem('RT001', 1, 'the file is binary (it contains NUL bytes), not YAML text')
+        raise loader_problem('binary', 1)
     raw = data.encode('utf-8', 'surrogateescape') if isinstance(data, str) else data
     # libyaml composes recursively in C: a document nested thousands deep would
     # overflow the C stack, so nesting is measured first (exactly, from the flat
     # event stream, only when the cheap bound says it could be deep).
     if _may_nest_deep(raw) and (line := _too_deep(data)) is not None:
-        raise YamlProblem('RT002', line, f'the document nests deeper than {MAX_DEPTH} levels',
-                          'release data is a few levels deep: check the brackets and indentation')
+        raise loader_problem('too-deep', line, depth=MAX_DEPTH)
     loader = _Parser(data)
     paused = gc.isenabled()
     # A file of 16,000 releases is a million new objects and no cycle: the
     # collector would walk them again and again, making parsing quadratic.
     gc.disable()
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark is not None else 1
-            problem = exc.problem or str(exc)
-            context = f' ({exc.context})' if exc.context else ''
-            raise YamlProblem('RT002', line, f'YAML syntax error: {problem}{context}',
-                              'check the indentation and quoting around this line') from None
-        except yaml.YAMLError as exc:
-            # Reader errors: bad encoding or control characters.
-            position = getattr(exc, 'position', None)
-            line = 1
-            if position is not None and isinstance(data, bytes):
-                line = data.count(b'\n', 0, position) + 1
-            raise YamlProblem('RT001', line, f'the file is not valid UTF-8 YAML text: {exc}',
-                              'save the file as UTF-8') from None
-        if node is None:
-            return None
-        try:
-            return _Builder(loader).build(node)
-        except YamlProblem as problem:
-            if problem.check == 'RT005':
-                problem.line = _first_alias_line(data) or problem.line
-            raise
-        except yaml.constructor.ConstructorError as exc:
-            mark = exc.problem_mark
-            raise YamlProblem('RT002', mark.line + 1 if mark else 1, f'invalid YAML value: {exc.problem}') from None
-        except (ValueError, OverflowError) as exc:
-            raise YamlProblem('RT002', node.start_mark.line + 1, f'invalid YAML value: {exc}') from None
-        except RecursionError:
-            raise YamlProblem('RT002', 1, 'the document nests too deeply') from None
+        node = _compose(loader, data)
+        return None if node is None else _build(loader, node, data)
     finally:
         loader.dispose()
         if paused:
             gc.enable()
+
+
+def _compose(loader: Any, data: bytes | str) -> Node | None:
+    """libyaml's node tree of the document; a syntax or encoding error is a YamlProblem."""
+    try:
+        node: Node | None = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problem = exc.problem or str(exc)
+        context = f' ({exc.context})' if exc.context else ''
+        raise loader_problem('syntax', line, problem=problem, context=context) from None
+    except yaml.YAMLError as exc:
+        # Reader errors: bad encoding or control characters.
+        position = getattr(exc, 'position', None)
+        line = 1
+        if position is not None and isinstance(data, bytes):
+            line = data.count(b'\n', 0, position) + 1
+        raise loader_problem('not-utf8', line, error=exc) from None
+    return node
+
+
+def _build(loader: Any, node: Node, data: bytes | str) -> Any:
+    """The values of ``node``'s tree; what release data may not hold is a YamlProblem."""
+    try:
+        return _Builder(loader).build(node)
+    except YamlProblem as problem:
+        if problem.check == 'RT005':
+            problem.line = _first_alias_line(data) or problem.line
+        raise
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        raise loader_problem('bad-value', mark.line + 1 if mark else 1, problem=exc.problem) from None
+    except (ValueError, OverflowError) as exc:
+        raise loader_problem('bad-value', node.start_mark.line + 1, problem=exc) from None
+    except RecursionError:
+        raise loader_problem('recursion', 1) from None
 
 
 def read_yaml_file(path: str | os.PathLike[str]) -> Any:
@@ -301,20 +287,15 @@ def read_yaml_file(path: str | os.PathLike[str]) -> Any:
             if stat.S_ISDIR(st.st_mode):
                 raise IsADirectoryError(path)
             if not stat.S_ISREG(st.st_mode):
-                raise YamlProblem('RT001', 0, 'this is not a regular file (a pipe, socket or device)',
-                                  'replace it with a regular YAML file')
+                raise loader_problem('not-regular', 0)
             size = st.st_size
             if size > MAX_FILE_SIZE:
-                raise YamlProblem(
-                    'RT006', 1,
-                    f'the file is {size / 1e6:.1f} MB; release data files are limited to '
-                    f'{MAX_FILE_SIZE // (1024 * 1024)} MiB',
-                    'is this really a deliverable file? split or remove it')
+                raise loader_problem('too-big', 1, mb=size / 1e6, limit=MAX_FILE_SIZE // (1024 * 1024))
             data = fh.read()
     except IsADirectoryError:
-        raise YamlProblem('RT001', 0, 'this is a directory, not a file') from None
+        raise loader_problem('directory', 0) from None
     except OSError as exc:
-        raise YamlProblem('RT001', 0, f'cannot read the file: {exc.strerror or exc}') from None
+        raise loader_problem('unreadable', 0, error=exc.strerror or exc) from None
     return parse_yaml(data)
 
 

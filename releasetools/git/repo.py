@@ -233,6 +233,8 @@ class Ancestry:
         tips = sorted(set(tips))
         self.parents: dict[str, tuple[str, ...]] = {}
         self.position: dict[str, int] = {}
+        # Set before the early return: with no tips, ``reachable`` answers the empty set.
+        self._reach: dict[str, frozenset[str]] = {}
         if not tips:
             return
         out = run_git(['rev-list', '--topo-order', '--parents', '--stdin'], path,
@@ -241,7 +243,6 @@ class Ancestry:
             sha, *parents = line.split()
             self.parents[sha] = tuple(parents)
             self.position[sha] = i
-        self._reach: dict[str, frozenset[str]] = {}
 
     def known(self, sha: str) -> bool:
         return sha in self.position

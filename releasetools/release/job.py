@@ -290,8 +290,7 @@ class _Job:
         for t in item.targets:
             if not opts.dry_run:
                 try:
-                    self.space(t.repo).create_tag(item.version, t.hash, message_for[t.repo], opts.signing_key,
-                                                  {})
+                    self.space(t.repo).create_tag(item.version, t.hash, message_for[t.repo], opts.signing_key)
                 except ReleaseToolsError as exc:
                     self._emit(item.key('tag', t.repo), 'tag', item.label, 'failed', exc.message)
                     raise _Failed from None

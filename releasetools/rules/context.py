@@ -3,20 +3,42 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
+from ..core.builds import BuildOutcome
 from ..core.findings import Report, Severity
 from ..core.lineage import counted_versions, era_step, fold_series, semvers_of, starts_era
-from ..core.model import OPEN_STATUSES, Deliverable, Release, SeriesTable
+from ..core.model import OPEN_STATUSES, Branch, Deliverable, Release, SeriesTable
 from ..core.versions import FinalIndex, SemVer, parse_semver, parse_special
 from ..data.load import LoadedFile, load_deliverable_bytes, load_deliverable_file
 from ..data.request import Request
+from ..git.facts import RepoFacts
 
-__all__ = ['DeliverableContext', 'Problem', 'Skip', 'deliverable_contexts']
+if TYPE_CHECKING:
+    from ..core.textsafety import RstIssue
+    from .schema import Event
+
+__all__ = ['BuildFacts', 'DeliverableContext', 'DeliverableGroup', 'GitFacts', 'Problem', 'RuleCache', 'Skip',
+           'deliverable_contexts']
+
+#: Git facts per repository, or why they are missing (a str).
+GitFacts = Mapping[str, 'RepoFacts | str']
+#: ``validate --build`` outcomes per (repo, version), or why the release was not built (a str).
+BuildFacts = Mapping[tuple[str, str], 'BuildOutcome | str']
+
+#: What the rules work out once per context and share (each key is set by one module).
+RuleCache = TypedDict('RuleCache', {
+    'git-repos': set[str],  # gitplan.git_repos
+    'regular': 'list[Release]',  # versions: the regular releases
+    'first-index': dict[str, int],  # versions
+    'by-xyz': dict[tuple[int, ...], list[int]],  # versions
+    'schema': 'list[Event]',  # schema
+    'text-scan': 'list[tuple[int, RstIssue]]',  # text
+}, total=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +60,29 @@ class Skip:
 
 
 @dataclass
+class DeliverableGroup:
+    """What the contexts of one deliverable's files (one per series) work out once for all of them."""
+
+    #: Series -> the series missing from the tree before it (see ``missing_history``).
+    missing_history: dict[str, str | None] = field(default_factory=dict)
+    #: Version -> the series whose file has it.
+    versions: dict[str, list[str]] | None = None
+    #: Series -> the FinalIndex of the older series' files (``_index_before``).
+    index_before: dict[str, FinalIndex] = field(default_factory=dict)
+    #: Series -> what ``_releases_before`` found.
+    releases_before: dict[str, tuple[frozenset[tuple[int, int, int]], SemVer | None]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class DeliverableContext:
-    """A deliverable file and everything the pure rules may consult about it.
+    """A deliverable file and everything the pure rules may consult about it, built complete.
 
     ``others`` are the deliverable's files in other series (any order);
     ``base`` is this file as it was at the base revision (None: a new file);
-    ``has_base`` is False in ``--all`` mode, where every entry is checked.
+    ``has_base`` is False in ``--all`` mode, where every entry is checked;
+    ``git`` and ``builds`` are the facts gathered for the git and build
+    rules (empty: none gathered). Derived values are cached properties, and
+    ``cache``/``group`` hold what the rules work out once per file and per deliverable.
     """
 
     deliverable: Deliverable
@@ -52,13 +91,19 @@ class DeliverableContext:
     base: Deliverable | None = None
     has_base: bool = False
     series_dirs: frozenset[str] = frozenset()
-    cache: dict[str, Any] = field(default_factory=dict)
+    git: GitFacts = field(default_factory=dict)
+    builds: BuildFacts = field(default_factory=dict)
+    cache: RuleCache = field(default_factory=RuleCache, compare=False, repr=False)
     #: Shared by the contexts of one deliverable's files (facts about the whole group).
-    group_cache: dict[str, Any] = field(default_factory=dict)
-    #: Git facts per repository (``git.facts.RepoFacts``), or why they are missing (a str).
-    git: dict[str, Any] = field(default_factory=dict)
-    #: ``validate --build`` outcomes per (repo, version) (``core.builds.BuildOutcome``), or why not built (a str).
-    builds: dict[tuple[str, str], Any] = field(default_factory=dict)
+    group: DeliverableGroup = field(default_factory=DeliverableGroup, compare=False, repr=False)
+
+    def with_facts(self, git: GitFacts, builds: BuildFacts) -> DeliverableContext:
+        """This context with the git facts and build outcomes gathered for its run.
+
+        The runner plans what to gather from the contexts, so they exist
+        before their facts do; the new context shares this one's caches.
+        """
+        return replace(self, git=git, builds=builds)
 
     @property
     def path(self) -> str:
@@ -85,7 +130,7 @@ class DeliverableContext:
         return tuple(r for r in releases if r.version not in old)
 
     @cached_property
-    def new_branches(self) -> tuple[Any, ...]:
+    def new_branches(self) -> tuple[Branch, ...]:
         branches = self.deliverable.branches
         if not self.has_base or self.base is None:
             return branches
@@ -118,7 +163,7 @@ class DeliverableContext:
         if d.is_independent or d.series not in self.series:
             return None
         # The same answer for every file of the deliverable in one series: walk once per group.
-        memo: dict[str, str | None] = self.group_cache.setdefault('missing-history', {})
+        memo = self.group.missing_history
         if d.series in memo:
             return memo[d.series]
         with_releases = {o.series for o in (d, *self.others) if any(r.version for r in o.releases)}
@@ -144,7 +189,7 @@ class DeliverableContext:
     @cached_property
     def older_index(self) -> FinalIndex:
         """The highest finals of the older series' files, of the latest era (shared by the group)."""
-        return _index_before(self.deliverable.series, self.older_files, self.group_cache)
+        return _index_before(self.deliverable.series, self.older_files, self.group)
 
     @cached_property
     def older_semvers(self) -> tuple[SemVer, ...]:
@@ -169,7 +214,7 @@ class DeliverableContext:
         """The X.Y.Z of every version in :attr:`counted_semvers` (shared by the group, built series by series)."""
         if starts_era(self.merged_semvers, self.older_index.top):
             return frozenset()
-        return _releases_before(self.deliverable.series, self.older_files, self.group_cache)[0]
+        return _releases_before(self.deliverable.series, self.older_files, self.group)[0]
 
     @cached_property
     def counted_semvers(self) -> tuple[SemVer, ...]:
@@ -188,14 +233,14 @@ class DeliverableContext:
 
     def released_elsewhere(self, version: str) -> str | None:
         """The other series file of this deliverable that has ``version``, if any."""
-        everywhere: dict[str, list[str]] | None = self.group_cache.get('versions')
+        everywhere = self.group.versions
         if everywhere is None:
             everywhere = {}
             for d in (self.deliverable, *self.others):
                 for r in d.releases:
                     if r.version:
                         everywhere.setdefault(r.version, []).append(d.series)
-            self.group_cache['versions'] = everywhere
+            self.group.versions = everywhere
         mine = self.deliverable.series
         return next((s for s in everywhere.get(version, ()) if s != mine), None)
 
@@ -203,13 +248,13 @@ class DeliverableContext:
         return release.version is not None and parse_special(release.version) is not None
 
 
-def _index_before(series: str, older: tuple[Deliverable, ...], cache: dict[str, Any]) -> FinalIndex:
+def _index_before(series: str, older: tuple[Deliverable, ...], group: DeliverableGroup) -> FinalIndex:
     """FinalIndex of every release in ``older`` (newest first), built on the next older one's.
 
     Each series file of a deliverable needs the index of all series before it;
     building them on one another makes the whole group linear, not quadratic.
     """
-    memo: dict[str, FinalIndex] = cache.setdefault('index-before', {})
+    memo = group.index_before
     hit = memo.get(series)
     if hit is not None:
         return hit
@@ -217,19 +262,19 @@ def _index_before(series: str, older: tuple[Deliverable, ...], cache: dict[str, 
         index = FinalIndex()
     else:
         previous = older[0]
-        index = fold_series(_index_before(previous.series, older[1:], cache), semvers_of(previous))
+        index = fold_series(_index_before(previous.series, older[1:], group), semvers_of(previous))
     memo[series] = index
     return index
 
 
-def _releases_before(series: str, older: tuple[Deliverable, ...], cache: dict[str, Any]
+def _releases_before(series: str, older: tuple[Deliverable, ...], group: DeliverableGroup
                      ) -> tuple[frozenset[tuple[int, int, int]], SemVer | None]:
     """The X.Y.Z released in ``older`` (newest first) that count, and the highest final, era by era.
 
     The walk of ``lineage.counted_versions`` (``lineage.era_step``), memoised per series like
     :func:`_index_before` so that a deliverable's files cost linear time together.
     """
-    memo: dict[str, tuple[frozenset[tuple[int, int, int]], SemVer | None]] = cache.setdefault('releases-before', {})
+    memo = group.releases_before
     hit = memo.get(series)
     if hit is not None:
         return hit
@@ -237,7 +282,7 @@ def _releases_before(series: str, older: tuple[Deliverable, ...], cache: dict[st
         out: tuple[frozenset[tuple[int, int, int]], SemVer | None] = (frozenset(), None)
     else:
         previous = older[0]
-        released, top = _releases_before(previous.series, older[1:], cache)
+        released, top = _releases_before(previous.series, older[1:], group)
         versions = previous.semvers
         restart, top = era_step(top, versions)
         out = ((frozenset() if restart else released) | {v.release for v in versions}, top)
@@ -265,7 +310,7 @@ def deliverable_contexts(request: Request, targets: Iterable[str], report: Repor
     Files that cannot be read are counted and their finding added to ``report``.
     """
     loader = _Loader(request.root)
-    groups: dict[str, dict[str, Any]] = defaultdict(dict)
+    groups: dict[str, DeliverableGroup] = defaultdict(DeliverableGroup)
     contexts: list[DeliverableContext] = []
     for rel in targets:
         loaded = loader.get(rel)
@@ -283,5 +328,5 @@ def deliverable_contexts(request: Request, targets: Iterable[str], report: Repor
             base = load_deliverable_bytes(rel, content).deliverable
         contexts.append(DeliverableContext(loaded.deliverable, request.series, others, base,
                                            request.base_commit is not None, request.series_dirs,
-                                           group_cache=groups[name]))
+                                           group=groups[name]))
     return contexts

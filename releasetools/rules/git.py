@@ -22,14 +22,14 @@ PYTHON_TYPES = frozenset({'python-service', 'python-pypi', 'neutron', 'horizon'}
 _SHALLOW = 'the repository is a shallow clone, so history cannot be followed; fetch it with --unshallow'
 
 
-describe('RT708', 'git', """A git check that cannot run fails the gate (``validate --require-git``).
+RT708 = describe('RT708', 'git', """A git check that cannot run fails the gate (``validate --require-git``).
 
     In CI mode (``--require-git``, or ``RELEASETOOLS_REQUIRE_GIT=1``) a
     repository that cannot be read (unreachable, missing, an unsafe name) or a
     check that cannot be made (a shallow clone) is an error naming the
     repository and the reason, at the first line that names it, so the gate
     never passes hashes it did not check. Without it these checks are listed
-    as skipped.""")
+    as skipped.""", made_by=('releasetools/validate/engine.py', '_unchecked_git'))
 
 
 # --- the rules ------------------------------------------------------------

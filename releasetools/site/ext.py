@@ -220,8 +220,7 @@ def _builder_inited(app: Sphinx) -> None:
     # RST, and it may neither insert raw HTML nor read a file.
     app.env.settings.update(UNTRUSTED_RST_SETTINGS)
     root = Path(app.config.releasetools_root or '.').resolve()
-    site_config = SiteConfig(**{field: getattr(app.config, name) for name, field in _CONFIG.items()
-                                if field != 'root'})
+    site_config = SiteConfig(**{field: getattr(app.config, name) for name, field in _CONFIG.items()})
     for name, field_name in _CONFIG.items():
         if field_name.endswith('_url') and field_name != 'base_url':
             problem = template_problem(getattr(site_config, field_name))

@@ -11,11 +11,12 @@ import multiprocessing
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.builds import BuildOutcome
 from ..core.errors import UsageError
 from ..core.findings import Finding, Report, Severity, Skipped
 from ..data import baseline
@@ -23,12 +24,10 @@ from ..data.baseline import entry_of
 from ..data.request import Request, read_request
 from ..git.facts import RepoFacts, gather_all
 from ..git.mirrors import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
-from ..rules import DeliverableContext, Problem, all_rules_cached, gitplan, run_rules
+from ..rules import RULES, DeliverableContext, Problem, gitplan, run_rules
 from ..rules.context import deliverable_contexts
 
-__all__ = ['GIT_SKIP_REASON', 'ValidateOptions', 'validate']
-
-GIT_SKIP_REASON = 'git-backed checks are not available in this version of releasetools'
+__all__ = ['ValidateOptions', 'validate']
 
 
 @dataclass(frozen=True)
@@ -184,38 +183,48 @@ class _Job:
     def _run(self, targets: list[str]) -> Report:
         report = Report()
         contexts = deliverable_contexts(self.request, targets, report)
-        # All git facts first, batched per repository, then the (pure) rules.
-        # Repositories plainly unreadable (offline, no mirror) get no git planning at all.
-        unreadable = _unreadable(self.locator, contexts)
-        facts: dict[str, Any] = dict(unreadable)
-        facts.update(gather_all(self.locator, gitplan.git_requests(contexts, set(unreadable)), self.git_workers))
-        git_ids = [r.id for r in all_rules_cached() if r.family == 'git' and r.func is not None]
+        # All git (and build) facts first, batched per repository, then the (pure) rules.
+        facts = self._git_facts(contexts)
+        git_ids = [r.id for r in RULES.values() if r.family == 'git' and r.func is not None]
         for repo, answer in facts.items():
             if isinstance(answer, str):
                 report.skipped.extend(Skipped(rule_id, repo, answer) for rule_id in git_ids)
-        builds: dict[tuple[str, str], Any] = {}
-        if self.build:
-            from .build import gather_builds
-
-            builds = dict(gather_builds(self.locator, contexts, isolation=self.build_isolation))
+        builds = self._builds(contexts)
         # Git rules read nothing but facts: with none gathered (offline, say) they could only pass over
         # every release to find that out. Their skips are recorded above, per repository.
         skip = frozenset() if any(isinstance(v, RepoFacts) for v in facts.values()) else frozenset({'git'})
-        for ctx in contexts:
-            ctx.git = facts
-            ctx.builds = builds
+        for planned in contexts:
+            ctx = planned.with_facts(facts, builds)
             first_skip = len(report.skipped)
             _check_one(ctx, report, skip)
             if self.require_git:
                 report.findings.extend(_unchecked_git(ctx, facts, report.skipped[first_skip:], git_ids))
         return report
 
+    def _git_facts(self, contexts: Sequence[DeliverableContext]) -> dict[str, RepoFacts | str]:
+        """What the git rules need of every repository of ``contexts``, or why it cannot be had.
+
+        Repositories plainly unreadable (offline, no mirror) get no git planning at all.
+        """
+        unreadable = _unreadable(self.locator, contexts)
+        facts: dict[str, RepoFacts | str] = dict(unreadable)
+        facts.update(gather_all(self.locator, gitplan.git_requests(contexts, set(unreadable)), self.git_workers))
+        return facts
+
+    def _builds(self, contexts: Sequence[DeliverableContext]) -> dict[tuple[str, str], BuildOutcome | str]:
+        """With ``--build``: the outcome of building each new release of ``contexts`` (else none)."""
+        if not self.build:
+            return {}
+        from .build import gather_builds
+
+        return dict(gather_builds(self.locator, contexts, isolation=self.build_isolation))
+
 
 REQUIRE_GIT_HINT = ('the gate fails closed (--require-git): make the repository reachable (--repos, the '
                     'network, a full clone instead of a shallow one) and run again')
 
 
-def _unchecked_git(ctx: DeliverableContext, facts: dict[str, Any], skips: Iterable[Skipped],
+def _unchecked_git(ctx: DeliverableContext, facts: Mapping[str, RepoFacts | str], skips: Iterable[Skipped],
                   git_ids: Sequence[str]) -> Iterator[Finding]:
     """RT708 findings for ``ctx``: each repository whose git checks could not run, with the reason.
 
@@ -262,10 +271,11 @@ def _unreadable(locator: RepoLocator, contexts: Iterable[DeliverableContext]) ->
 
 def _check_one(ctx: DeliverableContext, report: Report, skip_families: frozenset[str] = frozenset()) -> None:
     path = ctx.path
+    entries: dict[str, Any] = {}  # entry_of's index of the file, built at its first finding
     for rule_, item in run_rules(ctx, skip_families):
         if isinstance(item, Problem):
             report.findings.append(Finding(rule_.id, item.severity or rule_.severity, path, item.line,
-                                           item.message, item.hint, entry_of(ctx.deliverable, item.line, ctx.cache)))
+                                           item.message, item.hint, entry_of(ctx.deliverable, item.line, entries)))
         else:
             report.skipped.append(Skipped(rule_.id, item.repo, item.reason))
 
