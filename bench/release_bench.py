@@ -30,9 +30,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from releasetools.cli import main as releasetools
 from tests.githelpers import commit_file, git
 from tests.release.project import SERIES, Project
+
+from releasetools.cli import main as releasetools
 from tests.release.servers import PASSWORD, USER, Index
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from releasetools.core.versions import parse_special
+from releasetools.testing.gitcmd import GIT_ENV
 from releasetools.validate import ValidateOptions, validate
-from tests.helpers import GIT_ENV
 
 SAMPLE = Path(__file__).resolve().parents[2] / 'shared' / 'upstream-sample'
 

@@ -12,16 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.githelpers import (
-    GAZPACHO,
-    HIBISCUS,
-    DataRepo,
-    Sources,
-    deliverable,
-    git_findings,
-    other_findings,
-    rel,
-)
+from releasetools.testing.datarepo import DataRepo, git_findings, other_findings
+from releasetools.testing.deliverables import deliverable, rel
+from releasetools.testing.sources import GAZPACHO, HIBISCUS, Sources
 
 #: The fixtures ``sources`` and ``data`` (conftest.py belongs to the other suites).
 

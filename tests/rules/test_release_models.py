@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import DataRepo, R, doc, only
+from releasetools.testing.datarepo import DataRepo, only
+from releasetools.testing.deliverables import R, doc
 
 P = pytest.param
 RC = 'release-model: cycle-with-rc'

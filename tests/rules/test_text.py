@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from releasetools.core.textsafety import may_have_markup, scan_rst
-from tests.helpers import DataRepo, only
+from releasetools.testing.datarepo import DataRepo, only
 from tests.site.hostile import write_hostile_tree
 
 P = pytest.param

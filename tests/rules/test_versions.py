@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import DataRepo, R, doc, only
+from releasetools.testing.datarepo import DataRepo, only
+from releasetools.testing.deliverables import R, doc
 
 P = pytest.param
 RC = 'release-model: cycle-with-rc'
