@@ -1,4 +1,4 @@
-"""releasetools.git.repo: batched git access, on real repositories (see tests.githelpers)."""
+"""releasetools.git.repo: batched git access, on real repositories (see releasetools.testing.sources)."""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ GIT_ENV = {
 }
 
 #: Files to write: text, or None to delete the file.
-Files = Mapping[str, 'str | None']
+Files = Mapping[str, str | None]
 
 
 def git(cwd: Path, *args: str, input: str | None = None) -> str:

@@ -1,6 +1,6 @@
 """Text rules RT801-RT805: contributor RST and URLs that would not stay text on the site.
 
-The first line of a snippet is line 4 of the file (tests.helpers.HEADER).
+The first line of a snippet is line 4 of the file (releasetools.testing.deliverables.HEADER).
 """
 
 from __future__ import annotations
