@@ -15,6 +15,7 @@ from releasetools.rules.git import _SHALLOW
 from releasetools.testing.datarepo import GIT_RULES, DataRepo, git_findings
 from releasetools.testing.deliverables import deliverable, rel
 from releasetools.testing.gitcmd import git
+from releasetools.testing.series import table, write_series_table
 from releasetools.testing.sources import FLAMINGO, HIBISCUS, Sources
 from releasetools.validate import ValidateOptions, validate
 
@@ -136,9 +137,7 @@ def test_all_mode_closed_series_whose_branch_was_deleted(data: DataRepo, sources
     else:
         git(nova, 'tag', '-a', '-m', 'end of life', name, sha)
     git(nova, 'branch', '-D', 'stable/2025.2')
-    table = data.root / 'data/series_status.yaml'
-    table.write_text(table.read_text().replace('status: maintained\n  initial-release: 2025-10-01',
-                                               f'status: {status}\n  initial-release: 2025-10-01'))
+    write_series_table(data.root, table('hibiscus', 'gazpacho', 'flamingo', flamingo=status))
     data.request(sources, {})
     report = validate(ValidateOptions(root=data.root, all=True, files=[FLAMINGO], repos=f'{repos}/{{repo}}',
                                       offline=True, cache_dir=data.cache_dir))
@@ -153,9 +152,7 @@ def test_closed_branch_message_names_the_closing_tag(data: DataRepo, sources: So
     git(data.root.parent, 'clone', '-q', '--mirror', str(sources.path()), str(nova))
     git(nova, 'tag', '-a', '-m', 'end of life', '2025.2-eol', sources['A'])
     git(nova, 'branch', '-D', 'stable/2025.2')
-    table = data.root / 'data/series_status.yaml'
-    table.write_text(table.read_text().replace('status: maintained\n  initial-release: 2025-10-01',
-                                               'status: end of life\n  initial-release: 2025-10-01'))
+    write_series_table(data.root, table('hibiscus', 'gazpacho', 'flamingo', flamingo='end of life'))
     data.request(sources, {})
     report = validate(ValidateOptions(root=data.root, all=True, files=[FLAMINGO], repos=f'{repos}/{{repo}}',
                                       offline=True, cache_dir=data.cache_dir))
