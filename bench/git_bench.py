@@ -26,6 +26,9 @@ import time
 from pathlib import Path
 
 from releasetools.git import repo as gitrepo
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.deliverables import Release
+from releasetools.testing.series import table
 from releasetools.validate import ValidateOptions, validate
 
 ENV = {**os.environ, 'GIT_AUTHOR_NAME': 'bench', 'GIT_AUTHOR_EMAIL': 'bench@example.invalid',
@@ -112,17 +115,11 @@ def main() -> int:
         print(f'repository: {count} commits, {len(marks)} tags, {len(releases)} releases '
               f'(built in {time.perf_counter() - start:.1f} s)')
 
-        data = top / 'data'
-        (data / 'data').mkdir(parents=True)
-        (data / 'data' / 'series_status.yaml').write_text(
-            '- name: alder\n  release-id: "2027.1"\n  status: development\n')
-        (data / 'deliverables' / '_independent').mkdir(parents=True)
+        data = DataRepo(top / 'data', table('hibiscus'), cache_dir=top / 'cache').root
         ordered = sorted(releases, key=lambda r: int(_git(src, 'show', '-s', '--format=%ct', marks[r[0]])))
         text = ['launchpad: bench\nteam: bench\ntype: library\nrelease-type: python-pypi\n'
                 'repository-settings:\n  bench/repo: {}\nreleases:\n']
-        for version, _, _ in ordered:
-            text.append(f'  - version: {version}\n    projects:\n      - repo: bench/repo\n'
-                        f'        hash: {marks[version]}\n')
+        text.extend(Release.of(version, marks[version], 'bench/repo').block() for version, _, _ in ordered)
         text.append('branches:\n')
         for point in BRANCH_POINTS:
             text.append(f'  - name: stable/1.{point}\n    location: 1.{point}.0\n')

@@ -25,15 +25,17 @@ import tempfile
 import time
 from pathlib import Path
 
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.deliverables import Release
+from releasetools.testing.series import table
 from releasetools.validate import ValidateOptions, validate
 
-SERIES = "- name: hibiscus\n  release-id: '2026.2'\n  status: development\n"
 HEAD = ('---\nlaunchpad: nova\nrelease-model: cycle-with-rc\nteam: nova\ntype: service\n'
         'repository-settings:\n  openstack/nova: {}\nreleases:\n')
 
 
 def _release(version: str, sha: str) -> str:
-    return f'  - version: {version}\n    projects:\n      - repo: openstack/nova\n        hash: {sha}\n'
+    return Release.of(version, sha).block()
 
 
 def deliverable(count: int) -> str:
@@ -52,10 +54,7 @@ def deliverable(count: int) -> str:
 
 
 def timed(tmp: Path, count: int) -> tuple[float, float]:
-    root = tmp / f'r{count}'
-    (root / 'data').mkdir(parents=True)
-    (root / 'data' / 'series_status.yaml').write_text(SERIES)
-    (root / 'deliverables' / 'hibiscus').mkdir(parents=True)
+    root = DataRepo(tmp / f'r{count}', table('hibiscus')).root
     (root / 'deliverables' / 'hibiscus' / 'nova.yaml').write_text(deliverable(count))
     start, cpu = time.perf_counter(), time.process_time()
     report = validate(ValidateOptions(root=root, all=True, offline=True, cache_dir=tmp / 'cache'))

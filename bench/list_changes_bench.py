@@ -30,6 +30,9 @@ from pathlib import Path
 
 from releasetools.git import repo as gitrepo
 from releasetools.review import ChangesOptions, list_changes
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.deliverables import Release
+from releasetools.testing.series import table
 
 ENV = {**os.environ, 'GIT_AUTHOR_NAME': 'bench', 'GIT_AUTHOR_EMAIL': 'bench@example.invalid',
        'GIT_COMMITTER_NAME': 'bench', 'GIT_COMMITTER_EMAIL': 'bench@example.invalid',
@@ -91,29 +94,23 @@ def _git(cwd: Path, *args: str, data: bytes | None = None) -> str:
 
 
 def _data_repo(top: Path, versions: list[tuple[str, str]], head: str) -> Path:
-    data = top / 'data'
-    (data / 'data').mkdir(parents=True)
-    (data / 'data' / 'series_status.yaml').write_text(
-        '- name: alder\n  release-id: "2027.1"\n  status: development\n')
-    (data / 'deliverables' / 'alder').mkdir(parents=True)
+    data = DataRepo(top / 'data', table('hibiscus'), cache_dir=top / 'cache')
 
     def text(entries: list[tuple[str, str]]) -> str:
         out = ['team: bench\ntype: library\nlaunchpad: bench\nrelease-model: cycle-with-intermediary\n'
                'release-type: python-pypi\nrepository-settings:\n  bench/repo: {}\nreleases:\n']
-        out.extend(f'  - version: {v}\n    projects:\n      - repo: bench/repo\n        hash: {h}\n'
-                   for v, h in entries)
+        out.extend(Release.of(v, h, 'bench/repo').block() for v, h in entries)
         return ''.join(out)
 
-    path = data / 'deliverables' / 'alder' / 'bench.yaml'
+    path = data.root / 'deliverables' / 'hibiscus' / 'bench.yaml'
     recent = versions[-20:]
     path.write_text(text(recent))
-    _git(data, 'init', '-q', '-b', 'master')
-    _git(data, 'add', '-A')
-    _git(data, 'commit', '-q', '-m', 'base')
+    data.init_git()
+    data.commit('base')
     last = recent[-1][0]
     major, minor, patch = (int(p) for p in last.split('.'))
     path.write_text(text([*recent, (f'{major}.{minor}.{patch + 1}', head)]))
-    return data
+    return data.root
 
 
 def main() -> int:

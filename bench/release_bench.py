@@ -31,8 +31,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from releasetools.cli import main as releasetools
-from tests.githelpers import commit_file, git
-from tests.release.project import SERIES, Project
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.gitcmd import commit_file, git
+from releasetools.testing.pbrproject import Project
+from releasetools.testing.series import table
 from tests.release.servers import PASSWORD, USER, Index
 
 
@@ -60,10 +62,7 @@ def main() -> int:
                                env=env)
             raw = time.perf_counter() - start
 
-            data = top / 'data'
-            (data / 'data').mkdir(parents=True)
-            (data / 'data' / 'series_status.yaml').write_text(SERIES)
-            (data / 'deliverables' / '_independent').mkdir(parents=True)
+            data = DataRepo(top / 'data', table('hibiscus'), cache_dir=top / 'cache').root
             settings = ''.join(f'  {p.repo}: {{}}\n' for p in projects)
             head = f'launchpad: parts\nteam: demo\ntype: library\nrelease-type: python-pypi\n' \
                    f'repository-settings:\n{settings}'

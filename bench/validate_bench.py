@@ -35,6 +35,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from releasetools.testing.deliverables import Release
+
 SAMPLE = Path(__file__).resolve().parents[2] / 'shared' / 'upstream-sample'
 
 # Each contender prints its wall time and its CPU time (its own and its worker processes').
@@ -145,8 +147,8 @@ def main() -> int:
         _git(root, 'commit', '-q', '-m', 'data')
         # A release request: one release appended to a file of the current series.
         target = root / 'deliverables' / 'hibiscus' / 'bifrost.yaml'
-        target.write_text(target.read_text(encoding='utf-8') + '  - version: 21.1.0\n    projects:\n'
-                          '      - repo: openstack/bifrost\n        hash: ' + 'ab' * 20 + '\n', encoding='utf-8')
+        target.write_text(target.read_text(encoding='utf-8') + Release.of('21.1.0', 'ab' * 20, 'openstack/bifrost')
+                          .block(), encoding='utf-8')
         cmd = [sys.executable, '-m', 'releasetools', 'validate', '--root', str(root), '--base', 'HEAD', '--offline',
                '--cache-dir', str(Path(tmp) / 'cache-cli')]
         walls = []

@@ -1,6 +1,6 @@
 """Shared fixtures: a small data repository in ``tmp_path``, optionally under git.
 
-See :mod:`tests.helpers` for the series table and how snippets are written.
+See :mod:`releasetools.testing.datarepo` for the series table and how snippets are written.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import DataRepo
+from releasetools.testing.datarepo import DataRepo
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
-"""Fixtures of the git-backed checks' tests: real repositories, built with tests.githelpers.
+"""Fixtures of the git-backed checks' tests: real repositories, built with releasetools.testing.
 
 The root conftest.py loads them with ``pytest_plugins = ['tests.gitfixtures']`` (conftest.py
-belongs to the other test suites) and import the helpers from ``tests.githelpers``;
-importing them from here works too.
+belongs to the other test suites); the builders themselves are imported from
+``releasetools.testing.sources`` and ``releasetools.testing.datarepo``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.githelpers import *  # noqa: F403 - the helpers, for `from tests.gitfixtures import ...`
-from tests.githelpers import DataRepo, Sources, build_sources
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.sources import Sources, build_sources
 
 
 @pytest.fixture(scope='session')
@@ -24,4 +24,4 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> Sources:
 @pytest.fixture
 def data(tmp_path: Path) -> DataRepo:
     """An empty data repository (series table only) under git, not yet committed."""
-    return DataRepo.create(tmp_path / 'data', tmp_path / 'cache')
+    return DataRepo.for_git_checks(tmp_path / 'data', tmp_path / 'cache')

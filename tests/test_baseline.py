@@ -19,7 +19,8 @@ from releasetools.cli import main
 from releasetools.core.findings import Finding, Severity
 from releasetools.data.baseline import BASELINE_PATH, dump, entry_of, fingerprint
 from releasetools.data.load import load_deliverable_bytes
-from tests.helpers import DataRepo, R, doc
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.deliverables import R, doc
 
 SAMPLE = Path(__file__).resolve().parents[2] / 'shared' / 'upstream-sample'
 RC = 'release-model: cycle-with-rc'

@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 
 from releasetools.cli import main
-from tests.helpers import GIT_ENV, SERIES_STATUS, DataRepo, R, doc
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.deliverables import R, doc
+from releasetools.testing.gitcmd import GIT_ENV
+from releasetools.testing.series import LIFECYCLE_SERIES, series_yaml
 
 P = pytest.param
 RC = 'release-model: cycle-with-rc'
@@ -368,7 +371,7 @@ def test_file_name_that_is_not_utf8(repo: DataRepo, cache: Path) -> None:
 def test_python_dash_m(tmp_path: Path, cache: Path) -> None:
     root = tmp_path / 'data-repo'
     (root / 'data').mkdir(parents=True)
-    (root / 'data' / 'series_status.yaml').write_text(SERIES_STATUS)
+    (root / 'data' / 'series_status.yaml').write_text(series_yaml(LIFECYCLE_SERIES))
     (root / 'deliverables' / 'hibiscus').mkdir(parents=True)
     (root / 'deliverables' / 'hibiscus' / 'nova.yaml').write_bytes(b'\x00\x01')
     proc = subprocess.run([sys.executable, '-m', 'releasetools', 'validate', '--all', '--offline', '--cache-dir',

@@ -1,4 +1,4 @@
-"""releasetools.git.repo: batched git access, on real repositories (see tests.githelpers)."""
+"""releasetools.git.repo: batched git access, on real repositories (see releasetools.testing.sources)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 from releasetools.core.errors import GitError
 from releasetools.git import repo as gitrepo
-from tests.githelpers import Sources, commit_file, git, make_package_repo
+from releasetools.testing.gitcmd import commit_file, git, make_package_repo
+from releasetools.testing.sources import Sources
 
 #: The fixtures ``sources`` and ``data`` (conftest.py belongs to the other suites).
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import DataRepo
+from releasetools.testing.datarepo import DataRepo
 
 LONG = 'x' * 300
 

@@ -8,18 +8,16 @@ import pytest
 
 from releasetools.core import lineage
 from releasetools.core.lineage import Point
-from releasetools.core.model import Deliverable, Series, SeriesTable
+from releasetools.core.model import Deliverable
 from releasetools.core.versions import FinalIndex, parse_semver
 from releasetools.data.load import deliverable_from_raw, load_deliverable_file
 from releasetools.data.yamlio import parse_yaml
+from releasetools.testing.series import table
 
 FIXTURES = Path(__file__).parent / 'fixtures' / 'lineage'
 
-#: Newest first, as data/series_status.yaml has them (a part of the real table).
-TABLE = SeriesTable(tuple(Series(name, rid, status) for name, rid, status in [
-    ('hibiscus', '2026.2', 'development'), ('gazpacho', '2026.1', 'maintained'),
-    ('bobcat', '2023.2', 'end of life'), ('antelope', '2023.1', 'unmaintained'),
-    ('mitaka', None, 'end of life'), ('liberty', None, 'end of life'), ('kilo', None, 'end of life')]))
+#: Newest first, as data/series_status.yaml has them (the series of the fixtures' files).
+TABLE = table('hibiscus', 'gazpacho', 'bobcat', 'antelope', 'mitaka', 'liberty', 'kilo')
 
 
 def nova(series: str) -> Deliverable:

@@ -14,8 +14,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from releasetools.testing.datarepo import DataRepo
 from releasetools.validate import ValidateOptions, validate
-from tests.helpers import DataRepo
 
 HEAD = 'release-model: cycle-with-rc\nrepository-settings:\n  openstack/nova: {}\nreleases:\n'
 

@@ -16,7 +16,9 @@ from releasetools.data.load import (
     load_series,
     split_deliverable_path,
 )
-from tests.helpers import SERIES, DataRepo, expand
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.deliverables import expand
+from releasetools.testing.series import LIFECYCLE_SERIES
 
 P = pytest.param
 
@@ -26,7 +28,7 @@ P = pytest.param
 def test_series_in_data_order(repo: DataRepo) -> None:
     table, findings = load_series(repo.root)
     assert findings == []
-    assert table.names == SERIES  # newest first, as written: never sorted
+    assert table.names == LIFECYCLE_SERIES.names  # newest first, as written: never sorted
     assert table.current is not None and table.current.name == 'hibiscus'
     assert [s.name for s in table.older_than('gazpacho')] == ['flamingo', 'epoxy']
     assert table.index('indri') == 0 and table.index('epoxy') == 4

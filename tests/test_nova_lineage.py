@@ -31,8 +31,8 @@ from releasetools.core.versions import parse_special
 from releasetools.data.request import read_request
 from releasetools.release.plan import items_of
 from releasetools.rules.context import deliverable_contexts
+from releasetools.testing.gitcmd import commit_file, git, init_repo
 from releasetools.validate import ValidateOptions, validate
-from tests.githelpers import commit_file, git, init_repo
 
 SAMPLE = Path(__file__).resolve().parents[2] / 'shared' / 'upstream-sample'
 

@@ -14,9 +14,10 @@ from types import FrameType
 from typing import Any
 
 from releasetools.core.findings import Report
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.deliverables import R, doc
+from releasetools.testing.gitcmd import commit_file, init_repo
 from releasetools.validate import ValidateOptions, validate
-from tests.githelpers import commit_file, init_repo
-from tests.helpers import DataRepo, R, doc
 
 
 def planned(root: Path, template: str | None, cache: Path) -> tuple[int, Report]:

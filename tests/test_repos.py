@@ -10,7 +10,8 @@ import pytest
 from releasetools.core.errors import UsageError
 from releasetools.git import repo as gitrepo
 from releasetools.git.mirrors import Located, RepoLocator, is_remote
-from tests.githelpers import Sources, commit_file, git, make_package_repo
+from releasetools.testing.gitcmd import commit_file, git, make_package_repo
+from releasetools.testing.sources import Sources
 
 #: The fixtures ``sources`` and ``data`` (conftest.py belongs to the other suites).
 

@@ -23,8 +23,8 @@ import pytest
 
 from releasetools.cli import main
 from releasetools.git.mirrors import RepoLocator
+from releasetools.testing.datarepo import DataRepo
 from releasetools.validate import ValidateOptions, validate
-from tests.helpers import DataRepo
 
 REPOS = [f'openstack/r{i}' for i in range(10)]
 PROXIES = ('http_proxy', 'https_proxy', 'all_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY')

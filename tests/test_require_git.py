@@ -14,8 +14,10 @@ import yaml
 from releasetools.cli.main import build_parser, main
 from releasetools.core.findings import Skipped
 from releasetools.rules.git import _SHALLOW
+from releasetools.testing.datarepo import GIT_RULES, DataRepo
+from releasetools.testing.deliverables import deliverable, rel
+from releasetools.testing.sources import HIBISCUS, Sources
 from releasetools.validate import ValidateOptions, validate
-from tests.githelpers import GIT_RULES, HIBISCUS, DataRepo, Sources, deliverable, rel
 
 HIB_300 = {HIBISCUS: deliverable([rel('3.0.0', '@M')])}
 REQUEST = {HIBISCUS: deliverable([rel('3.0.0', '@M'), rel('3.1.0', '@E')])}
@@ -25,7 +27,7 @@ CHECKOUT = Path(__file__).resolve().parent.parent
 
 def strict(data: DataRepo, repos: str, *, offline: bool = True) -> list[tuple[str, str, int, str]]:
     report = validate(ValidateOptions(root=data.root, base='HEAD', repos=repos, offline=offline,
-                                      cache_dir=data.cache, require_git=True))
+                                      cache_dir=data.cache_dir, require_git=True))
     return [(f.check, f.file, f.line, f.message) for f in report.findings]
 
 
@@ -48,7 +50,7 @@ def test_offline_without_a_mirror_is_an_error(data: DataRepo, sources: Sources) 
     [(check, _, line, message)] = strict(data, 'https://git.invalid/{repo}')
     assert (check, line) == ('RT708', 9)
     assert message.endswith('offline, and https://git.invalid/openstack/nova has no local mirror in '
-                            f'{data.cache}')
+                            f'{data.cache_dir}')
 
 
 def test_shallow_clone_is_an_error(data: DataRepo, sources: Sources) -> None:
@@ -66,7 +68,7 @@ def test_full_repository_passes(data: DataRepo, sources: Sources) -> None:
 def test_cli_flag_and_environment(data: DataRepo, sources: Sources, tmp_path: Path,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     data.request(sources, REQUEST, HIB_300)
-    args = ['validate', '--root', str(data.root), '--base', 'HEAD', '--offline', '--cache-dir', str(data.cache),
+    args = ['validate', '--root', str(data.root), '--base', 'HEAD', '--offline', '--cache-dir', str(data.cache_dir),
             '--repos', f'{tmp_path}/nowhere/{{repo}}']
     monkeypatch.delenv('RELEASETOOLS_REQUIRE_GIT', raising=False)
     out = io.StringIO()
@@ -119,6 +121,6 @@ def test_skips_are_kept_in_the_report(data: DataRepo, sources: Sources, tmp_path
     """The JSON "skipped" list keeps its meaning: what did not run, also in CI mode."""
     data.request(sources, REQUEST, HIB_300)
     report = validate(ValidateOptions(root=data.root, base='HEAD', repos=f'{tmp_path}/nowhere/{{repo}}',
-                                      offline=True, cache_dir=data.cache, require_git=True))
+                                      offline=True, cache_dir=data.cache_dir, require_git=True))
     reason = f'no repository at {tmp_path}/nowhere/openstack/nova'
     assert report.skipped == [Skipped(check, 'openstack/nova', reason) for check in GIT_RULES]

@@ -9,18 +9,16 @@ true findings may remain.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from releasetools.core.versions import parse_special
+from releasetools.testing.gitcmd import commit_file, init_repo
 from releasetools.validate import ValidateOptions, validate
-from tests.helpers import GIT_ENV
 
 SAMPLE = Path(__file__).resolve().parents[2] / 'shared' / 'upstream-sample'
 
@@ -51,10 +49,6 @@ def _without_last_release(text: str) -> tuple[str, str] | None:
     return base, version.group(1)
 
 
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(['git', *args], cwd=root, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
-
-
 def test_real_closing_tags_of_end_of_life_series_replay_clean(tmp_path: Path) -> None:
     root = tmp_path / 'data'
     shutil.copytree(SAMPLE / 'data', root / 'data')
@@ -71,9 +65,8 @@ def test_real_closing_tags_of_end_of_life_series_replay_clean(tmp_path: Path) ->
             real[path] = text
             kinds[cut[1].rsplit('-', 1)[1]] += 1
     assert kinds['eol'] > 500 and kinds['last'] > 40, kinds
-    _git(root, 'init', '-q', '-b', 'master')
-    _git(root, 'add', '-A')
-    _git(root, 'commit', '-q', '-m', 'before the closing requests')
+    init_repo(root)
+    commit_file(root, {}, 'before the closing requests')
     for path, text in real.items():
         path.write_text(text)
     report = validate(ValidateOptions(root=root, base='HEAD', offline=True, cache_dir=tmp_path / 'cache'))

@@ -17,7 +17,7 @@ import pytest
 
 from releasetools.cli import main
 from releasetools.data.load import load_series
-from tests.helpers import DataRepo
+from releasetools.testing.datarepo import DataRepo
 
 SAMPLE = Path(__file__).resolve().parents[2] / 'shared' / 'upstream-sample'
 

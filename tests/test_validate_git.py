@@ -12,18 +12,12 @@ from releasetools.cli import main
 from releasetools.core.findings import Skipped
 from releasetools.git import repo as gitrepo
 from releasetools.rules.git import _SHALLOW
+from releasetools.testing.datarepo import GIT_RULES, DataRepo, git_findings
+from releasetools.testing.deliverables import deliverable, rel
+from releasetools.testing.gitcmd import git
+from releasetools.testing.series import table, write_series_table
+from releasetools.testing.sources import FLAMINGO, HIBISCUS, Sources
 from releasetools.validate import ValidateOptions, validate
-from tests.githelpers import (
-    FLAMINGO,
-    GIT_RULES,
-    HIBISCUS,
-    DataRepo,
-    Sources,
-    deliverable,
-    git,
-    git_findings,
-    rel,
-)
 
 #: The fixtures ``sources`` and ``data`` (conftest.py belongs to the other suites).
 
@@ -143,12 +137,10 @@ def test_all_mode_closed_series_whose_branch_was_deleted(data: DataRepo, sources
     else:
         git(nova, 'tag', '-a', '-m', 'end of life', name, sha)
     git(nova, 'branch', '-D', 'stable/2025.2')
-    table = data.root / 'data/series_status.yaml'
-    table.write_text(table.read_text().replace('status: maintained\n  initial-release: 2025-10-01',
-                                               f'status: {status}\n  initial-release: 2025-10-01'))
+    write_series_table(data.root, table('hibiscus', 'gazpacho', 'flamingo', flamingo=status))
     data.request(sources, {})
     report = validate(ValidateOptions(root=data.root, all=True, files=[FLAMINGO], repos=f'{repos}/{{repo}}',
-                                      offline=True, cache_dir=data.cache))
+                                      offline=True, cache_dir=data.cache_dir))
     assert git_findings(report) == findings
     assert [(s.check, s.reason) for s in report.skipped] == skipped
     assert [f for f in report.findings if f.check not in GIT_RULES] == []
@@ -160,12 +152,10 @@ def test_closed_branch_message_names_the_closing_tag(data: DataRepo, sources: So
     git(data.root.parent, 'clone', '-q', '--mirror', str(sources.path()), str(nova))
     git(nova, 'tag', '-a', '-m', 'end of life', '2025.2-eol', sources['A'])
     git(nova, 'branch', '-D', 'stable/2025.2')
-    table = data.root / 'data/series_status.yaml'
-    table.write_text(table.read_text().replace('status: maintained\n  initial-release: 2025-10-01',
-                                               'status: end of life\n  initial-release: 2025-10-01'))
+    write_series_table(data.root, table('hibiscus', 'gazpacho', 'flamingo', flamingo='end of life'))
     data.request(sources, {})
     report = validate(ValidateOptions(root=data.root, all=True, files=[FLAMINGO], repos=f'{repos}/{{repo}}',
-                                      offline=True, cache_dir=data.cache))
+                                      offline=True, cache_dir=data.cache_dir))
     assert [(f.check, f.message) for f in report.findings] == [
         ('RT704', f'{sources["SA"][:12]} is not in the history of 2025.2-eol of openstack/nova, which closed the '
                   'deleted branch of flamingo')]
@@ -174,7 +164,7 @@ def test_closed_branch_message_names_the_closing_tag(data: DataRepo, sources: So
 def test_all_mode_checks_the_whole_history(data: DataRepo, sources: Sources) -> None:
     data.request(sources, {})
     report = validate(ValidateOptions(root=data.root, all=True, repos=sources.template, offline=True,
-                                      cache_dir=data.cache))
+                                      cache_dir=data.cache_dir))
     assert report.findings == []
     assert report.skipped == []
     assert report.checked == 2
@@ -282,7 +272,7 @@ def test_twenty_releases_take_a_handful_of_git_processes(data: DataRepo, sources
     (locate, for-each-ref, symbolic-ref, object types, shallow?, rev-list, file contents)."""
     twenty = git_processes(data, sources, 20)
     assert twenty <= 12
-    one = git_processes(DataRepo.create(tmp_path / 'data-1', tmp_path / 'cache-1'), sources, 1)
+    one = git_processes(DataRepo.for_git_checks(tmp_path / 'data-1', tmp_path / 'cache-1'), sources, 1)
     assert twenty == one
 
 

@@ -11,20 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ['EXAMPLES', 'EXAMPLE_SERIES', 'Example']
+__all__ = ['EXAMPLES', 'Example']
 
-#: The series table the examples are checked against.
-EXAMPLE_SERIES = """\
-- name: hibiscus
-  release-id: '2026.2'
-  status: development
-- name: gazpacho
-  release-id: '2026.1'
-  status: maintained
-- name: flamingo
-  release-id: '2025.2'
-  status: end of life
-"""
+#: The series table the examples are checked against is releasetools.testing.series.EXAMPLE_SERIES.
 
 H = ('team: nova\ntype: service\nrelease-model: cycle-with-rc\nlaunchpad: nova\n'
      'repository-settings:\n  openstack/nova: {}\n')

@@ -10,6 +10,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.model import Series
+from .deliverables import Release
+from .series import write_series_table
+
 __all__ = ['SynthSpec', 'series_names', 'write_tree']
 
 _MODELS = ('cycle-with-rc', 'cycle-with-intermediary')
@@ -42,20 +46,24 @@ def _sha(rng: random.Random) -> str:
 
 
 def _release(version: str, repo: str, sha: str) -> str:
-    return f'  - version: {version}\n    projects:\n      - repo: {repo}\n        hash: {sha}\n'
+    return Release(version, ((repo, sha),)).block()
+
+
+def _series(names: list[str]) -> list[Series]:
+    """The table of ``names`` (oldest first), newest first: the newest in development, two maintained."""
+    table = []
+    for i, name in reversed(list(enumerate(names))):
+        status = 'development' if i == len(names) - 1 else 'maintained' if i >= len(names) - 3 else 'end of life'
+        table.append(Series(name, f'{2000 + i // 2}.{i % 2 + 1}', status,
+                            f'{2000 + i // 2}-{4 if i % 2 == 0 else 10:02d}-01'))
+    return table
 
 
 def write_tree(root: Path, spec: SynthSpec = SynthSpec()) -> int:
     """Write a data repository under ``root``; return the number of deliverable files."""
     rng = random.Random(spec.seed)
     names = series_names(spec.series)  # oldest first
-    (root / 'data').mkdir(parents=True, exist_ok=True)
-    lines = ['---\n']
-    for i, name in reversed(list(enumerate(names))):
-        status = 'development' if i == len(names) - 1 else 'maintained' if i >= len(names) - 3 else 'end of life'
-        lines.append(f'- name: {name}\n  release-id: "{2000 + i // 2}.{i % 2 + 1}"\n  status: {status}\n'
-                     f'  initial-release: {2000 + i // 2}-{4 if i % 2 == 0 else 10:02d}-01\n')
-    (root / 'data' / 'series_status.yaml').write_text(''.join(lines))
+    write_series_table(root, _series(names))
     count = 0
     for i, series in enumerate(names):
         sdir = root / 'deliverables' / series

@@ -11,7 +11,8 @@ import pytest
 from releasetools.cli import main
 from releasetools.core.errors import UsageError
 from releasetools.review.approval import Review, Team, decide, load_review, load_teams
-from tests.githelpers import commit_file, init_repo
+from releasetools.testing.gitcmd import commit_file, init_repo
+from releasetools.testing.series import table, write_series_table
 
 TEAMS = """\
 teams:
@@ -65,8 +66,7 @@ def test_bad_team_files(tmp_path: Path, content: str, message: str) -> None:
 @pytest.fixture
 def request_repo(tmp_path: Path) -> Path:
     data = tmp_path / 'data'
-    (data / 'data').mkdir(parents=True)
-    (data / 'data' / 'series_status.yaml').write_text('- name: hibiscus\n  status: development\n')
+    write_series_table(data, table('hibiscus'))
     (data / 'data' / 'teams.yaml').write_text(TEAMS)
     (data / 'deliverables' / 'hibiscus').mkdir(parents=True)
     (data / 'deliverables' / 'hibiscus' / 'nova.yaml').write_text('team: nova\ntype: service\n')

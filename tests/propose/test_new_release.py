@@ -8,21 +8,11 @@ from pathlib import Path
 import pytest
 
 from releasetools.cli import main
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.deliverables import Release
+from releasetools.testing.gitcmd import commit_file, git, init_repo
+from releasetools.testing.series import EXAMPLE_SERIES
 from releasetools.validate import ValidateOptions, validate
-from tests.githelpers import commit_file, git, init_repo
-
-SERIES = """\
----
-- name: hibiscus
-  release-id: '2026.2'
-  status: development
-- name: gazpacho
-  release-id: '2026.1'
-  status: maintained
-- name: flamingo
-  release-id: '2025.2'
-  status: end of life
-"""
 
 HEADER = """\
 ---
@@ -47,14 +37,10 @@ class World:
         git(self.src, 'branch', 'stable/2026.1')
         self.c.append(commit_file(self.src, {'a.py': '2\n'}, 'work for 3.0'))
         self.data = top / 'data'
-        (self.data / 'data').mkdir(parents=True)
-        (self.data / 'data' / 'series_status.yaml').write_text(SERIES)
-        for series in ('hibiscus', 'gazpacho', 'flamingo'):
-            (self.data / 'deliverables' / series).mkdir(parents=True)
+        DataRepo(self.data, EXAMPLE_SERIES)  # flamingo is closed: new-release refuses its files
         self.gazpacho = self.data / 'deliverables' / 'gazpacho' / 'nova.yaml'
-        self.gazpacho.write_text(HEADER + f'releases:\n  - version: 2.0.0\n    projects:\n'
-                                 f'      - repo: openstack/nova\n        hash: {self.c[1]}\n'
-                                 'branches:\n  - name: stable/2026.1\n    location: 2.0.0\n')
+        self.gazpacho.write_text(HEADER + 'releases:\n' + Release.of('2.0.0', self.c[1]).block()
+                                 + 'branches:\n  - name: stable/2026.1\n    location: 2.0.0\n')
         self.hibiscus = self.data / 'deliverables' / 'hibiscus' / 'nova.yaml'
         self.hibiscus.write_text(HEADER)
         init_repo(self.data)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from releasetools.data.yamlio import parse_yaml
-from tests.githelpers import commit_file, git
+from releasetools.testing.gitcmd import commit_file, git
 from tests.propose.test_new_release import World
 
 

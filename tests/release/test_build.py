@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from releasetools.release import artifacts, children
-from tests.githelpers import git
-from tests.release.project import Data, Project
+from releasetools.testing.gitcmd import git
+from releasetools.testing.pbrproject import Project, ReleaseData
 from tests.release.servers import PASSWORD, USER, Index
 from tests.release.test_job import Run, statuses
 
@@ -34,7 +34,7 @@ def _released(tmp_path: Path, setup_py: str, name: str = 'widget') -> Run:
     """A pbr project whose setup.py is ``setup_py``, and a merged request releasing 1.0.0 of it."""
     project = Project(tmp_path, name)
     sha = project.commit({'setup.py': setup_py}, 'a setup.py with a hook')
-    data = Data(tmp_path, project)
+    data = ReleaseData(tmp_path, project)
     data.request(project, '1.0.0', sha)
     return Run(tmp_path, project, data)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.githelpers import git
+from releasetools.testing.gitcmd import git
 from tests.release.servers import Index, Mailer
 from tests.release.test_job import Run
 

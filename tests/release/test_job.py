@@ -19,8 +19,8 @@ import pytest
 
 from releasetools.cli import main
 from releasetools.release.ledger import lock
-from tests.githelpers import git
-from tests.release.project import Data, Project
+from releasetools.testing.gitcmd import git
+from releasetools.testing.pbrproject import Project, ReleaseData
 from tests.release.servers import PASSWORD, USER, Index, Mailer, make_gpg_home
 
 
@@ -45,7 +45,7 @@ def credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class Run:
-    def __init__(self, top: Path, project: Project, data: Data) -> None:
+    def __init__(self, top: Path, project: Project, data: ReleaseData) -> None:
         self.top, self.project, self.data = top, project, data
         self.work = top / 'releasework'
 
@@ -75,7 +75,7 @@ class Run:
 @pytest.fixture
 def world(tmp_path: Path) -> Run:
     project = Project(tmp_path)
-    data = Data(tmp_path, project)
+    data = ReleaseData(tmp_path, project)
     data.request(project, '1.0.0', project.commits[0])
     return Run(tmp_path, project, data)
 
@@ -242,7 +242,7 @@ def test_tag_at_another_commit_stops_everything(world: Run, index: Index, creden
 
 def test_build_with_the_wrong_version_pushes_no_tag(tmp_path: Path, index: Index, credentials: None) -> None:
     project = Project(tmp_path, 'static', pyproject_version='0.0.1')
-    data = Data(tmp_path, project)
+    data = ReleaseData(tmp_path, project)
     data.request(project, '1.0.0', project.commits[0])
     run = Run(tmp_path, project, data)
     code, out = run(index=index)

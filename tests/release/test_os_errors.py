@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from releasetools.cli import main
-from tests.helpers import DataRepo
+from releasetools.testing.datarepo import DataRepo
 from tests.release.servers import Index, Mailer
 from tests.release.test_job import Run, statuses
 from tests.release.tinyfs import fill, mounted

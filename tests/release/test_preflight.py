@@ -15,7 +15,7 @@ import pytest
 
 from releasetools.release.ledger import lock
 from releasetools.release.preflight import check_index, check_signing, check_smtp
-from tests.githelpers import git
+from releasetools.testing.gitcmd import git
 from tests.release import test_job
 from tests.release.servers import PASSWORD, USER, GitHttp, Index, Mailer, make_gpg_home
 from tests.release.test_job import Run, statuses

@@ -22,7 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.githelpers import DataRepo, commit_file, git, init_repo
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.deliverables import rel
+from releasetools.testing.gitcmd import commit_file, git, init_repo
 
 LIB = 'openstack/oslo.demo'
 NOTES = 'releasenotes/notes'
@@ -115,16 +117,16 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
 def library_file(*releases: tuple[str, str], extra: str = '') -> str:
     lines = ['team: oslo', 'type: library', 'launchpad: oslo.demo', 'release-model: cycle-with-intermediary',
              'release-type: python-pypi', f'repository-settings:\n  {LIB}: {{}}', 'releases:']
-    lines.extend(f"  - {{version: '{v}', projects: [{{repo: {LIB}, hash: {h}}}]}}" for v, h in releases)
+    lines.extend(f'  - {rel(v, h, LIB)}' for v, h in releases)
     return '\n'.join(lines) + '\n' + extra
 
 
 @pytest.fixture
 def request_repo(tmp_path: Path, library: Library) -> DataRepo:
     """A data repository whose base has oslo.demo 1.0.0 @C0 and the hibiscus calendar."""
-    data = DataRepo.create(tmp_path / 'data', tmp_path / 'cache')
+    data = DataRepo.for_git_checks(tmp_path / 'data', tmp_path / 'cache')
     (data.root / 'doc' / 'source' / 'hibiscus').mkdir(parents=True)
     (data.root / 'doc' / 'source' / 'hibiscus' / 'schedule.yaml').write_text(SCHEDULE)
-    data.write('hibiscus', 'oslo.demo', library_file(('1.0.0', library.ids['C0'])))
+    data.write('hibiscus', 'oslo.demo', library_file(('1.0.0', library.ids['C0'])), header=False)
     data.commit()
     return data

@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 
 from releasetools.cli import main
-from tests.githelpers import DataRepo
+from releasetools.testing.datarepo import DataRepo
 from tests.review.conftest import LIB, Library, library_file
 
 
 def cli(data: DataRepo, library: Library, *extra: str, repos: str | None = None) -> tuple[int, str]:
-    data.write('hibiscus', 'oslo.demo', library_file(('1.0.0', library.ids['C0']), ('1.0.1', library.ids['C4'])))
+    data.write('hibiscus', 'oslo.demo', library_file(('1.0.0', library.ids['C0']), ('1.0.1', library.ids['C4'])),
+               header=False)
     out = io.StringIO()
     code = main(['list-changes', '--root', str(data.root), '--base', 'HEAD', '--offline',
-                 '--repos', repos or library.template, '--cache-dir', str(data.cache), *extra], out)
+                 '--repos', repos or library.template, '--cache-dir', str(data.cache_dir), *extra], out)
     return code, out.getvalue()
 
 

@@ -10,7 +10,8 @@ import pytest
 from releasetools.git import repo as gitrepo
 from releasetools.review import ChangesOptions, ChangesReport, list_changes
 from releasetools.review.changes import RepoReview
-from tests.githelpers import DataRepo, commit_file, git, make_package_repo
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.gitcmd import commit_file, git, make_package_repo
 from tests.review.conftest import LIB, SETUP, Library, library_file
 
 WEDNESDAY_R5 = dt.date(2026, 8, 26)  # in the feature-freeze week of the test calendar
@@ -20,9 +21,9 @@ QUIET_MONDAY = dt.date(2026, 7, 6)
 
 def run(data: DataRepo, library: Library, *releases: tuple[str, str], day: dt.date = QUIET_MONDAY,
         repos: str | None = None) -> ChangesReport:
-    data.write('hibiscus', 'oslo.demo', library_file(('1.0.0', library.ids['C0']), *releases))
+    data.write('hibiscus', 'oslo.demo', library_file(('1.0.0', library.ids['C0']), *releases), header=False)
     return list_changes(ChangesOptions(root=data.root, base='HEAD', repos=repos or library.template, offline=True,
-                                       cache_dir=data.cache, date=day))
+                                       cache_dir=data.cache_dir, date=day))
 
 
 def only_repo(report: ChangesReport) -> RepoReview:
@@ -146,7 +147,7 @@ def test_second_run_reads_no_history(request_repo: DataRepo, library: Library) -
     before = gitrepo.CALLS['count']
     first = run(request_repo, library, ('1.0.1', library.ids['C4']))
     cold = gitrepo.CALLS['count'] - before
-    assert (request_repo.cache / 'list-changes' / 'openstack_oslo.demo.json').is_file()
+    assert (request_repo.cache_dir / 'list-changes' / 'openstack_oslo.demo.json').is_file()
     before = gitrepo.CALLS['count']
     second = run(request_repo, library, ('1.0.1', library.ids['C4']))
     warm = gitrepo.CALLS['count'] - before
@@ -162,12 +163,12 @@ def test_bad_notes_are_problems_not_tracebacks(tmp_path: Path) -> None:
         {'releasenotes/notes/list-1111111111111111.yaml': '- not a mapping\n',
          'releasenotes/notes/broken-2222222222222222.yaml': 'fixes: [unclosed\n',
          'releasenotes/notes/ok-3333333333333333.yaml': 'upgrade:\n  - Drop Python 3.9.\n'})
-    data = DataRepo.create(tmp_path / 'data', tmp_path / 'cache')
-    data.write('hibiscus', 'oslo.demo', library_file(('1.0.0', ids[0])))
+    data = DataRepo.for_git_checks(tmp_path / 'data', tmp_path / 'cache')
+    data.write('hibiscus', 'oslo.demo', library_file(('1.0.0', ids[0])), header=False)
     data.commit()
-    data.write('hibiscus', 'oslo.demo', library_file(('1.0.0', ids[0]), ('1.0.1', ids[1])))
+    data.write('hibiscus', 'oslo.demo', library_file(('1.0.0', ids[0]), ('1.0.1', ids[1])), header=False)
     report = list_changes(ChangesOptions(root=data.root, base='HEAD', repos=f'{src}/{{repo}}', offline=True,
-                                         cache_dir=data.cache, date=QUIET_MONDAY))
+                                         cache_dir=data.cache_dir, date=QUIET_MONDAY))
     repo = only_repo(report)
     assert repo.notes is not None
     assert repo.notes.files == ('releasenotes/notes/ok-3333333333333333.yaml',)
@@ -186,12 +187,12 @@ def test_reno_config_of_the_commit_is_used(tmp_path: Path) -> None:
                                    'notesdir: custom\nsemver_minor: [features, other]\n'})
     ids.append(commit_file(path, {'releasenotes/custom/x-4444444444444444.yaml': 'other:\n  - Something.\n'},
                            'note'))
-    data = DataRepo.create(tmp_path / 'data', tmp_path / 'cache')
-    data.write('hibiscus', 'oslo.demo', library_file(('1.0.0', ids[0])))
+    data = DataRepo.for_git_checks(tmp_path / 'data', tmp_path / 'cache')
+    data.write('hibiscus', 'oslo.demo', library_file(('1.0.0', ids[0])), header=False)
     data.commit()
-    data.write('hibiscus', 'oslo.demo', library_file(('1.0.0', ids[0]), ('1.0.1', ids[1])))
+    data.write('hibiscus', 'oslo.demo', library_file(('1.0.0', ids[0]), ('1.0.1', ids[1])), header=False)
     report = list_changes(ChangesOptions(root=data.root, base='HEAD', repos=f'{src}/{{repo}}', offline=True,
-                                         cache_dir=data.cache, date=QUIET_MONDAY, api=False))
+                                         cache_dir=data.cache_dir, date=QUIET_MONDAY, api=False))
     repo = only_repo(report)
     assert repo.notes is not None
     assert repo.notes.files == ('releasenotes/custom/x-4444444444444444.yaml',)
@@ -201,7 +202,7 @@ def test_reno_config_of_the_commit_is_used(tmp_path: Path) -> None:
 
 def test_final_retagging_its_candidate_is_not_nothing_changed(request_repo: DataRepo, library: Library) -> None:
     rc1 = ('1.1.0.0rc1', library.ids['C1'])
-    request_repo.write('hibiscus', 'oslo.demo', library_file(('1.0.0', library.ids['C0']), rc1))
+    request_repo.write('hibiscus', 'oslo.demo', library_file(('1.0.0', library.ids['C0']), rc1), header=False)
     request_repo.commit('rc1')
     report = run(request_repo, library, rc1, ('1.1.0', library.ids['C1']))
     (release,) = report.releases
@@ -211,7 +212,7 @@ def test_final_retagging_its_candidate_is_not_nothing_changed(request_repo: Data
     assert [c.subject for c in only_repo(report).commits] == ['Fix the connection leak']
     assert release.warnings == ()
     # A second candidate on the same commit is a change that changes nothing.
-    request_repo.write('hibiscus', 'oslo.demo', library_file(('1.0.0', library.ids['C0']), rc1))
+    request_repo.write('hibiscus', 'oslo.demo', library_file(('1.0.0', library.ids['C0']), rc1), header=False)
     report = run(request_repo, library, rc1, ('1.1.0.0rc2', library.ids['C1']))
     assert report.releases[0].step == 'minor'
     assert report.releases[0].warnings == (

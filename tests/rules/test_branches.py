@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import DataRepo, R, doc
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.deliverables import R, doc
 
 P = pytest.param
 RELEASES = [R('2.0.0', '$1'), R('2.1.0', '$2'), R('2026.1-eom', '$2')]

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from releasetools.rules import all_rules
-from releasetools.rules.examples import EXAMPLE_SERIES, EXAMPLES
+from releasetools.rules.examples import EXAMPLES
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.gitcmd import commit_file, init_repo
+from releasetools.testing.series import EXAMPLE_SERIES
 from releasetools.validate import ValidateOptions, validate
-from tests.githelpers import commit_file, init_repo
 
 
 def test_every_check_has_an_example() -> None:
@@ -20,10 +22,7 @@ def test_every_check_has_an_example() -> None:
 def test_example_fails_its_check(rule_id: str, tmp_path: Path) -> None:
     example = EXAMPLES[rule_id]
     root = tmp_path / 'data'
-    (root / 'data').mkdir(parents=True)
-    (root / 'data' / 'series_status.yaml').write_text(EXAMPLE_SERIES)
-    for series in ('hibiscus', 'gazpacho', 'flamingo', '_independent'):
-        (root / 'deliverables' / series).mkdir(parents=True)
+    DataRepo(root, EXAMPLE_SERIES)
     for path, text in example.others.items():
         (root / path).write_text(text)
     target = root / example.path

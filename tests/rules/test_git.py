@@ -1,7 +1,7 @@
 """Git rules RT701-RT707, run by ``validate`` against real repositories.
 
 The source repository ``openstack/nova`` and the ``@NAME`` commit placeholders
-are drawn in :mod:`tests.githelpers`. Every data repository starts with
+are drawn in :mod:`releasetools.testing.sources`. Every data repository starts with
 flamingo (1.0.0 @A, 1.0.1 @SA, stable/2025.2 at 1.0.0) and gazpacho (2.0.0 @C,
 stable/2026.1 at 2.0.0); a case changes that base, commits it, then writes the
 release request to the working tree. In a file from :func:`deliverable`,
@@ -12,16 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.githelpers import (
-    GAZPACHO,
-    HIBISCUS,
-    DataRepo,
-    Sources,
-    deliverable,
-    git_findings,
-    other_findings,
-    rel,
-)
+from releasetools.testing.datarepo import DataRepo, git_findings, other_findings
+from releasetools.testing.deliverables import deliverable, rel
+from releasetools.testing.sources import GAZPACHO, HIBISCUS, Sources
 
 #: The fixtures ``sources`` and ``data`` (conftest.py belongs to the other suites).
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import DataRepo
+from releasetools.testing.datarepo import DataRepo
 
 P = pytest.param
 

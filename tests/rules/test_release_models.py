@@ -1,7 +1,7 @@
 """Release-model rules the release team enforces: RT210-RT212 (versions), RT605-RT607 (branches),
 and the relaxations of RT303, RT402, RT602/RT603 checked on real merged requests.
 
-Synthetic files are written with :func:`tests.helpers.doc` (release *n* on line 5 + n with one
+Synthetic files are written with :func:`releasetools.testing.deliverables.doc` (release *n* on line 5 + n with one
 head line). The real ones are unmodified upstream files in ``tests/fixtures/upstream`` (see its
 README), replayed as the request that added their last entry.
 """
@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import DataRepo, R, doc, only
+from releasetools.testing.datarepo import DataRepo, only
+from releasetools.testing.deliverables import R, doc
 
 P = pytest.param
 RC = 'release-model: cycle-with-rc'

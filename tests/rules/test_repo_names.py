@@ -11,8 +11,8 @@ from releasetools.cli import main
 from releasetools.core.errors import UsageError
 from releasetools.core.reponames import check_plain_name, repo_name_problem
 from releasetools.git.mirrors import RepoLocator
-from tests.githelpers import commit_file, init_repo
-from tests.helpers import DataRepo
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.gitcmd import commit_file, init_repo
 
 P = pytest.param
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from releasetools.core.findings import Severity
-from tests.helpers import DataRepo
+from releasetools.testing.datarepo import DataRepo
 
 P = pytest.param
 

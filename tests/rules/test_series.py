@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import DataRepo, R, doc
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.deliverables import R, doc
 
 P = pytest.param
 RC = 'release-model: cycle-with-rc'

@@ -1,6 +1,6 @@
 """Text rules RT801-RT805: contributor RST and URLs that would not stay text on the site.
 
-The first line of a snippet is line 4 of the file (tests.helpers.HEADER).
+The first line of a snippet is line 4 of the file (releasetools.testing.deliverables.HEADER).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from releasetools.core.textsafety import may_have_markup, scan_rst
-from tests.helpers import DataRepo, only
+from releasetools.testing.datarepo import DataRepo, only
 from tests.site.hostile import write_hostile_tree
 
 P = pytest.param

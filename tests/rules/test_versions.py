@@ -1,6 +1,6 @@
 """Version rules RT201-RT209, checked with --all on the file under test.
 
-Files are built with :func:`tests.helpers.doc`: one head line (the release
+Files are built with :func:`releasetools.testing.deliverables.doc`: one head line (the release
 model), so release *n* of a file is on line 5 + n. Other series of the same
 deliverable are written first (``older``) and are seen by the rules as
 history, but not checked themselves.
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import DataRepo, R, doc, only
+from releasetools.testing.datarepo import DataRepo, only
+from releasetools.testing.deliverables import R, doc
 
 P = pytest.param
 RC = 'release-model: cycle-with-rc'

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.helpers import DataRepo
+from releasetools.testing.datarepo import DataRepo
 
 #: What the attacks try to put on the page; none may appear in the built site.
 SCRIPT_MARKER = 'rt-injected-script'

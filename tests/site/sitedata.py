@@ -6,7 +6,8 @@ import re
 from html import unescape
 from pathlib import Path
 
-from tests.helpers import HASHES, DataRepo
+from releasetools.testing.datarepo import DataRepo
+from releasetools.testing.deliverables import HASHES
 
 H1, H2, H3, H4 = HASHES['$1'], HASHES['$2'], HASHES['$3'], HASHES['$4']
 

@@ -1,23 +1,37 @@
-"""A small real pbr project, its bare remote, and a data repository that releases it."""
+"""A small real pbr project with its bare remote, and a data repository that releases such projects.
+
+For the release job and ``validate --build``: the project builds (sdist and
+wheel) and its remote takes pushes of tags, as a real one would.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from releasetools.demo.sandbox import pbr_project_files
-from tests.githelpers import commit_file, git, init_repo
+from ..core.model import INDEPENDENT
+from ..demo.sandbox import pbr_project_files
+from .datarepo import DataRepo
+from .deliverables import Release
+from .gitcmd import commit_file, git, init_repo
+from .series import table
 
+__all__ = ['NOTE', 'Project', 'ReleaseData']
+
+#: A reno note; ``{text}`` is its one feature.
 NOTE = """\
 ---
 features:
   - |
     {text}
 """
-SERIES = '- name: hibiscus\n  release-id: "2026.2"\n  status: development\n'
 
 
 class Project:
-    """``demo/widget``: a working clone (for new commits) and its bare remote (pushed to)."""
+    """``demo/<name>``: a working clone (for new commits) and its bare remote (pushed to).
+
+    With ``pyproject_version`` the project is no pbr project but a setuptools one
+    with that static version, which does not follow the tag.
+    """
 
     def __init__(self, top: Path, name: str = 'widget', *, pyproject_version: str | None = None) -> None:
         self.repo = f'demo/{name}'
@@ -26,7 +40,7 @@ class Project:
         files = {'releasenotes/notes/first-feature-0123456789abcdef.yaml': NOTE.format(text='Widgets now spin.')}
         if pyproject_version is None:
             files |= pbr_project_files(name, 'A demo package released by the tests')
-        else:  # not pbr: a static version that will not match the tag
+        else:
             files |= {'README.rst': f'{name}\n\nA demo.\n', f'{name}/__init__.py': ''}
             files['pyproject.toml'] = ('[build-system]\nrequires = ["setuptools>=64"]\n'
                                        'build-backend = "setuptools.build_meta"\n\n'
@@ -40,6 +54,7 @@ class Project:
         git(self.work, 'remote', 'add', 'origin', str(self.bare))
 
     def commit(self, files: dict[str, str | None], message: str) -> str:
+        """Commit ``files`` in the working clone and push it to the remote; return the commit id."""
         sha = commit_file(self.work, files, message)
         git(self.work, 'push', '-q', 'origin', 'HEAD:master')
         self.commits.append(sha)
@@ -47,36 +62,38 @@ class Project:
 
     @property
     def template(self) -> str:
+        """The ``--remotes`` template that finds the bare remote."""
         return str(self.remotes) + '/{repo}'
 
     def remote_tags(self) -> dict[str, str]:
+        """The remote's tags: name -> the commit each names."""
         out = git(self.bare, 'for-each-ref', '--format=%(refname:short) %(*objectname)%(objectname)', 'refs/tags')
         return {line.split()[0]: line.split()[1][:40] for line in out.splitlines()}
 
 
-class Data:
-    """A data repository with one deliverable file per project, base committed."""
+class ReleaseData:
+    """A data repository (the current series only) with one independent file per project, base committed."""
 
     def __init__(self, top: Path, *projects: Project, release_type: str = 'python-pypi') -> None:
-        self.root = top / 'data'
-        (self.root / 'data').mkdir(parents=True)
-        (self.root / 'data' / 'series_status.yaml').write_text(SERIES)
-        (self.root / 'deliverables' / '_independent').mkdir(parents=True)
+        self.repo = DataRepo(top / 'data', table('hibiscus'), cache_dir=top / 'cache')
+        self.root = self.repo.root
         self.release_type = release_type
         for p in projects:
             self.path(p).write_text(self.header(p))
-        init_repo(self.root)
-        commit_file(self.root, {}, 'base')
+        self.repo.init_git()
+        self.repo.commit('base')
 
     def path(self, p: Project) -> Path:
-        return self.root / 'deliverables' / '_independent' / f'{p.name}.yaml'
+        """The file of ``p``'s deliverable."""
+        return self.root / 'deliverables' / INDEPENDENT / f'{p.name}.yaml'
 
     def header(self, p: Project) -> str:
+        """``p``'s file up to its (empty) ``releases:`` list."""
         return (f'launchpad: {p.name}\nteam: demo\ntype: library\nrelease-type: {self.release_type}\n'
                 f'repository-settings:\n  {p.repo}: {{}}\nreleases:\n')
 
-    def request(self, p: Project, version: str, sha: str, *, commit_base: bool = False) -> None:
-        """Append a release (as a merged request: base = HEAD^ after committing)."""
+    def request(self, p: Project, version: str, sha: str) -> None:
+        """Append a release of ``p`` and commit it: a merged request (base = HEAD^)."""
         with open(self.path(p), 'a') as fh:
-            fh.write(f'  - version: {version}\n    projects:\n      - repo: {p.repo}\n        hash: {sha}\n')
-        commit_file(self.root, {}, f'release {p.name} {version}')
+            fh.write(Release(version, ((p.repo, sha),)).block())
+        self.repo.commit(f'release {p.name} {version}')
