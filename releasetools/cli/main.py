@@ -305,6 +305,7 @@ def _cmd_check_approval(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_release(args: argparse.Namespace, out: TextIO) -> int:
     from ..release.job import ReleaseOptions, StepResult, run_release
+    from ..release.status import SUMMARY
 
     opts = ReleaseOptions(root=args.root, base=args.base, files=list(args.files), index_url=args.index_url,
                           index_simple_url=args.index_simple_url, signing_key=args.signing_key,
@@ -331,8 +332,7 @@ def _cmd_release(args: argparse.Namespace, out: TextIO) -> int:
     report = run_release(opts, show)
     if not report.results:
         out.write('the request adds no release: nothing to do\n')
-    counts = ', '.join(f'{report.count(s)} {s}' for s in ('done', 'already done', 'skipped', 'planned', 'failed')
-                       if report.count(s))
+    counts = ', '.join(f'{report.count(s)} {s}' for s in SUMMARY if report.count(s))
     out.write(f'release: {counts or "nothing"}\n')
     if report.failed:
         out.write('dry run: a check failed, so a real run would stop before the first tag\n' if opts.dry_run else

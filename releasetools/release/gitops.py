@@ -94,8 +94,7 @@ class Workspace:
                        check=False)
         return proc.stdout.decode().strip() if proc.returncode == 0 else None
 
-    def create_tag(self, version: str, sha: str, message: str, signing_key: str | None,
-                   env: dict[str, str]) -> None:
+    def create_tag(self, version: str, sha: str, message: str, signing_key: str | None) -> None:
         """An annotated (or signed) tag, unless one already points at ``sha``."""
         existing = self.local_tag(version)
         if existing == sha:
@@ -105,8 +104,7 @@ class Workspace:
                                     'tags are never moved: fix the release request')
         args = ['tag', '-s', '-u', signing_key] if signing_key else ['tag', '-a']
         try:
-            run_git([*args, '-F', '-', version, sha], self.path, input=message.encode(), env=env,
-                    signing=bool(signing_key))
+            run_git([*args, '-F', '-', version, sha], self.path, input=message.encode(), signing=bool(signing_key))
         except GitError as exc:
             raise ReleaseToolsError(f'{self.repo}: cannot create tag {version}: {exc.message}',
                                     'check the signing key and GNUPGHOME' if signing_key else None) from None

@@ -14,9 +14,9 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from ..core.errors import ReleaseToolsError
+from .options import ReleaseOptions
 
 __all__ = ['atomic_write', 'check_local_paths', 'writable_dir']
 
@@ -63,8 +63,8 @@ def writable_dir(path: Path, what: str, *, create: bool = True) -> None:
                                 'nothing was done; give it a writable directory') from None
 
 
-def check_local_paths(opts: Any, ledger: Path) -> None:
-    """Every local place the job of ``opts`` (a ReleaseOptions) writes, and its ledger file."""
+def check_local_paths(opts: ReleaseOptions, ledger: Path) -> None:
+    """Every local place the job of ``opts`` writes, and its ledger file."""
     if ledger.is_dir():
         raise ReleaseToolsError(f'{ledger}: the release ledger is a directory, not a file',
                                 'pass --ledger a file name (it is created when missing)')
