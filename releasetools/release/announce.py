@@ -15,6 +15,7 @@ import jinja2
 
 from ..core.errors import ReleaseToolsError
 from .ledger import Ledger
+from .paths import replace_atomically
 from .status import MailOutcome
 
 __all__ = ['Mail', 'MailNotSent', 'MailOutcomeUnknown', 'message_id', 'render', 'send', 'send_once', 'write']
@@ -144,12 +145,8 @@ def send_once(ledger: Ledger, key: str, mail: Mail, *, server: str, sender: str,
 
 def write(mail: Mail, path: Path, sender: str, recipients: list[str], *, msgid: str | None = None) -> None:
     """Write the message as an .eml file (when no mail server is configured)."""
-    tmp = path.with_name(f'.{path.name}.tmp')
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(bytes(_message(mail, sender, recipients, msgid)))
-        tmp.replace(path)
+        data = bytes(_message(mail, sender, recipients, msgid))
+        replace_atomically(path, lambda tmp: tmp.write_bytes(data))
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise ReleaseToolsError(f'{path}: cannot write the announcement: {exc.strerror or exc}') from None

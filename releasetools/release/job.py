@@ -10,6 +10,14 @@ Every step that changes the world is recorded in the ledger once done, and
 checks the world before acting (a tag already at the commit, a file the
 index already has with the same sha256), so a re-run after any failure
 resumes at the first step not done and never does anything twice.
+
+Where each part lives: :meth:`_Job.release` lists the steps in order, and
+each step's work is in one module: ``gitops`` (tags, pushes, branches),
+``artifacts`` (build, twine check, uploads), ``publishing`` (publish, verify,
+tarballs), ``notes``, ``announce`` (the mail, sent at most once). Before the
+first step: ``intake`` (the validated, approved request), ``precheck`` (the
+tags), ``preflight`` (the services). ``ledger`` remembers, ``status`` names
+what happened, ``children`` says what each child process may see.
 """
 
 from __future__ import annotations
