@@ -4,15 +4,16 @@ What every child gets, whoever asks for it:
 
 - **a time limit**: :data:`READ_TIMEOUT` unless the caller says otherwise
   (builds, uploads and git's network commands take :data:`LONG_TIMEOUT`); at
-  the limit the child's whole process group is killed and :class:`TimedOut`
-  raised;
-- **a process group of its own** (a new session, so no controlling terminal:
-  nothing can stop to prompt), so that a timeout, Ctrl-C or :func:`end_all`
-  ends what the child started too (ssh under ``git fetch``, a build backend
-  under ``python -m build``), not only the child;
-- with ``guard=True`` (the release job's builds, uploads and signatures),
-  a guard process (``_guard.py``) leading that group, which also ends it
-  when this process dies, even by ``kill -9``;
+  the limit the child and what it started are killed (ssh or a remote helper
+  under ``git fetch``) and :class:`TimedOut` raised;
+- by default the child stays in our process group: Ctrl-C at the terminal
+  reaches it as it reaches us (``git/facts.py`` relies on that to end the
+  clones of its worker threads); its descendants, which may hold its output
+  pipes, are found and killed with it on a timeout (Linux: through ``/proc``);
+- with ``guard=True`` (the release job's builds, uploads and signatures), a
+  session of its own, led by a guard process (``_guard.py``) that ends the
+  whole group when we end it (:func:`end_all`) and when this process dies,
+  even by ``kill -9``;
 - stdin closed unless ``input`` is given, output captured, never a shell;
 - **redacted reports**: every message this module raises has the user-info
   of any URL masked, and the ``secrets`` it was given (core/redact.py).
@@ -55,7 +56,8 @@ TAIL_LINES = 15
 #: whatever the child's environment is.
 _GUARD = Path(__file__).with_name('_guard.py')
 
-_LIVE: set[subprocess.Popen[bytes]] = set()
+#: Running children, and whether each leads a process group of its own (the guarded ones).
+_LIVE: dict[subprocess.Popen[bytes], bool] = {}
 _LOCK = threading.Lock()
 
 
@@ -114,20 +116,65 @@ class Failed(ProcessError):
 
 
 def live_children() -> list[int]:
-    """Process ids of the children still running (each leads its own process group)."""
+    """Process ids of the children still running."""
     with _LOCK:
         return [p.pid for p in _LIVE if p.poll() is None]
 
 
 def end_all() -> None:
-    """Kill every running child's whole process group; safe in a signal handler."""
-    for pid in live_children():
-        _kill_group(pid)
+    """Kill every running child and what it started; safe in a signal handler."""
+    with _LOCK:
+        running = [(p.pid, group) for p, group in _LIVE.items() if p.poll() is None]
+    for pid, group in running:
+        _kill(pid, group=group)
 
 
-def _kill_group(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
+def _kill(pid: int, *, group: bool) -> None:
+    """SIGKILL the process group ``pid`` leads, or ``pid`` and its descendants (found first: once the
+    child is dead its children are re-parented and cannot be told from anyone else's)."""
+    if group:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+        return
+    for each in (pid, *_descendants(pid)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(each, signal.SIGKILL)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid``, from ``/proc``; none where there is no ``/proc``."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = [e for e in os.listdir('/proc') if e.isdigit()]
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            # The command name may hold spaces and parentheses: the fields start after the last ')'.
+            fields = Path(f'/proc/{entry}/stat').read_text().rsplit(')', 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        below = children.get(todo.pop(), [])
+        found += below
+        todo += below
+    return found
+
+
+def _end(proc: subprocess.Popen[bytes], *, group: bool) -> None:
+    """Kill the child (and its descendants), then reap it without waiting on a pipe something kept open."""
+    _kill(proc.pid, group=group)
+    try:
+        proc.communicate(timeout=5)
+    except subprocess.TimeoutExpired:  # a descendant that escaped holds the pipes: let it have them
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        proc.wait()
 
 
 def run(cmd: Sequence[str], cwd: str | os.PathLike[str] | None, *, env: Mapping[str, str], what: str | None = None,
@@ -146,27 +193,25 @@ def run(cmd: Sequence[str], cwd: str | os.PathLike[str] | None, *, env: Mapping[
     try:
         proc = subprocess.Popen(full, cwd=cwd, env=dict(env),
                                 stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=guard,
                                 umask=umask)
     except OSError as exc:
         raise CannotStart(redact(f'{name}: cannot start {args[0]}: {exc.strerror}', secrets),
                           what=name, cause=exc) from None
     with _LOCK:
-        _LIVE.add(proc)
+        _LIVE[proc] = guard
     try:
         out, err = proc.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill_group(proc.pid)
-        proc.communicate()
+        _end(proc, group=guard)
         raise TimedOut(redact(f'{name} timed out after {timeout:.0f} s', secrets), what=name,
                        timeout=timeout) from None
-    except BaseException:  # Ctrl-C, SIGTERM (the job's Terminated): nothing of the group is left behind
-        _kill_group(proc.pid)
-        proc.wait()
+    except BaseException:  # Ctrl-C, SIGTERM (the job's Terminated): nothing the child started is left behind
+        _end(proc, group=guard)
         raise
     finally:
         with _LOCK:
-            _LIVE.discard(proc)
+            _LIVE.pop(proc, None)
     result = Result(args, proc.returncode, out, err)
     if check and not result.ok:
         raise Failed(redact(f'{name} failed:\n{result.tail()}', secrets), what=name, result=result)
