@@ -15,6 +15,7 @@ import jinja2
 
 from ..core.errors import ReleaseToolsError
 from .ledger import Ledger
+from .options import ReleaseOptions
 from .paths import replace_atomically
 from .status import MailOutcome
 
@@ -116,13 +117,13 @@ def send(mail: Mail, server: str, sender: str, recipients: list[str], timeout: f
         smtp.close()
 
 
-def send_once(ledger: Ledger, key: str, mail: Mail, *, server: str, sender: str, recipients: list[str],
-              msgid: str, told: str | None) -> dict[str, Any]:
+def send_once(ledger: Ledger, key: str, mail: Mail, msgid: str, opts: ReleaseOptions) -> dict[str, Any]:
     """Send at most once: the attempt is recorded (under ``key``) first, and one of unknown outcome is not repeated.
 
-    ``told`` is what the operator found out about such an attempt (``--mail-outcome``): ``sent``
-    records it as sent, ``not-sent`` sends again; without it the step fails with what to look for.
+    What the operator found out about such an attempt is ``opts.mail_outcome`` (``--mail-outcome``):
+    ``sent`` records it as sent, ``not-sent`` sends again; without it the step fails with what to look for.
     """
+    told, recipients = opts.mail_outcome, opts.mail_to
     attempt = ledger.get(key)
     if attempt is not None and attempt.get('outcome') == MailOutcome.UNKNOWN:
         if told == 'sent':
@@ -136,7 +137,7 @@ def send_once(ledger: Ledger, key: str, mail: Mail, *, server: str, sender: str,
                                     '--mail-outcome sent or --mail-outcome not-sent')
     ledger.record(key, action='mail-attempt', outcome=MailOutcome.UNKNOWN.value, message_id=msgid)
     try:
-        send(mail, server, sender, recipients, msgid=msgid)
+        send(mail, opts.smtp or '', opts.mail_from, recipients, msgid=msgid)
     except MailNotSent:
         ledger.record(key, action='mail-attempt', outcome=MailOutcome.NOT_SENT.value, message_id=msgid)
         raise

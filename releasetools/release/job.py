@@ -315,9 +315,7 @@ class _Job:
         mail = announce.Mail(self.opts.redact(mail.subject), self.opts.redact(mail.body))
         msgid = announce.message_id(request_identity([item.identity]), self.opts.mail_from)
         if self.opts.smtp:
-            return announce.send_once(self.ledger, item.key('mail-attempt'), mail, server=self.opts.smtp,
-                                      sender=self.opts.mail_from, recipients=self.opts.mail_to, msgid=msgid,
-                                      told=self.opts.mail_outcome)
+            return announce.send_once(self.ledger, item.key('mail-attempt'), mail, msgid, self.opts)
         path = self.announce_dir / f'{item.deliverable}-{item.version}.eml'
         announce.write(mail, path, self.opts.mail_from, self.opts.mail_to, msgid=msgid)
         return {'detail': str(path), 'message_id': msgid, 'file': str(path)}
