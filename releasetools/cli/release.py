@@ -41,9 +41,6 @@ EPILOG = ('environment:\n'
           'unknown: the job stops and never resends on its own; look for the Message-ID and re-run with\n'
           '--mail-outcome sent|not-sent.\n')
 
-#: The summary line counts the steps in this order.
-SUMMARY_ORDER = ('done', 'already done', 'skipped', 'planned', 'failed')
-
 
 def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     parser = sub.add_parser('release',
@@ -161,7 +158,9 @@ def _release(opts: ReleaseOptions, out: TextIO) -> int:
 def _print_summary(report: JobReport, dry_run: bool, out: TextIO) -> None:
     if not report.results:
         out.write('the request adds no release: nothing to do\n')
-    counts = ', '.join(f'{report.count(s)} {s}' for s in SUMMARY_ORDER if report.count(s))
+    from ..release.status import SUMMARY
+
+    counts = ', '.join(f'{report.count(s)} {s}' for s in SUMMARY if report.count(s))
     out.write(f'release: {counts or "nothing"}\n')
     if report.failed:
         out.write('dry run: a check failed, so a real run would stop before the first tag\n' if dry_run else

@@ -9,13 +9,15 @@ for all refs) instead of one process per question.
 from __future__ import annotations
 
 import os
-import subprocess
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import GitError
+from ..core.redact import redact
+from . import process
+from .process import LONG_TIMEOUT, READ_TIMEOUT, Result
 
 __all__ = ['changed_paths', 'default_base', 'is_work_tree', 'read_blobs', 'resolve_commit', 'run_git']
 
@@ -31,25 +33,47 @@ _ENV = {
     'LC_ALL': 'C',
 }
 
+#: git commands that talk to a remote: they get the long time limit.
+_TRANSFERS = frozenset({'clone', 'fetch', 'push', 'ls-remote', 'pull'})
+
 
 def run_git(args: Sequence[str], cwd: str | os.PathLike[str], *, input: bytes | None = None,
             check: bool = True, env: dict[str, str] | None = None,
-            base_env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    """Run ``git args`` in ``cwd``; raise GitError with git's message on failure.
+            base_env: Mapping[str, str] | None = None, timeout: float | None = None) -> Result:
+    """Run ``git args`` in ``cwd``; raise GitError with git's message (redacted) on failure.
 
-    git sees ``base_env`` (default: this process's environment) with ``env`` on top.
+    git sees ``base_env`` (default: this process's environment) with ``env`` on top. The time limit
+    is ``timeout``, else the long one for a transfer (clone, fetch, push, ls-remote), else the one
+    for reads (see :mod:`.process`); past it, GitError.
     """
     full_env = {**(os.environ if base_env is None else base_env), **_ENV, **(env or {})}
     with _CALLS_LOCK:  # facts are gathered from several threads
         CALLS['count'] += 1
+    limit = timeout if timeout is not None else LONG_TIMEOUT if _subcommand(args) in _TRANSFERS else READ_TIMEOUT
+    what = f'git {" ".join(args[:2])}'
     try:
-        proc = subprocess.run(['git', *args], cwd=cwd, input=input, capture_output=True, env=full_env, check=False)
-    except FileNotFoundError:
-        raise GitError('git is not installed', 'install git') from None
+        proc = process.run(['git', *args], cwd, env=full_env, input=input, timeout=limit, what=what)
+    except process.CannotStart as exc:
+        if isinstance(exc.cause, FileNotFoundError):
+            raise GitError('git is not installed', 'install git') from None
+        raise GitError(exc.message) from None
+    except process.TimedOut as exc:
+        raise GitError(f'{exc.message} in {cwd}') from None
     if check and proc.returncode != 0:
         message = proc.stderr.decode('utf-8', 'replace').strip() or f'exit status {proc.returncode}'
-        raise GitError(f'git {" ".join(args[:2])} failed in {cwd}: {message}')
+        raise GitError(redact(f'{what} failed in {cwd}: {message}'))
     return proc
+
+
+def _subcommand(args: Sequence[str]) -> str | None:
+    """The git command of ``args``: the first word that is not a global option (``-c x=y``, ``-C dir``)."""
+    words = iter(args)
+    for word in words:
+        if word in ('-c', '-C'):
+            next(words, None)
+        elif not word.startswith('-'):
+            return word
+    return None
 
 
 def is_work_tree(path: Path) -> bool:

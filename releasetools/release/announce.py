@@ -1,4 +1,4 @@
-"""Release announcements: a Jinja2 template, sent over SMTP or written to a file."""
+"""Release announcements: a Jinja2 template, sent over SMTP (at most once) or written to a file."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ from typing import Any
 import jinja2
 
 from ..core.errors import ReleaseToolsError
+from .ledger import Ledger
+from .options import ReleaseOptions
+from .paths import replace_atomically
+from .status import MailOutcome
 
-__all__ = ['Mail', 'MailNotSent', 'MailOutcomeUnknown', 'message_id', 'render', 'send', 'write']
+__all__ = ['Mail', 'MailNotSent', 'MailOutcomeUnknown', 'message_id', 'render', 'send', 'send_once', 'write']
 
 _TEMPLATES = Path(__file__).with_name('templates')
 
@@ -113,14 +117,37 @@ def send(mail: Mail, server: str, sender: str, recipients: list[str], timeout: f
         smtp.close()
 
 
+def send_once(ledger: Ledger, key: str, mail: Mail, msgid: str, opts: ReleaseOptions) -> dict[str, Any]:
+    """Send at most once: the attempt is recorded (under ``key``) first, and one of unknown outcome is not repeated.
+
+    What the operator found out about such an attempt is ``opts.mail_outcome`` (``--mail-outcome``):
+    ``sent`` records it as sent, ``not-sent`` sends again; without it the step fails with what to look for.
+    """
+    told, recipients = opts.mail_outcome, opts.mail_to
+    attempt = ledger.get(key)
+    if attempt is not None and attempt.get('outcome') == MailOutcome.UNKNOWN:
+        if told == 'sent':
+            return {'detail': f'recorded as sent (--mail-outcome sent), Message-ID {msgid}', 'message_id': msgid}
+        if told != 'not-sent':
+            raise ReleaseToolsError(f'the announcement may have been sent (Message-ID {msgid}): an earlier '
+                                    f'attempt ({attempt.get("at")}) ended without an answer from the server; '
+                                    'it is not sent again blindly: run again with --mail-outcome sent or '
+                                    'not-sent',
+                                    'look for that Message-ID in the list archive, then run again with '
+                                    '--mail-outcome sent or --mail-outcome not-sent')
+    ledger.record(key, action='mail-attempt', outcome=MailOutcome.UNKNOWN.value, message_id=msgid)
+    try:
+        send(mail, opts.smtp or '', opts.mail_from, recipients, msgid=msgid)
+    except MailNotSent:
+        ledger.record(key, action='mail-attempt', outcome=MailOutcome.NOT_SENT.value, message_id=msgid)
+        raise
+    return {'detail': f'mailed to {", ".join(recipients)}', 'message_id': msgid}
+
+
 def write(mail: Mail, path: Path, sender: str, recipients: list[str], *, msgid: str | None = None) -> None:
     """Write the message as an .eml file (when no mail server is configured)."""
-    tmp = path.with_name(f'.{path.name}.tmp')
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(bytes(_message(mail, sender, recipients, msgid)))
-        tmp.replace(path)
+        data = bytes(_message(mail, sender, recipients, msgid))
+        replace_atomically(path, lambda tmp: tmp.write_bytes(data))
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise ReleaseToolsError(f'{path}: cannot write the announcement: {exc.strerror or exc}') from None

@@ -28,7 +28,6 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from html.parser import HTMLParser
@@ -47,6 +46,7 @@ from ..core.errors import GitError, ReleaseToolsError
 from ..core.redact import basic_authorization
 from ..git.repo import run_git
 from . import children
+from .paths import replace_atomically
 
 __all__ = [
     'Artifact',
@@ -231,7 +231,6 @@ def twine_check(artifacts: list[Artifact], *, strict: bool = True) -> None:
     It prints, so its output is captured by swapping sys.stdout: call it from
     one thread at a time.
     """
-    import contextlib
     import io
 
     from twine.commands.check import check
@@ -318,8 +317,9 @@ def copy_to_tarballs(artifacts: list[Artifact], target: Path, signing_key: str |
         target.mkdir(parents=True, exist_ok=True)
         for artifact in artifacts:
             dest = target / artifact.path.name
-            _atomic(dest, partial(_copy, artifact.path))
-            _atomic(target / f'{dest.name}.sha256', partial(_write, f'{artifact.sha256}  {dest.name}\n'.encode()))
+            replace_atomically(dest, partial(_copy, artifact.path))
+            line = f'{artifact.sha256}  {dest.name}\n'.encode()
+            replace_atomically(target / f'{dest.name}.sha256', partial(_write, line))
             written += [dest, target / f'{dest.name}.sha256']
             if signing_key:
                 _run(['gpg', '--batch', '--yes', '--local-user', signing_key, '--armor', '--detach-sign',
@@ -337,16 +337,3 @@ def _copy(source: Path, tmp: Path) -> None:
 
 def _write(data: bytes, tmp: Path) -> None:
     tmp.write_bytes(data)
-
-
-def _atomic(dest: Path, write: Callable[[Path], None]) -> None:
-    tmp = dest.with_name(f'.{dest.name}.tmp')
-    try:
-        write(tmp)
-        with open(tmp, 'rb') as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise OSError(exc.errno, exc.strerror, str(dest)) from None  # the place, not copyfile's source

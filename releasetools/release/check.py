@@ -18,13 +18,15 @@ from pathlib import Path
 from ..core.errors import GitError, ReleaseToolsError
 from . import artifacts
 from .gitops import remote_auth, remote_tags
-from .job import ReleaseOptions, index_auth, ledger_path, request_items, simple_url
-from .ledger import Ledger
+from .intake import request_items
+from .ledger import Ledger, ledger_path
+from .options import ReleaseOptions, index_auth, simple_url
 from .plan import Item, Target
+from .status import CheckStatus, MailOutcome
 
 __all__ = ['Check', 'check_release', 'drifted']
 
-IN_SYNC, DRIFT, PENDING = 'in sync', 'drift', 'pending'
+IN_SYNC, DRIFT, PENDING = CheckStatus.IN_SYNC, CheckStatus.DRIFT, CheckStatus.PENDING
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class Check:
     key: str
     action: str
     label: str
-    status: str
+    status: CheckStatus
     detail: str
 
 
@@ -45,7 +47,7 @@ class _World:
         self.tags: dict[str, dict[str, str] | str] = {}
         self.checks: list[Check] = []
 
-    def add(self, key: str, action: str, label: str, status: str, detail: str) -> None:
+    def add(self, key: str, action: str, label: str, status: CheckStatus, detail: str) -> None:
         self.checks.append(Check(key, action, label, status, detail))
 
     def remote(self, repo: str) -> dict[str, str] | str:
@@ -149,7 +151,7 @@ class _World:
             else:
                 self.add(key, 'announce', item.label, IN_SYNC,
                          f'{done.get("detail", "announced")} (Message-ID {done.get("message_id", "not recorded")})')
-        elif attempt is not None and attempt.get('outcome') == 'unknown':
+        elif attempt is not None and attempt.get('outcome') == MailOutcome.UNKNOWN:
             self.add(key, 'announce', item.label, DRIFT,
                      f'the mail may have been sent (Message-ID {attempt.get("message_id")}): the outcome is unknown')
         elif self.ledger.get(item.key('mail-owed')) is not None:

@@ -7,12 +7,12 @@ an allow-list (:func:`environment`), never a copy of ours: the index password
 reaches twine only (as ``TWINE_*``), ``GNUPGHOME`` reaches gpg (and git when
 it signs) only.
 
-**Lifetime.** Every build, upload and signature runs under a small guard
-process (``release/_guard.py PARENT -- CMD...``) that
-leads a process group of its own (``start_new_session``) holding the command
-and everything the command starts. The guard ends the whole group when:
+**Lifetime.** Every build, upload and signature runs through the one runner
+(``git/process.py``) with ``guard=True``: a small guard process leads a process
+group of its own holding the command and everything the command starts, and
+ends the whole group when:
 
-- the job ends it (:func:`end_all`, called when the job finishes, fails, or
+- the job ends it (``process.end_all``, called when the job finishes, fails, or
   receives SIGTERM/SIGINT: see :func:`guarded`);
 - the job dies, even by ``kill -9``, which runs no handler: on Linux the guard
   asks the kernel for a signal when its parent dies (``prctl(PR_SET_PDEATHSIG)``),
@@ -27,15 +27,13 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from ..core.errors import ReleaseToolsError
+from ..git import process
 
-__all__ = ['Terminated', 'end_all', 'environment', 'guarded', 'live_children', 'run']
+__all__ = ['UMASK', 'Terminated', 'environment', 'guarded', 'run']
 
 #: Every kind of child gets these, when they are set.
 _COMMON = ('PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LANGUAGE', 'TZ', 'SOURCE_DATE_EPOCH',
@@ -84,30 +82,10 @@ def environment(kind: str, extra: Mapping[str, str] | None = None,
     return env
 
 
-# -- tracking -------------------------------------------------------------------------------------
+# -- lifetime -------------------------------------------------------------------------------------
 
 #: Files a child creates get modes that do not depend on the runner's umask (a wheel records them).
 UMASK = 0o022
-
-#: The guard: a standalone script (standard library only, run with ``-I``), so it starts
-#: whatever the child's environment is.
-_GUARD = Path(__file__).with_name('_guard.py')
-
-_LIVE: set[subprocess.Popen[bytes]] = set()
-_LOCK = threading.Lock()
-
-
-def live_children() -> list[int]:
-    """Process ids of the guards still running (each leads its command's process group)."""
-    with _LOCK:
-        return [p.pid for p in _LIVE if p.poll() is None]
-
-
-def end_all() -> None:
-    """Kill every running child's whole process group; safe in a signal handler."""
-    for pid in live_children():
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
 
 
 class Terminated(KeyboardInterrupt):
@@ -126,7 +104,7 @@ def guarded() -> Iterator[None]:
     previous: dict[signal.Signals, object] = {}
 
     def handler(signum: int, frame: object) -> None:
-        end_all()
+        process.end_all()
         if signum == signal.SIGTERM:
             raise Terminated('terminated')
         raise KeyboardInterrupt
@@ -137,42 +115,17 @@ def guarded() -> Iterator[None]:
     try:
         yield
     finally:
-        end_all()
+        process.end_all()
         for sig, old in previous.items():
             signal.signal(sig, old)  # type: ignore[arg-type]
 
 
-def run(cmd: Sequence[str], cwd: Path, env: Mapping[str, str], what: str, *, timeout: float = 1800,
-        input: bytes | None = None) -> str:
+def run(cmd: Sequence[str], cwd: Path, env: Mapping[str, str], what: str, *,
+        timeout: float = process.LONG_TIMEOUT, input: bytes | None = None) -> str:
     """Run ``cmd`` under a guard; return its stdout, raise ReleaseToolsError with its output's tail on failure.
 
     The child runs in a process group of its own, with :data:`UMASK`, in ``env`` only.
     """
-    guard = [sys.executable, '-I', str(_GUARD), str(os.getpid()), '--', *cmd]
-    try:
-        proc = subprocess.Popen(guard, cwd=cwd, env=dict(env), stdin=subprocess.PIPE if input else subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                                umask=UMASK)
-    except OSError as exc:
-        raise ReleaseToolsError(f'{what}: cannot start {cmd[0]}: {exc.strerror}') from None
-    with _LOCK:
-        _LIVE.add(proc)
-    try:
-        try:
-            out, err = proc.communicate(input, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise ReleaseToolsError(f'{what} timed out after {timeout:.0f} s') from None
-    finally:
-        with _LOCK:
-            _LIVE.discard(proc)
-    text_out = out.decode('utf-8', 'replace')
-    if proc.returncode != 0:
-        text = (text_out + err.decode('utf-8', 'replace')).strip()
-        tail = '\n'.join(text.splitlines()[-15:])
-        if proc.returncode < 0:
-            tail = (tail + '\n' if tail else '') + f'(ended by signal {-proc.returncode})'
-        raise ReleaseToolsError(f'{what} failed:\n{tail}')
-    return text_out
+    result = process.run(cmd, cwd, env=env, what=what, input=input, timeout=timeout, guard=True, umask=UMASK,
+                         check=True)
+    return result.stdout.decode('utf-8', 'replace')

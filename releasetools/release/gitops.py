@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..core.errors import GitError, ReleaseToolsError
 from ..core.redact import remote_auth
+from ..git.process import Result
 from ..git.repo import run_git as _run_git
 from . import children
 
@@ -28,7 +28,7 @@ _SIGNATURES = (b'-----BEGIN PGP SIGNATURE-----', b'-----BEGIN SSH SIGNATURE-----
 
 
 def run_git(args: Sequence[str], cwd: str | os.PathLike[str], *, input: bytes | None = None, check: bool = True,
-            env: dict[str, str] | None = None, signing: bool = False) -> subprocess.CompletedProcess[bytes]:
+            env: dict[str, str] | None = None, signing: bool = False) -> Result:
     """git with only the environment git needs (and gpg's, when it signs)."""
     base = children.environment('git+gpg' if signing else 'git')
     return _run_git(args, cwd, input=input, check=check, env=env, base_env=base)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import math
 import urllib.parse
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
 from ..core.errors import ReleaseToolsError
 from ..core.redact import redact
+from .options import ReleaseOptions
 
 __all__ = ['check_inputs', 'check_smtp', 'check_template', 'check_url']
 
@@ -59,8 +59,8 @@ def check_template(path: Path) -> None:
                                 f'{exc.message}') from None
 
 
-def check_inputs(opts: Any) -> None:
-    """Every service address and input file of ``opts`` (a ReleaseOptions), before the first step."""
+def check_inputs(opts: ReleaseOptions) -> None:
+    """Every service address and input file of ``opts``, before the first step."""
     for what, url in (('--index-url', opts.index_url), ('--index-simple-url', opts.index_simple_url)):
         if url:
             check_url(url, what)

@@ -27,11 +27,16 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ReleaseToolsError
 
-__all__ = ['LEDGER_ENV', 'Ledger', 'LedgerError', 'default_ledger', 'lock', 'request_identity']
+if TYPE_CHECKING:
+    from .options import ReleaseOptions
+    from .plan import Item
+
+__all__ = ['LEDGER_ENV', 'Ledger', 'LedgerError', 'default_ledger', 'ledger_path', 'lock', 'request_identity',
+           'run_locks']
 
 #: The environment variable naming the ledger file (below ``--ledger``, above the default).
 LEDGER_ENV = 'RELEASETOOLS_LEDGER'
@@ -56,6 +61,19 @@ def default_ledger(identity: str, environ: dict[str, str] | None = None) -> Path
         return Path(env[LEDGER_ENV])
     state = Path(env['XDG_STATE_HOME']) if env.get('XDG_STATE_HOME') else Path.home() / '.local' / 'state'
     return state / 'releasetools' / 'ledgers' / f'{identity[:32]}.jsonl'
+
+
+def ledger_path(opts: ReleaseOptions, items: list[Item]) -> Path:
+    """--ledger, else RELEASETOOLS_LEDGER, else a file named by the request outside the work directory.
+
+    A work directory that still holds the ledger of an earlier version (WORKDIR/ledger.jsonl) keeps
+    using it while the new default does not exist: an upgrade must not forget what was done.
+    """
+    if opts.ledger:
+        return opts.ledger
+    path = default_ledger(request_identity(i.identity for i in items))
+    legacy = opts.workdir / 'ledger.jsonl'
+    return legacy if legacy.is_file() and not path.exists() and not os.environ.get(LEDGER_ENV) else path
 
 
 def _os_error(path: Path, doing: str, exc: OSError) -> LedgerError:
@@ -185,3 +203,17 @@ def lock(path: Path, wait: float = 0.0) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def run_locks(opts: ReleaseOptions, ledger: Path) -> contextlib.ExitStack:
+    """Every lock a run holds, dry runs included, in one order: the ledger's, then the work directory's.
+
+    A dry run takes them too: it fetches into the shared workspace, which would otherwise prune a
+    running job's local tag. The work directory has its own locks, since runs with different ledgers
+    can share one --workdir.
+    """
+    holder = contextlib.ExitStack()
+    paths = [ledger.with_suffix('.lock'), opts.workdir / 'ledger.lock', opts.workdir / 'workspace.lock']
+    for path in dict.fromkeys(paths):
+        holder.enter_context(lock(path, opts.wait))
+    return holder

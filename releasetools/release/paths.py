@@ -13,12 +13,14 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 from ..core.errors import ReleaseToolsError
+from .options import ReleaseOptions
 
-__all__ = ['atomic_write', 'check_local_paths', 'writable_dir']
+__all__ = ['atomic_write', 'check_local_paths', 'replace_atomically', 'writable_dir']
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -63,8 +65,8 @@ def writable_dir(path: Path, what: str, *, create: bool = True) -> None:
                                 'nothing was done; give it a writable directory') from None
 
 
-def check_local_paths(opts: Any, ledger: Path) -> None:
-    """Every local place the job of ``opts`` (a ReleaseOptions) writes, and its ledger file."""
+def check_local_paths(opts: ReleaseOptions, ledger: Path) -> None:
+    """Every local place the job of ``opts`` writes, and its ledger file."""
     if ledger.is_dir():
         raise ReleaseToolsError(f'{ledger}: the release ledger is a directory, not a file',
                                 'pass --ledger a file name (it is created when missing)')
@@ -77,17 +79,33 @@ def check_local_paths(opts: Any, ledger: Path) -> None:
             writable_dir(Path(value), option, create=create)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` under a temporary name and rename it: a full disk leaves no half file at ``path``."""
-    tmp = path.with_name(f'.{path.name}.tmp')
+def replace_atomically(dest: Path, write: Callable[[Path], object]) -> None:
+    """Have ``write`` fill a temporary file beside ``dest``, fsync it, rename it to ``dest``.
+
+    A full disk or a crash leaves no half file under ``dest``; an OSError names ``dest``, not the
+    temporary file (nor a file ``write`` copies from).
+    """
+    tmp = dest.with_name(f'.{dest.name}.tmp')
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, 'w', encoding='utf-8') as fh:
-            fh.write(text)
-            fh.flush()
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        write(tmp)
+        with open(tmp, 'rb') as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, dest)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        raise OSError(exc.errno, exc.strerror, str(dest)) from None
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` atomically at ``path`` (see :func:`replace_atomically`); ReleaseToolsError when it cannot."""
+    try:
+        replace_atomically(path, partial(_write_text, text))
+    except OSError as exc:
         raise ReleaseToolsError(f'{path}: cannot write: {exc.strerror or exc}') from None
+
+
+def _write_text(text: str, tmp: Path) -> None:
+    with open(tmp, 'w', encoding='utf-8') as fh:
+        fh.write(text)

@@ -11,7 +11,7 @@ from ..core.pkgmeta import declared_name
 from ..core.versions import parse_semver, parse_special
 from ..rules import DeliverableContext
 
-__all__ = ['ARTIFACT_TYPES', 'Item', 'Target', 'items_of']
+__all__ = ['ARTIFACT_TYPES', 'Branches', 'Item', 'NewBranch', 'Target', 'branches_of', 'items_of']
 
 #: Release types whose repositories build Python sdists and wheels.
 ARTIFACT_TYPES = frozenset({'python-service', 'python-pypi', 'neutron', 'horizon', 'xstatic'})
@@ -51,6 +51,24 @@ class Item:
     def key(self, action: str, repo: str | None = None) -> str:
         return '/'.join(x for x in (self.deliverable, self.series, self.version, repo, action) if x)
 
+    @property
+    def identity(self) -> tuple[str, str, str, list[tuple[str, str]]]:
+        """What names this release in the ledger's file name and the announcement's Message-ID."""
+        return self.deliverable, self.series, self.version, [(t.repo, t.hash) for t in self.targets]
+
+
+@dataclass(frozen=True)
+class NewBranch:
+    """A branch the request creates: its name, and the commit it starts at in each repository."""
+
+    name: str
+    points: dict[str, str]  # repo -> commit
+
+
+#: New branches by the release they start from, ``(deliverable, version)``; version ``''`` when none of
+#: the request's releases is theirs.
+Branches = dict[tuple[str, str], list[NewBranch]]
+
 
 def _target(ctx: DeliverableContext, d: Deliverable, release: Release, repo: str, sha: str, *,
             closing: bool) -> Target:
@@ -77,3 +95,21 @@ def items_of(contexts: Iterable[DeliverableContext]) -> list[Item]:
             items.append(Item(d.name, d.series, d.team, release.version, d.release_type, d.model,
                               release.diff_start, targets, closing, announce))
     return items
+
+
+def branches_of(contexts: Iterable[DeliverableContext]) -> Branches:
+    """New branches of the request, attached to the release they start from."""
+    out: Branches = {}
+    for ctx in contexts:
+        d = ctx.deliverable
+        last = ctx.new_releases[-1].version if ctx.new_releases else None
+        for branch in ctx.new_branches:
+            if not branch.name:
+                continue
+            points = lineage.branch_points(d, branch) or {}
+            if isinstance(branch.location, str):
+                anchor = branch.location if branch.location in {r.version for r in ctx.new_releases} else last
+            else:
+                anchor = last
+            out.setdefault((d.name, anchor or ''), []).append(NewBranch(branch.name, points))
+    return out

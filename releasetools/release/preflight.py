@@ -24,7 +24,6 @@ Checks are values (:class:`Check`); the job decides what a failure means
 from __future__ import annotations
 
 import smtplib
-import subprocess
 import tempfile
 import urllib.error
 import urllib.request
@@ -33,6 +32,7 @@ from pathlib import Path
 
 from ..core.errors import GitError
 from ..core.redact import basic_authorization, redact
+from ..git import process
 from ..git.repo import run_git
 
 __all__ = ['TIMEOUT', 'Check', 'Needs', 'check_index', 'check_push', 'check_signing', 'check_smtp', 'run_checks']
@@ -152,15 +152,15 @@ def check_signing(key: str, env: dict[str, str], timeout: float = TIMEOUT) -> Ch
         data = Path(tmp) / 'preflight.txt'
         data.write_text('releasetools preflight: can this key sign?\n')
         try:
-            proc = subprocess.run(['gpg', '--batch', '--yes', '--local-user', key, '--detach-sign', '--output',
-                                   str(data) + '.sig', str(data)], env=env, capture_output=True, text=True,
-                                  timeout=timeout, check=False, stdin=subprocess.DEVNULL)
-        except FileNotFoundError:
+            proc = process.run(['gpg', '--batch', '--yes', '--local-user', key, '--detach-sign', '--output',
+                                str(data) + '.sig', str(data)], tmp, env=env, timeout=timeout)
+        except process.CannotStart:
             return Check('signing', key, False, 'gpg is not installed')
-        except subprocess.TimeoutExpired:
+        except process.TimedOut:
             return Check('signing', key, False, f'gpg did not sign within {timeout:.0f}s (a passphrase prompt?)')
         if proc.returncode != 0 or not Path(str(data) + '.sig').exists():
-            tail = ' '.join(proc.stderr.strip().splitlines()[-2:]) or f'exit status {proc.returncode}'
+            said = proc.stderr.decode('utf-8', 'replace').strip().splitlines()
+            tail = ' '.join(said[-2:]) or f'exit status {proc.returncode}'
             return Check('signing', key, False, f'gpg cannot sign with key {key}: {tail}')
     return Check('signing', key, True, 'signs')
 
@@ -199,8 +199,8 @@ def run_checks(needs: Needs) -> list[Check]:
 def key_fingerprints(key: str, env: dict[str, str]) -> set[str]:
     """Fingerprints (primary and subkeys) of the keys gpg finds for ``key``; empty when none."""
     try:
-        proc = subprocess.run(['gpg', '--batch', '--with-colons', '--list-keys', key], env=env, capture_output=True,
-                              text=True, timeout=TIMEOUT, check=False, stdin=subprocess.DEVNULL)
-    except (FileNotFoundError, subprocess.TimeoutExpired):
+        proc = process.run(['gpg', '--batch', '--with-colons', '--list-keys', key], None, env=env, timeout=TIMEOUT)
+    except (process.CannotStart, process.TimedOut):
         return set()
-    return {line.split(':')[9] for line in proc.stdout.splitlines() if line.startswith('fpr:')}
+    return {line.split(':')[9] for line in proc.stdout.decode('utf-8', 'replace').splitlines()
+            if line.startswith('fpr:')}

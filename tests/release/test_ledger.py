@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from releasetools.core.errors import ReleaseToolsError
-from releasetools.release.job import ReleaseOptions, ledger_path
-from releasetools.release.ledger import LEDGER_ENV, Ledger, LedgerError, default_ledger, request_identity
+from releasetools.release.ledger import LEDGER_ENV, Ledger, LedgerError, default_ledger, ledger_path, request_identity
+from releasetools.release.options import ReleaseOptions
 from tests.release.tinyfs import PAGE, fill, mounted
 
 

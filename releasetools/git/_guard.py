@@ -1,8 +1,8 @@
-"""The guard of one child of the release job: ``python -I _guard.py PARENT_PID -- CMD...``.
+"""The guard of a child run with ``process.run(..., guard=True)``: ``python -I _guard.py PARENT -- CMD...``.
 
-Started as the leader of a new process group (see ``children.py``), it runs
-CMD in that group and ends the whole group when the job ends it (SIGTERM,
-SIGINT, SIGHUP) or when the job dies: the kernel signals it (Linux
+Started as the leader of a new process group (see ``process.py``), it runs
+CMD in that group and ends the whole group when its parent ends it (SIGTERM,
+SIGINT, SIGHUP) or when its parent dies: the kernel signals it (Linux
 ``prctl(PR_SET_PDEATHSIG)``) and, on any system, it notices its parent id
 change within a second. When CMD exits, anything CMD left in the group is
 ended too. Standard library only: it must start whatever the child's
@@ -41,7 +41,7 @@ def guard(parent: int, cmd: list[str]) -> int:
     for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(signum, _end_group)
     _ask_for_parent_death_signal()
-    if os.getppid() != parent:  # the job died before the kernel was asked to tell us
+    if os.getppid() != parent:  # the parent died before the kernel was asked to tell us
         _end_group()
     try:
         child = subprocess.Popen(cmd)
