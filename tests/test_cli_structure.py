@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 import releasetools
-from releasetools.cli import build_parser, check_approval, list_changes, new_release, release, validate
-from releasetools.cli.main import COMMANDS
+from releasetools.cli.main import COMMANDS, build_parser, check_approval, list_changes, new_release, release, validate
 from releasetools.release.job import ReleaseOptions
 
 TOP = Path(releasetools.__file__).resolve().parent.parent

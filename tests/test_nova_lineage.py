@@ -25,11 +25,11 @@ from typing import Any
 import pytest
 import yaml
 
+from releasetools.artifacts.plan import items_of
 from releasetools.cli import main
 from releasetools.core.findings import Report
 from releasetools.core.versions import parse_special
 from releasetools.data.request import read_request
-from releasetools.release.plan import items_of
 from releasetools.rules.context import deliverable_contexts
 from releasetools.testing.gitcmd import commit_file, git, init_repo
 from releasetools.validate import ValidateOptions, validate

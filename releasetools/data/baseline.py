@@ -26,6 +26,7 @@ import yaml
 from ..core.errors import UsageError
 from ..core.findings import Finding, Report, Severity
 from ..core.model import Deliverable
+from . import atomic
 from .yamlio import YamlProblem, YList, YMap, parse_yaml
 
 __all__ = ['BASELINE_PATH', 'STALE_CHECK', 'Baseline', 'Fingerprint', 'apply', 'dump', 'entry_of', 'fingerprint',
@@ -193,11 +194,8 @@ def read(root: Path, explicit: Path | None) -> Baseline | None:
 
 
 def write(path: Path, text: str) -> None:
-    """Write a baseline atomically (a reader sees the old file or the new one)."""
-    tmp = path.with_name(f'.{path.name}.tmp')
+    """Write a baseline atomically (a reader sees the old file or the new one; a link stays a link)."""
     try:
-        tmp.write_text(text, encoding='utf-8')
-        os.replace(tmp, path)
+        atomic.write_text(path, text)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise UsageError(f'cannot write the baseline {path}: {exc.strerror}') from None

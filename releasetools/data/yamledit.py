@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 import yaml
 
 from ..core.errors import ReleaseToolsError
+from . import atomic
 from .yamlio import YList, YMap, parse_yaml
 
 __all__ = ['append_to_list', 'list_layout', 'locked_file', 'newline_of', 'render_branch', 'render_release',
@@ -138,25 +138,11 @@ def write_atomically(path: Path, text: str) -> None:
     ``text`` has LF line endings; a file written with CRLF keeps CRLF. A
     symbolic link stays a link: the file it points to is replaced.
     """
-    target = Path(os.path.realpath(path))
     try:
-        old = target.read_bytes()
-        mode = target.stat().st_mode & 0o777
+        old = Path(os.path.realpath(path)).read_bytes()
     except FileNotFoundError:
-        old, mode = b'', 0o644
-    newline = newline_of(old)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{target.name}.', dir=target.parent)
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8', newline=newline) as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+        old = b''
+    atomic.write_text(path, text, newline=newline_of(old))
 
 
 @contextlib.contextmanager

@@ -21,7 +21,7 @@ What every child gets, whoever asks for it:
 
 It lives in ``git/`` because git is its main user; it knows nothing of git
 (:func:`..git.repo.run_git` adds git's environment and messages) nor of the
-release job (``release/children.py`` decides which environment each kind of
+release job (``artifacts/children.py`` decides which environment each kind of
 child may see).
 """
 

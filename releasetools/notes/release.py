@@ -17,7 +17,7 @@ EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
 
 
 class _Target(Protocol):
-    """One repository of the release (``release.plan.Target``)."""
+    """One repository of the release (``artifacts.plan.Target``)."""
 
     @property
     def repo(self) -> str: ...
@@ -28,7 +28,7 @@ class _Target(Protocol):
 
 
 class _Release(Protocol):
-    """The release whose notes are written (``release.plan.Item``)."""
+    """The release whose notes are written (``artifacts.plan.Item``)."""
 
     @property
     def deliverable(self) -> str: ...

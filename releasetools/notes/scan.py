@@ -33,6 +33,7 @@ from typing import Any
 
 import yaml
 
+from ..data import atomic
 from ..git import repo as gitrepo
 
 __all__ = ['RENO_CONFIG', 'RENO_YAML', 'YAML_LOADER', 'NoteCache', 'NoteFile', 'notes_dir', 'range_note_files',
@@ -149,11 +150,7 @@ class NoteCache:
         if self.file is None or not self.dirty:
             return
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix='.tmp-')
-            with os.fdopen(fd, 'w', encoding='utf-8') as out:
-                json.dump({'format': 1, **self.data}, out)
-            os.replace(tmp, self.file)
+            atomic.write_text(self.file, json.dumps({'format': 1, **self.data}))
             self.dirty = False
         except OSError:
             pass

@@ -14,9 +14,9 @@ from typing import Any
 import jinja2
 
 from ..core.errors import ReleaseToolsError
+from ..data.atomic import write_bytes
 from .ledger import Ledger
 from .options import ReleaseOptions
-from .paths import replace_atomically
 from .status import MailOutcome
 
 __all__ = ['Mail', 'MailNotSent', 'MailOutcomeUnknown', 'message_id', 'render', 'send', 'send_once', 'write']
@@ -148,6 +148,6 @@ def write(mail: Mail, path: Path, sender: str, recipients: list[str], *, msgid: 
     """Write the message as an .eml file (when no mail server is configured)."""
     try:
         data = bytes(_message(mail, sender, recipients, msgid))
-        replace_atomically(path, lambda tmp: tmp.write_bytes(data))
+        write_bytes(path, data)
     except OSError as exc:
         raise ReleaseToolsError(f'{path}: cannot write the announcement: {exc.strerror or exc}') from None

@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..artifacts import build as artifacts
+from ..artifacts.plan import Item, Target
 from ..core.errors import GitError, ReleaseToolsError
-from . import artifacts
 from .gitops import remote_auth, remote_tags
 from .intake import request_items
 from .ledger import Ledger, ledger_path
 from .options import ReleaseOptions, index_auth, simple_url
-from .plan import Item, Target
 from .status import CheckStatus, MailOutcome
 
 __all__ = ['Check', 'check_release', 'drifted']

@@ -15,11 +15,11 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..artifacts import children
 from ..core.errors import GitError, ReleaseToolsError
 from ..core.redact import remote_auth
 from ..git.process import Result
 from ..git.repo import run_git as _run_git
-from . import children
 
 __all__ = ['Workspace', 'remote_auth', 'remote_tags', 'tag_message']
 

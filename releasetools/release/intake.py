@@ -6,6 +6,7 @@ Nothing is done for a request that does not validate, or that the team data
 
 from __future__ import annotations
 
+from ..artifacts.plan import Branches, Item, branches_of, items_of
 from ..core.errors import ReleaseToolsError, UsageError
 from ..core.findings import Report
 from ..data.request import read_request
@@ -13,7 +14,6 @@ from ..git.mirrors import check_template
 from ..rules.context import deliverable_contexts
 from ..validate import ValidateOptions, check_request
 from .options import ReleaseOptions
-from .plan import Branches, Item, branches_of, items_of
 
 __all__ = ['approval_gate', 'request_items']
 

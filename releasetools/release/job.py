@@ -29,11 +29,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..artifacts import build as artifacts
+from ..artifacts import children
+from ..artifacts.plan import Item, NewBranch, Target
 from ..core.errors import GitError, ReleaseToolsError
 from ..core.reponames import check_repo_name
 from ..notes.release import release_notes
 from ..notes.render import plain_notes
-from . import announce, artifacts, children, preflight
+from . import announce, preflight
 from .gitops import Workspace, remote_tags, tag_message
 from .inputs import check_inputs
 from .intake import request_items
@@ -41,7 +44,6 @@ from .ledger import Ledger, ledger_path, request_identity, run_locks
 from .notes import write_notes
 from .options import ReleaseOptions, index_auth, simple_url
 from .paths import check_local_paths
-from .plan import Item, NewBranch, Target
 from .precheck import check_tags
 from .publishing import Publisher
 from .status import JobReport, Status, StepResult

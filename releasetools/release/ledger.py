@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 from ..core.errors import ReleaseToolsError
 
 if TYPE_CHECKING:
+    from ..artifacts.plan import Item
     from .options import ReleaseOptions
-    from .plan import Item
 
 __all__ = ['LEDGER_ENV', 'Ledger', 'LedgerError', 'default_ledger', 'ledger_path', 'lock', 'request_identity',
            'run_locks']

@@ -10,17 +10,15 @@ permission check, and only a real write meets a read-only mount.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 from ..core.errors import ReleaseToolsError
+from ..data.atomic import write_text
 from .options import ReleaseOptions
 
-__all__ = ['atomic_write', 'check_local_paths', 'replace_atomically', 'writable_dir']
+__all__ = ['atomic_write', 'check_local_paths', 'writable_dir']
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -79,33 +77,9 @@ def check_local_paths(opts: ReleaseOptions, ledger: Path) -> None:
             writable_dir(Path(value), option, create=create)
 
 
-def replace_atomically(dest: Path, write: Callable[[Path], object]) -> None:
-    """Have ``write`` fill a temporary file beside ``dest``, fsync it, rename it to ``dest``.
-
-    A full disk or a crash leaves no half file under ``dest``; an OSError names ``dest``, not the
-    temporary file (nor a file ``write`` copies from).
-    """
-    tmp = dest.with_name(f'.{dest.name}.tmp')
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        write(tmp)
-        with open(tmp, 'rb') as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise OSError(exc.errno, exc.strerror, str(dest)) from None
-
-
 def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` atomically at ``path`` (see :func:`replace_atomically`); ReleaseToolsError when it cannot."""
+    """Write ``text`` atomically at ``path`` (``data.atomic``); ReleaseToolsError when it cannot."""
     try:
-        replace_atomically(path, partial(_write_text, text))
+        write_text(path, text)
     except OSError as exc:
         raise ReleaseToolsError(f'{path}: cannot write: {exc.strerror or exc}') from None
-
-
-def _write_text(text: str, tmp: Path) -> None:
-    with open(tmp, 'w', encoding='utf-8') as fh:
-        fh.write(text)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..artifacts import children
+from ..artifacts.plan import Item, Target
 from ..core.errors import ReleaseToolsError
-from . import children, preflight
+from . import preflight
 from .gitops import Workspace
-from .plan import Item, Target
 
 __all__ = ['check_tags']
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..artifacts import build as artifacts
+from ..artifacts import children
+from ..artifacts.plan import Item, Target
 from ..core.errors import ReleaseToolsError
-from . import artifacts, children
 from .ledger import Ledger
 from .options import ReleaseOptions, index_auth, simple_url
-from .plan import Item, Target
 
 __all__ = ['Publisher']
 

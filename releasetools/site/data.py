@@ -20,6 +20,7 @@ from typing import Any
 from ..core.errors import UsageError
 from ..core.model import INDEPENDENT, Deliverable
 from ..core.textsafety import remote_url, safe_link, text_start_line
+from ..data import atomic
 from ..data.load import SERIES_STATUS, list_deliverable_files, load_deliverable_file, load_series
 from ..data.yamlio import YamlProblem, YMap, date_to_str, read_yaml_file
 
@@ -332,9 +333,5 @@ def load_site_data(root: Path, cache: Path | None = None, config: SiteConfig | N
         elif entry[3]:
             problems.append(entry[3])
     if cache is not None and new != old:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix('.tmp')
-        with tmp.open('wb') as fh:
-            pickle.dump(((_CACHE_VERSION, cache_tag), new), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
+        atomic.write_bytes(cache, pickle.dumps(((_CACHE_VERSION, cache_tag), new), protocol=pickle.HIGHEST_PROTOCOL))
     return SiteData(root, series, deliverables, tuple(problems), config or load_site_config(root))

@@ -1,10 +1,10 @@
 """Building what a release request adds, for ``validate --build``: the facts the build rules read.
 
-For each new release of a release type the release job builds (``release.plan``),
+For each new release of a release type the release job builds (``artifacts.plan``),
 each repository is cloned from where validate reads it (``--repos``, the
 mirror cache), tagged locally with the requested version at the proposed
 hash (pbr takes the version from the tag, as in the release job), and built
-with the release job's own code (``release.artifacts.build``: the same
+with the release job's own code (``artifacts.build.build``: the same
 environment allow-list, reproducibility and guard), then checked with
 ``twine check --strict``. The pure rules of ``rules/build.py`` turn the
 outcomes into findings. Nothing is pushed: the clone is temporary.
@@ -18,12 +18,13 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..artifacts import build as artifacts
+from ..artifacts import children
+from ..artifacts.plan import items_of
 from ..core.builds import BuildOutcome
 from ..core.errors import GitError, ReleaseToolsError
 from ..git.mirrors import RepoLocator
 from ..git.repo import run_git
-from ..release import artifacts, children
-from ..release.plan import items_of
 from ..rules import DeliverableContext
 
 __all__ = ['BuildOutcome', 'gather_builds']

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from releasetools.release import artifacts, children
+from releasetools.artifacts import build as artifacts
+from releasetools.artifacts import children
 from releasetools.testing.gitcmd import git
 from releasetools.testing.pbrproject import Project, ReleaseData
 from tests.release.servers import PASSWORD, USER, Index

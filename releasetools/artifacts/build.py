@@ -44,9 +44,9 @@ from packaging.version import Version
 
 from ..core.errors import GitError, ReleaseToolsError
 from ..core.redact import basic_authorization
+from ..data.atomic import replace_atomically
 from ..git.repo import run_git
 from . import children
-from .paths import replace_atomically
 
 __all__ = [
     'Artifact',
