@@ -67,6 +67,32 @@ def test_strings_needing_no_resolution_stay_strings() -> None:
                     'e': 'yes-please'}
 
 
+def _shape(value: object) -> object:
+    """A parsed value with every line number and source text it carries, for comparison."""
+    if isinstance(value, YMap):
+        return ('map', value.line, dict(value.key_lines), value.scalar_text,
+                [(k, _shape(v)) for k, v in value.items()])
+    if isinstance(value, YList):
+        return ('list', value.line, list(value.item_lines), [_shape(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def test_text_with_no_alias_builds_the_same_values_and_lines() -> None:
+    # A "*" anywhere (here in a comment) makes the reader track every node for
+    # aliases; without one it takes plain strings in line. Both read the same.
+    doc = (b'team: nova\nrelease-model: cycle-with-rc\nreleases:\n  - version: 1.10\n    projects:\n'
+           b'      - repo: openstack/nova\n        hash: 0123abc\n        comment: "quoted"\n'
+           b'  - version: 2.0.0\n    flags: [hidden, 3]\n    projects: []\n1: int key\n')
+    tracked = doc + b'# *\n'
+    assert _shape(parse_yaml(doc)) == _shape(parse_yaml(tracked))
+    hashes = parse_yaml(doc)['releases'][0]['projects'][0]
+    assert hashes == {'repo': 'openstack/nova', 'hash': '0123abc', 'comment': 'quoted'}
+    assert hashes.key_lines == {'repo': 6, 'hash': 7, 'comment': 8}
+    assert parse_yaml(doc)['releases'][0].scalar_text == {'version': '1.10'}
+    bad = doc + b'? [not, allowed]\n: x\n'
+    assert problem(bad) == problem(bad + b'# *\n') == ('RT002', 13)
+
+
 def test_empty_document_is_none() -> None:
     assert parse_yaml(b'') is None
     assert parse_yaml(b'---\n# only a comment\n') is None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+import operator
 import os
 import re
 import stat
@@ -47,6 +48,15 @@ class _Parser(_Base):  # type: ignore[misc]
     release data repeats the same keys and values thousands of times, so
     remembering the answers halves the cost of reading a file.
     """
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        if not self.yaml_path_resolvers:
+            # The composer calls these two around every node; with no path
+            # resolvers registered they do nothing, so C built-ins stand in for
+            # them (a Python call each costs a tenth of the whole read).
+            self.descend_resolver = operator.is_
+            self.ascend_resolver = tuple
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         # Quoted scalars, and plain ones whose first character starts no
@@ -121,19 +131,23 @@ _SCALARS = {
 
 
 class _Builder:
-    __slots__ = ('ctor', 'seen')
+    __slots__ = ('ctor', 'seen', 'track')
 
-    def __init__(self, ctor: Any) -> None:
+    def __init__(self, ctor: Any, track: bool = True) -> None:
         self.seen: set[int] = set()
         self.ctor = ctor
+        #: False when the text can hold no alias and cannot nest deep: plain string
+        #: children are then taken in line, without a call and a visit each.
+        self.track = track
 
     def build(self, node: Node, depth: int = 0) -> Any:
-        if id(node) in self.seen:
-            raise YamlProblem(
-                'RT005', node.start_mark.line + 1,
-                'YAML anchors and aliases are not allowed in release data',
-                'write the value out in full where the alias (*name) stands')
-        self.seen.add(id(node))
+        if self.track:
+            if id(node) in self.seen:
+                raise YamlProblem(
+                    'RT005', node.start_mark.line + 1,
+                    'YAML anchors and aliases are not allowed in release data',
+                    'write the value out in full where the alias (*name) stands')
+            self.seen.add(id(node))
         if depth > MAX_DEPTH:
             raise YamlProblem('RT002', node.start_mark.line + 1,
                               f'the document nests deeper than {MAX_DEPTH} levels')
@@ -152,31 +166,44 @@ class _Builder:
         if node.__class__ is SequenceNode:
             seq = YList(node.start_mark.line + 1)
             lines = seq.item_lines
+            inline = not self.track
             for item in node.value:
                 lines.append(item.start_mark.line + 1)
-                seq.append(self.build(item, depth + 1))
+                if inline and item.__class__ is ScalarNode and item.tag == _STR:
+                    seq.append(item.value)
+                else:
+                    seq.append(self.build(item, depth + 1))
             return seq
         if node.__class__ is MappingNode:
             mapping = YMap(node.start_mark.line + 1)
             key_lines = mapping.key_lines
+            inline = not self.track
             for key_node, value_node in node.value:
                 line = key_node.start_mark.line + 1
-                if key_node.tag == _MERGE:
-                    raise YamlProblem('RT005', line, 'YAML merge keys (<<) are not allowed in release data',
-                                      'write the keys out in full')
-                key = self.build(key_node, depth + 1)
-                if key.__class__ in (YMap, YList):
-                    raise YamlProblem('RT002', line, 'a mapping key must be a plain value, not a collection')
+                if inline and key_node.__class__ is ScalarNode and key_node.tag == _STR:
+                    key = key_node.value
+                else:
+                    if key_node.tag == _MERGE:
+                        raise YamlProblem('RT005', line, 'YAML merge keys (<<) are not allowed in release data',
+                                          'write the keys out in full')
+                    key = self.build(key_node, depth + 1)
+                    if key.__class__ in (YMap, YList):
+                        raise YamlProblem('RT002', line, 'a mapping key must be a plain value, not a collection')
                 if key in mapping:
                     raise YamlProblem(
                         'RT003', line,
                         f'duplicate key {key!r} (first at line {key_lines[key]})',
                         'YAML keeps only the last value of a duplicated key: merge the two entries')
                 key_lines[key] = line
-                if value_node.__class__ is ScalarNode and value_node.tag != _STR:
-                    if mapping.scalar_text is None:
-                        mapping.scalar_text = {}
-                    mapping.scalar_text[key] = value_node.value
+                if value_node.__class__ is ScalarNode:
+                    if value_node.tag == _STR:
+                        if inline:
+                            mapping[key] = value_node.value
+                            continue
+                    else:
+                        if mapping.scalar_text is None:
+                            mapping.scalar_text = {}
+                        mapping.scalar_text[key] = value_node.value
                 mapping[key] = self.build(value_node, depth + 1)
             return mapping
         raise YamlProblem('RT002', node.start_mark.line + 1, f'unexpected YAML node {node!r}')  # pragma: no cover
@@ -244,7 +271,8 @@ def parse_yaml(data: bytes | str) -> Any:
     # libyaml composes recursively in C: a document nested thousands deep would
     # overflow the C stack, so nesting is measured first (exactly, from the flat
     # event stream, only when the cheap bound says it could be deep).
-    if _may_nest_deep(raw) and (line := _too_deep(data)) is not None:
+    deep = _may_nest_deep(raw)
+    if deep and (line := _too_deep(data)) is not None:
         raise YamlProblem('RT002', line, f'the document nests deeper than {MAX_DEPTH} levels',
                           'release data is a few levels deep: check the brackets and indentation')
     loader = _Parser(data)
@@ -273,7 +301,7 @@ def parse_yaml(data: bytes | str) -> Any:
         if node is None:
             return None
         try:
-            return _Builder(loader).build(node)
+            return _Builder(loader, track=deep or b'*' in raw).build(node)
         except YamlProblem as problem:
             if problem.check == 'RT005':
                 problem.line = _first_alias_line(data) or problem.line
