@@ -122,7 +122,10 @@ def _check_map(m: Any, fields: dict[str, Field], where: str, line: int, events: 
         events.append(Event('type', line, f'{where} must be a mapping, not {_type_name(m)}'))
         return False
     # A key's line is looked up only for a finding: most keys are fine, and this runs for every mapping.
+    plain = _plain_values(fields)
     for key, value in m.items():
+        if plain.get(key) is value.__class__:
+            continue  # a value of this class passes every check of its key: no test to call
         spec = fields.get(key)
         if spec is None:
             events.append(Event('unknown', m.line_of(key), f'unknown key {key!r} in {where}',
@@ -154,6 +157,27 @@ def _check_map(m: Any, fields: dict[str, Field], where: str, line: int, events: 
         if key not in m:
             events.append(Event('missing', m.line, f'{where} has no {key!r}'))
     return True
+
+
+_PLAIN: dict[int, dict[str, type]] = {}
+_BY_CONTENT = (_is_list_of_str, _is_notes, _is_location)
+
+
+def _plain_values(fields: dict[str, Field]) -> dict[str, type]:
+    """Per key of ``fields``, the class of value that nothing can be said about (str for a free string)."""
+    plain = _PLAIN.get(id(fields))
+    if plain is None:
+        plain = _PLAIN[id(fields)] = {}
+        samples: dict[type, Any] = {str: 'x', YList: YList(), YMap: YMap()}
+        for key, (test, _, allowed) in fields.items():
+            for cls, sample in samples.items():
+                # A list's or a mapping's test may look at the items: only a string passes on its class alone.
+                by_class = cls is str or test not in _BY_CONTENT
+                if by_class and allowed is None and key not in ('flags', 'version') and test(sample) \
+                        or key == 'version' and cls is str:
+                    plain[key] = cls
+                    break
+    return plain
 
 
 def _walk(ctx: DeliverableContext) -> list[Event]:
