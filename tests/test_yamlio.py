@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from releasetools.data.yamlio import MAX_DEPTH, MAX_FILE_SIZE, YamlProblem, YList, YMap, parse_yaml, read_yaml_file
 
@@ -259,3 +260,14 @@ def test_fifo_does_not_hang(tmp_path: Path) -> None:
         reader.join(5.0)
     assert not hung
     assert outcome == ['RT001']
+
+
+@pytest.mark.parametrize('value', [
+    'ab' * 20, '12' * 19 + 'ab', 'f' + '0' * 39, '0b' + '01' * 19, '0b' + 'a' * 38, '1' * 40, '0x' + 'a' * 38,
+    '12' * 20 + 'a', '12345', '1.10', '2015-01-01', '0o17', 'false', 'fa' * 20,
+])
+def test_plain_scalars_resolve_as_pyyaml_resolves_them(value: str) -> None:
+    # The reader's shortcuts (commit ids, a memo) must agree with PyYAML's implicit resolvers.
+    expected = yaml.load(f'k: {value}\n', Loader=yaml.SafeLoader)['k']
+    got = parse_yaml(f'k: {value}\n')['k']
+    assert (type(got), got) == (type(expected), expected)

@@ -38,6 +38,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Base = yaml.SafeLoader
 
 _RESOLVED: dict[tuple[Any, str, Any], str] = {}
+_COMMIT_ID = re.compile(r'(?=[0-9]*[a-f])[0-9a-f]{40}\Z')
 _TYPED_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 
 
@@ -62,6 +63,10 @@ class _Parser(_Base):  # type: ignore[misc]
         # Quoted scalars, and plain ones whose first character starts no
         # implicit type (bool, int, float, null, timestamp...), are strings.
         if kind is ScalarNode and (not implicit[0] or (value and value[0] not in _TYPED_FIRST)):
+            return _STR
+        # A commit id (hex digits, a letter among them) is a string too, and each
+        # is new: asking the resolver would run three patterns and fill the memo.
+        if kind is ScalarNode and _COMMIT_ID.match(value) and not value.startswith('0b'):
             return _STR
         key = (kind, value, implicit)
         try:
