@@ -168,15 +168,13 @@ def _plain_values(fields: dict[str, Field]) -> dict[str, type]:
     plain = _PLAIN.get(id(fields))
     if plain is None:
         plain = _PLAIN[id(fields)] = {}
-        samples: dict[type, Any] = {str: 'x', YList: YList(), YMap: YMap()}
         for key, (test, _, allowed) in fields.items():
-            for cls, sample in samples.items():
-                # A list's or a mapping's test may look at the items: only a string passes on its class alone.
-                by_class = cls is str or test not in _BY_CONTENT
-                if by_class and allowed is None and key not in ('flags', 'version') and test(sample) \
-                        or key == 'version' and cls is str:
-                    plain[key] = cls
-                    break
+            if allowed is not None or key == 'flags':
+                continue  # each value is looked up in a set of known ones
+            if test('x'):
+                plain[key] = str
+            elif test not in _BY_CONTENT:  # a list's or a mapping's test that looks at the items: never here
+                plain.update((key, cls) for cls in (YList, YMap) if test(cls()))
     return plain
 
 
