@@ -60,6 +60,9 @@ class _Parser(_Base):  # type: ignore[misc]
             self.ascend_resolver = tuple
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is not ScalarNode and not self.yaml_path_resolvers:
+            # Without path resolvers a collection takes its default tag (the memo keeps strings only).
+            return _SEQ if kind is SequenceNode else _MAP
         # Quoted scalars, and plain ones whose first character starts no
         # implicit type (bool, int, float, null, timestamp...), are strings.
         if kind is ScalarNode and (not implicit[0] or (value and value[0] not in _TYPED_FIRST)):
