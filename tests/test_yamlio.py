@@ -271,3 +271,17 @@ def test_plain_scalars_resolve_as_pyyaml_resolves_them(value: str) -> None:
     expected = yaml.load(f'k: {value}\n', Loader=yaml.SafeLoader)['k']
     got = parse_yaml(f'k: {value}\n')['k']
     assert (type(got), got) == (type(expected), expected)
+
+
+@pytest.mark.parametrize('data', [
+    b'a: 1\n', b' ' * 16 + b'a: 1\n', b'a:\n' + b' ' * 16 + b'b: 1\n', b'a:\n\t' + b' ' * 15 + b'b\n',
+    b'a:\n' + b' ' * 15 + b'b: 1\n', b'-  - - - - - - - x\n', b'- - - - - - - x\n', b'- &a - &b - - - - - - x\n',
+    b'? - : - ? - : - x\n', b'x: "- - - - - - - - -"\n', b'[' * 16, b'{' * 15 + b'[',
+])
+def test_cheap_depth_bound_agrees_with_its_patterns(data: bytes) -> None:
+    # The substring checks in front of the patterns only skip them when they cannot match.
+    from releasetools.data import yamlio
+
+    by_patterns = (data.count(b'[') + data.count(b'{') >= 16 or yamlio._DEEP_INDENT.search(data) is not None
+                   or yamlio._COMPACT_RUN.search(data) is not None)
+    assert yamlio._may_nest_deep(data) is by_patterns

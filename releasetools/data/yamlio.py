@@ -220,6 +220,8 @@ class _Builder:
 _DEEP_INDENT = re.compile(rb'^[ \t]{16,}', re.MULTILINE)
 # Compact nesting on one line: "- - -", "? ? ?", ": - ?", with anchors or tags between.
 _COMPACT_RUN = re.compile(rb'^[ \t]*(?:(?:[-?:]|[&!][^ \t\r\n]*)[ \t]+){8,}', re.MULTILINE)
+_TWO_INDICATORS = re.compile(rb'[-?:][ \t]+[-?:]')
+_INDENT_16 = b' ' * 16
 
 
 def _may_nest_deep(data: bytes) -> bool:
@@ -230,8 +232,17 @@ def _may_nest_deep(data: bytes) -> bool:
     compact indicator on the line ("- - -", "? ? ?"). Fewer than 16 brackets,
     16 columns and 8 compact indicators cannot reach 64 levels.
     """
-    return (data.count(b'[') + data.count(b'{') >= 16 or _DEEP_INDENT.search(data) is not None
-            or _COMPACT_RUN.search(data) is not None)
+    if data.count(b'[') + data.count(b'{') >= 16:
+        return True
+    # Substring searches first, the patterns only when they could match: a
+    # line indented by 16 spaces (with no tab anywhere), two indicators in a
+    # row (with no anchor or tag anywhere, indicators are single characters).
+    indented = b'\t' in data or data.startswith(_INDENT_16) or b'\n' + _INDENT_16 in data
+    if indented and _DEEP_INDENT.search(data) is not None:
+        return True
+    if b'&' in data or b'!' in data or _TWO_INDICATORS.search(data) is not None:
+        return _COMPACT_RUN.search(data) is not None
+    return False
 
 
 def _line(mark: Any) -> int:
