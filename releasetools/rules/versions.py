@@ -156,11 +156,12 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
         v = parsed if parsed is not None else _respelled(release)
         if v is None:
             continue
-        if index < merged and _ends_date_era(v, prior):
+        # A semantic version after date versions (1.0.0 after 2015.1.6) ends the date era.
+        if index < merged and (top := prior.top) is not None and top.major >= DATE_ERA_FIRST_YEAR > v.major:
             prior = FinalIndex()  # the date versions stay released (RT202) but are not newer
         # A version whose X.Y.Z was released before continues a pre-release
         # progression: that is RT205's business. A respelled one is RT201's.
-        if parsed is not None and id(release) in new and v.release not in released:
+        if parsed is not None and v.release not in released and id(release) in new:
             if not own and not ctx.history_complete:
                 yield Skip('', f'{d.path}: {release.version} not compared with earlier releases: series '
                            f'{ctx.missing_history} is not in this tree')
@@ -193,12 +194,6 @@ def _merged_count(ctx: DeliverableContext) -> int:
     if not ctx.has_base:
         return len(ctx.deliverable.releases)
     return len(ctx.base.releases) if ctx.base is not None else 0
-
-
-def _ends_date_era(v: SemVer, prior: FinalIndex) -> bool:
-    """Whether ``v``, a semantic version, comes after date versions (``1.0.0`` after ``2015.1.6``)."""
-    top = prior.top
-    return top is not None and top.major >= DATE_ERA_FIRST_YEAR > v.major
 
 
 @rule('RT204')
