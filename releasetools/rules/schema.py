@@ -178,6 +178,16 @@ def _plain_values(fields: dict[str, Field]) -> dict[str, type]:
     return plain
 
 
+def _clean(m: Any, plain: dict[str, type], required: tuple[str, ...]) -> bool:
+    """Whether :func:`_check_map` would find nothing in ``m``: every value passes on its class, none is missing."""
+    if m.__class__ is not YMap:
+        return False
+    for key, value in m.items():
+        if plain.get(key) is not value.__class__:
+            return False
+    return all(map(m.__contains__, required))
+
+
 def _walk(ctx: DeliverableContext) -> list[Event]:
     cached: list[Event] | None = ctx.cache.get('schema')
     if cached is not None:
@@ -187,13 +197,17 @@ def _walk(ctx: DeliverableContext) -> list[Event]:
     _check_map(raw, TOP, 'the deliverable', 1, events, REQUIRED_TOP)
     releases = raw.get('releases')
     if isinstance(releases, YList):
+        # Most releases and projects are clean: one quick look each, the full check for the others.
+        release_plain, project_plain = _plain_values(RELEASE), _plain_values(PROJECT)
         for i, r in enumerate(releases):
-            if _check_map(r, RELEASE, f'release #{i + 1}', releases.item_lines[i], events, REQUIRED['release']):
+            if _clean(r, release_plain, REQUIRED['release']) or _check_map(
+                    r, RELEASE, f'release #{i + 1}', releases.item_lines[i], events, REQUIRED['release']):
                 projects = r.get('projects')
                 if isinstance(projects, YList):
                     for j, p in enumerate(projects):
-                        _check_map(p, PROJECT, 'a project of the release', projects.item_lines[j], events,
-                                   REQUIRED['project'])
+                        if not _clean(p, project_plain, REQUIRED['project']):
+                            _check_map(p, PROJECT, 'a project of the release', projects.item_lines[j], events,
+                                       REQUIRED['project'])
     branches = raw.get('branches')
     if isinstance(branches, YList):
         for i, b in enumerate(branches):

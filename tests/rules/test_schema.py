@@ -354,3 +354,24 @@ def test_values_skipped_by_class_pass_their_key_whatever_they_hold(fields: str) 
         assert test(odd[cls]), (key, cls)
     if fields == 'TOP':
         assert 'cycle-highlights' not in plain and 'include-pypi-link' not in plain and 'type' not in plain
+
+
+@pytest.mark.parametrize(('text', 'clean'), [
+    ('version: 1.0.0\nprojects: []\n', True),
+    ("version: '1.10'\nprojects: []\ndiff-start: 0.9.0\n", True),
+    ('version: 1.10\nprojects: []\n', False),
+    ('version: 1.0.0\n', False),
+    ('version: 1.0.0\nprojects: []\nrelase-notes: x\n', False),
+    ('version: 1.0.0\nprojects: {}\n', False),
+    ('version: 1.0.0\nprojects: []\nflags: [forced]\n', False),
+])
+def test_a_release_passed_as_clean_has_nothing_to_report(text: str, clean: bool) -> None:
+    from releasetools.data.yamlio import parse_yaml
+    from releasetools.rules import schema
+
+    release = parse_yaml(text)
+    assert schema._clean(release, schema._plain_values(schema.RELEASE), schema.REQUIRED['release']) is clean
+    if clean:
+        events: list[schema.Event] = []
+        assert schema._check_map(release, schema.RELEASE, 'release #1', 1, events, schema.REQUIRED['release'])
+        assert events == []
