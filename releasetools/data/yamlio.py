@@ -93,7 +93,7 @@ class YMap(dict[Any, Any]):
     __slots__ = ('key_lines', 'line', 'scalar_text')
 
     def __init__(self, line: int = 0) -> None:
-        super().__init__()
+        # No dict.__init__(): a new mapping is already empty, and a file makes thousands.
         self.line = line
         self.key_lines: dict[Any, int] = {}
         #: The source text of values that YAML did not read as strings
@@ -111,7 +111,7 @@ class YList(list[Any]):
     __slots__ = ('item_lines', 'line')
 
     def __init__(self, line: int = 0) -> None:
-        super().__init__()
+        # No list.__init__(): a new list is already empty.
         self.line = line
         self.item_lines: list[int] = []
 
