@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from releasetools.data.yamlio import MAX_DEPTH, MAX_FILE_SIZE, YamlProblem, YList, YMap, parse_yaml, read_yaml_file
 
@@ -65,6 +66,32 @@ def test_strings_needing_no_resolution_stay_strings() -> None:
     data = parse_yaml('a: openstack/nova\nb: stable/2026.1\nc: 2026.1-eol\nd: 1.0.0.0rc1\ne: yes-please\n')
     assert data == {'a': 'openstack/nova', 'b': 'stable/2026.1', 'c': '2026.1-eol', 'd': '1.0.0.0rc1',
                     'e': 'yes-please'}
+
+
+def _shape(value: object) -> object:
+    """A parsed value with every line number and source text it carries, for comparison."""
+    if isinstance(value, YMap):
+        return ('map', value.line, dict(value.key_lines), value.scalar_text,
+                [(k, _shape(v)) for k, v in value.items()])
+    if isinstance(value, YList):
+        return ('list', value.line, list(value.item_lines), [_shape(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def test_text_with_no_alias_builds_the_same_values_and_lines() -> None:
+    # A "*" anywhere (here in a comment) makes the reader track every node for
+    # aliases; without one it takes plain strings in line. Both read the same.
+    doc = (b'team: nova\nrelease-model: cycle-with-rc\nreleases:\n  - version: 1.10\n    projects:\n'
+           b'      - repo: openstack/nova\n        hash: 0123abc\n        comment: "quoted"\n'
+           b'  - version: 2.0.0\n    flags: [hidden, 3]\n    projects: []\n1: int key\n')
+    tracked = doc + b'# *\n'
+    assert _shape(parse_yaml(doc)) == _shape(parse_yaml(tracked))
+    hashes = parse_yaml(doc)['releases'][0]['projects'][0]
+    assert hashes == {'repo': 'openstack/nova', 'hash': '0123abc', 'comment': 'quoted'}
+    assert hashes.key_lines == {'repo': 6, 'hash': 7, 'comment': 8}
+    assert parse_yaml(doc)['releases'][0].scalar_text == {'version': '1.10'}
+    bad = doc + b'? [not, allowed]\n: x\n'
+    assert problem(bad) == problem(bad + b'# *\n') == ('RT002', 13)
 
 
 def test_empty_document_is_none() -> None:
@@ -233,3 +260,28 @@ def test_fifo_does_not_hang(tmp_path: Path) -> None:
         reader.join(5.0)
     assert not hung
     assert outcome == ['RT001']
+
+
+@pytest.mark.parametrize('value', [
+    'ab' * 20, '12' * 19 + 'ab', 'f' + '0' * 39, '0b' + '01' * 19, '0b' + 'a' * 38, '1' * 40, '0x' + 'a' * 38,
+    '12' * 20 + 'a', '12345', '1.10', '2015-01-01', '0o17', 'false', 'fa' * 20,
+])
+def test_plain_scalars_resolve_as_pyyaml_resolves_them(value: str) -> None:
+    # The reader's shortcuts (commit ids, a memo) must agree with PyYAML's implicit resolvers.
+    expected = yaml.load(f'k: {value}\n', Loader=yaml.SafeLoader)['k']
+    got = parse_yaml(f'k: {value}\n')['k']
+    assert (type(got), got) == (type(expected), expected)
+
+
+@pytest.mark.parametrize('data', [
+    b'a: 1\n', b' ' * 16 + b'a: 1\n', b'a:\n' + b' ' * 16 + b'b: 1\n', b'a:\n\t' + b' ' * 15 + b'b\n',
+    b'a:\n' + b' ' * 15 + b'b: 1\n', b'-  - - - - - - - x\n', b'- - - - - - - x\n', b'- &a - &b - - - - - - x\n',
+    b'? - : - ? - : - x\n', b'x: "- - - - - - - - -"\n', b'[' * 16, b'{' * 15 + b'[',
+])
+def test_cheap_depth_bound_agrees_with_its_patterns(data: bytes) -> None:
+    # The substring checks in front of the patterns only skip them when they cannot match.
+    from releasetools.data import yamlio
+
+    by_patterns = (data.count(b'[') + data.count(b'{') >= 16 or yamlio._DEEP_INDENT.search(data) is not None
+                   or yamlio._COMPACT_RUN.search(data) is not None)
+    assert yamlio._may_nest_deep(data) is by_patterns

@@ -153,14 +153,20 @@ class FinalIndex:
         return other
 
     def add(self, v: SemVer) -> None:
-        if v.is_prerelease:
+        if v.pre_rank < 3:
             return
+        # Finals only, so ``v > old`` is: X.Y.Z decides, the text only between equal ones
+        # (compared here in C; SemVer's generated ordering builds two tuples of six fields).
+        release, text = v.release, v.text
         line = (v.major, v.minor)
-        if (old := self.by_line.get(line)) is None or v > old:
+        old = self.by_line.get(line)
+        if old is None or release > old.release or (release == old.release and text > old.text):
             self.by_line[line] = v
-        if (old := self.by_major.get(v.major)) is None or v > old:
+        old = self.by_major.get(v.major)
+        if old is None or release > old.release or (release == old.release and text > old.text):
             self.by_major[v.major] = v
-        if self.top is None or v > self.top:
+        old = self.top
+        if old is None or release > old.release or (release == old.release and text > old.text):
             self.top = v
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+import operator
 import os
 import re
 import stat
@@ -39,6 +40,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Base = yaml.SafeLoader
 
 _RESOLVED: dict[tuple[Any, str, Any], str] = {}
+_COMMIT_ID = re.compile(r'(?=[0-9]*[a-f])[0-9a-f]{40}\Z')
 _TYPED_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 
 
@@ -50,10 +52,26 @@ class _Parser(_Base):  # type: ignore[misc]
     remembering the answers halves the cost of reading a file.
     """
 
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        if not self.yaml_path_resolvers:
+            # The composer calls these two around every node; with no path
+            # resolvers registered they do nothing, so C built-ins stand in for
+            # them (a Python call each costs a tenth of the whole read).
+            self.descend_resolver = operator.is_
+            self.ascend_resolver = tuple
+
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is not ScalarNode and not self.yaml_path_resolvers:
+            # Without path resolvers a collection takes its default tag (the memo keeps strings only).
+            return _SEQ if kind is SequenceNode else _MAP
         # Quoted scalars, and plain ones whose first character starts no
         # implicit type (bool, int, float, null, timestamp...), are strings.
         if kind is ScalarNode and (not implicit[0] or (value and value[0] not in _TYPED_FIRST)):
+            return _STR
+        # A commit id (hex digits, a letter among them) is a string too, and each
+        # is new: asking the resolver would run three patterns and fill the memo.
+        if kind is ScalarNode and _COMMIT_ID.match(value) and not value.startswith('0b'):
             return _STR
         key = (kind, value, implicit)
         try:
@@ -77,7 +95,7 @@ class YMap(dict[Any, Any]):
     __slots__ = ('key_lines', 'line', 'scalar_text')
 
     def __init__(self, line: int = 0) -> None:
-        super().__init__()
+        # No dict.__init__(): a new mapping is already empty, and a file makes thousands.
         self.line = line
         self.key_lines: dict[Any, int] = {}
         #: The source text of values that YAML did not read as strings
@@ -95,7 +113,7 @@ class YList(list[Any]):
     __slots__ = ('item_lines', 'line')
 
     def __init__(self, line: int = 0) -> None:
-        super().__init__()
+        # No list.__init__(): a new list is already empty.
         self.line = line
         self.item_lines: list[int] = []
 
@@ -112,16 +130,20 @@ _SCALARS = {
 
 
 class _Builder:
-    __slots__ = ('ctor', 'seen')
+    __slots__ = ('ctor', 'seen', 'track')
 
-    def __init__(self, ctor: Any) -> None:
+    def __init__(self, ctor: Any, track: bool = True) -> None:
         self.seen: set[int] = set()
         self.ctor = ctor
+        #: False when the text can hold no alias and cannot nest deep: plain string
+        #: children are then taken in line, without a call and a visit each.
+        self.track = track
 
     def build(self, node: Node, depth: int = 0) -> Any:
-        if id(node) in self.seen:
-            raise loader_problem('alias', node.start_mark.line + 1)
-        self.seen.add(id(node))
+        if self.track:
+            if id(node) in self.seen:
+                raise loader_problem('alias', node.start_mark.line + 1)
+            self.seen.add(id(node))
         if depth > MAX_DEPTH:
             raise loader_problem('too-deep-built', node.start_mark.line + 1, depth=MAX_DEPTH)
         if node.__class__ is ScalarNode:
@@ -136,27 +158,40 @@ class _Builder:
         if node.__class__ is SequenceNode:
             seq = YList(node.start_mark.line + 1)
             lines = seq.item_lines
+            inline = not self.track
             for item in node.value:
                 lines.append(item.start_mark.line + 1)
-                seq.append(self.build(item, depth + 1))
+                if inline and item.__class__ is ScalarNode and item.tag == _STR:
+                    seq.append(item.value)
+                else:
+                    seq.append(self.build(item, depth + 1))
             return seq
         if node.__class__ is MappingNode:
             mapping = YMap(node.start_mark.line + 1)
             key_lines = mapping.key_lines
+            inline = not self.track
             for key_node, value_node in node.value:
                 line = key_node.start_mark.line + 1
-                if key_node.tag == _MERGE:
-                    raise loader_problem('merge-key', line)
-                key = self.build(key_node, depth + 1)
-                if key.__class__ in (YMap, YList):
-                    raise loader_problem('collection-key', line)
+                if inline and key_node.__class__ is ScalarNode and key_node.tag == _STR:
+                    key = key_node.value
+                else:
+                    if key_node.tag == _MERGE:
+                        raise loader_problem('merge-key', line)
+                    key = self.build(key_node, depth + 1)
+                    if key.__class__ in (YMap, YList):
+                        raise loader_problem('collection-key', line)
                 if key in mapping:
                     raise loader_problem('duplicate-key', line, key=key, first=key_lines[key])
                 key_lines[key] = line
-                if value_node.__class__ is ScalarNode and value_node.tag != _STR:
-                    if mapping.scalar_text is None:
-                        mapping.scalar_text = {}
-                    mapping.scalar_text[key] = value_node.value
+                if value_node.__class__ is ScalarNode:
+                    if value_node.tag == _STR:
+                        if inline:
+                            mapping[key] = value_node.value
+                            continue
+                    else:
+                        if mapping.scalar_text is None:
+                            mapping.scalar_text = {}
+                        mapping.scalar_text[key] = value_node.value
                 mapping[key] = self.build(value_node, depth + 1)
             return mapping
         raise loader_problem('unexpected-node', node.start_mark.line + 1, node=node)  # pragma: no cover
@@ -165,6 +200,8 @@ class _Builder:
 _DEEP_INDENT = re.compile(rb'^[ \t]{16,}', re.MULTILINE)
 # Compact nesting on one line: "- - -", "? ? ?", ": - ?", with anchors or tags between.
 _COMPACT_RUN = re.compile(rb'^[ \t]*(?:(?:[-?:]|[&!][^ \t\r\n]*)[ \t]+){8,}', re.MULTILINE)
+_TWO_INDICATORS = re.compile(rb'[-?:][ \t]+[-?:]')
+_INDENT_16 = b' ' * 16
 
 
 def _may_nest_deep(data: bytes) -> bool:
@@ -175,8 +212,17 @@ def _may_nest_deep(data: bytes) -> bool:
     compact indicator on the line ("- - -", "? ? ?"). Fewer than 16 brackets,
     16 columns and 8 compact indicators cannot reach 64 levels.
     """
-    return (data.count(b'[') + data.count(b'{') >= 16 or _DEEP_INDENT.search(data) is not None
-            or _COMPACT_RUN.search(data) is not None)
+    if data.count(b'[') + data.count(b'{') >= 16:
+        return True
+    # Substring searches first, the patterns only when they could match: a
+    # line indented by 16 spaces (with no tab anywhere), two indicators in a
+    # row (with no anchor or tag anywhere, indicators are single characters).
+    indented = b'\t' in data or data.startswith(_INDENT_16) or b'\n' + _INDENT_16 in data
+    if indented and _DEEP_INDENT.search(data) is not None:
+        return True
+    if b'&' in data or b'!' in data or _TWO_INDICATORS.search(data) is not None:
+        return _COMPACT_RUN.search(data) is not None
+    return False
 
 
 def _line(mark: Any) -> int:
@@ -224,7 +270,8 @@ def parse_yaml(data: bytes | str) -> Any:
     # libyaml composes recursively in C: a document nested thousands deep would
     # overflow the C stack, so nesting is measured first (exactly, from the flat
     # event stream, only when the cheap bound says it could be deep).
-    if _may_nest_deep(raw) and (line := _too_deep(data)) is not None:
+    deep = _may_nest_deep(raw)
+    if deep and (line := _too_deep(data)) is not None:
         raise loader_problem('too-deep', line, depth=MAX_DEPTH)
     loader = _Parser(data)
     paused = gc.isenabled()
@@ -233,7 +280,7 @@ def parse_yaml(data: bytes | str) -> Any:
     gc.disable()
     try:
         node = _compose(loader, data)
-        return None if node is None else _build(loader, node, data)
+        return None if node is None else _build(loader, node, data, track=deep or b'*' in raw)
     finally:
         loader.dispose()
         if paused:
@@ -260,10 +307,13 @@ def _compose(loader: Any, data: bytes | str) -> Node | None:
     return node
 
 
-def _build(loader: Any, node: Node, data: bytes | str) -> Any:
-    """The values of ``node``'s tree; what release data may not hold is a YamlProblem."""
+def _build(loader: Any, node: Node, data: bytes | str, *, track: bool) -> Any:
+    """The values of ``node``'s tree; what release data may not hold is a YamlProblem.
+
+    ``track``: the text may hold an alias or nest deep, so every node is visited (see ``_Builder``).
+    """
     try:
-        return _Builder(loader).build(node)
+        return _Builder(loader, track).build(node)
     except YamlProblem as problem:
         if problem.check == 'RT005':
             problem.line = _first_alias_line(data) or problem.line

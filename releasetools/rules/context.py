@@ -20,6 +20,7 @@ from ..git.facts import RepoFacts
 
 if TYPE_CHECKING:
     from ..core.textsafety import RstIssue
+    from ..core.versions import SpecialTag
     from .schema import Event
 
 __all__ = ['BuildFacts', 'DeliverableContext', 'DeliverableGroup', 'GitFacts', 'Problem', 'RuleCache', 'Skip',
@@ -38,6 +39,7 @@ RuleCache = TypedDict('RuleCache', {
     'by-xyz': dict[tuple[int, ...], list[int]],  # versions
     'schema': 'list[Event]',  # schema
     'text-scan': 'list[tuple[int, RstIssue]]',  # text
+    'closing': 'list[tuple[Release, SpecialTag]]',  # versions: the new closing tags
 }, total=False)
 
 

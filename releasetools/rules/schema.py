@@ -122,7 +122,10 @@ def _check_map(m: Any, fields: dict[str, Field], where: str, line: int, events: 
         events.append(Event('type', line, f'{where} must be a mapping, not {_type_name(m)}'))
         return False
     # A key's line is looked up only for a finding: most keys are fine, and this runs for every mapping.
+    plain = _plain_values(fields)
     for key, value in m.items():
+        if plain.get(key) is value.__class__:
+            continue  # a value of this class passes every check of its key: no test to call
         spec = fields.get(key)
         if spec is None:
             events.append(Event('unknown', m.line_of(key), f'unknown key {key!r} in {where}',
@@ -156,6 +159,35 @@ def _check_map(m: Any, fields: dict[str, Field], where: str, line: int, events: 
     return True
 
 
+_PLAIN: dict[int, dict[str, type]] = {}
+_BY_CONTENT = (_is_list_of_str, _is_notes, _is_location)
+
+
+def _plain_values(fields: dict[str, Field]) -> dict[str, type]:
+    """Per key of ``fields``, the class of value that nothing can be said about (str for a free string)."""
+    plain = _PLAIN.get(id(fields))
+    if plain is None:
+        plain = _PLAIN[id(fields)] = {}
+        for key, (test, _, allowed) in fields.items():
+            if allowed is not None or key == 'flags':
+                continue  # each value is looked up in a set of known ones
+            if test('x'):
+                plain[key] = str
+            elif test not in _BY_CONTENT:  # a list's or a mapping's test that looks at the items: never here
+                plain.update((key, cls) for cls in (YList, YMap) if test(cls()))
+    return plain
+
+
+def _clean(m: Any, plain: dict[str, type], required: tuple[str, ...]) -> bool:
+    """Whether :func:`_check_map` would find nothing in ``m``: every value passes on its class, none is missing."""
+    if m.__class__ is not YMap:
+        return False
+    for key, value in m.items():
+        if plain.get(key) is not value.__class__:
+            return False
+    return all(map(m.__contains__, required))
+
+
 def _walk(ctx: DeliverableContext) -> list[Event]:
     cached: list[Event] | None = ctx.cache.get('schema')
     if cached is not None:
@@ -165,13 +197,17 @@ def _walk(ctx: DeliverableContext) -> list[Event]:
     _check_map(raw, TOP, 'the deliverable', 1, events, REQUIRED_TOP)
     releases = raw.get('releases')
     if isinstance(releases, YList):
+        # Most releases and projects are clean: one quick look each, the full check for the others.
+        release_plain, project_plain = _plain_values(RELEASE), _plain_values(PROJECT)
         for i, r in enumerate(releases):
-            if _check_map(r, RELEASE, f'release #{i + 1}', releases.item_lines[i], events, REQUIRED['release']):
+            if _clean(r, release_plain, REQUIRED['release']) or _check_map(
+                    r, RELEASE, f'release #{i + 1}', releases.item_lines[i], events, REQUIRED['release']):
                 projects = r.get('projects')
                 if isinstance(projects, YList):
                     for j, p in enumerate(projects):
-                        _check_map(p, PROJECT, 'a project of the release', projects.item_lines[j], events,
-                                   REQUIRED['project'])
+                        if not _clean(p, project_plain, REQUIRED['project']):
+                            _check_map(p, PROJECT, 'a project of the release', projects.item_lines[j], events,
+                                       REQUIRED['project'])
     branches = raw.get('branches')
     if isinstance(branches, YList):
         for i, b in enumerate(branches):

@@ -11,6 +11,7 @@ from ..core.model import Release
 from ..core.versions import (
     FinalIndex,
     SemVer,
+    SpecialTag,
     canonical_spelling,
     parse_semver,
     parse_special,
@@ -39,6 +40,15 @@ def _regular(ctx: DeliverableContext) -> Iterator[Release]:
             if r.version is not None and not ctx.is_special(r)
             and not (xstatic and parse_xstatic(r.version) is not None)]
     return iter(found)
+
+
+def _closing(ctx: DeliverableContext) -> list[tuple[Release, SpecialTag]]:
+    """New releases that are closing tags, with the tag (three rules ask; most files have none)."""
+    found = ctx.cache.get('closing')
+    if found is None:
+        found = ctx.cache['closing'] = [
+            (r, tag) for r in ctx.new_releases if r.version and (tag := parse_special(r.version)) is not None]
+    return found
 
 
 def _reused(ctx: DeliverableContext, release: Release) -> bool:
@@ -89,7 +99,7 @@ def check_canonical_version(ctx: DeliverableContext) -> Iterator[Problem]:
     """
     for release in _regular(ctx):
         assert release.version is not None
-        if parse_semver(release.version) is None:
+        if ctx.own_semvers[release.index] is None:
             spelled = canonical_spelling(release.version)
             hint = f'write {spelled!r}' if spelled else 'use X.Y.Z, or X.Y.Z.0rcN for a release candidate'
             yield Problem(release.line, f'{release.version!r} is not a canonical version', hint)
@@ -146,11 +156,12 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
         v = parsed if parsed is not None else _respelled(release)
         if v is None:
             continue
-        if index < merged and _ends_date_era(v, prior):
+        # A semantic version after date versions (1.0.0 after 2015.1.6) ends the date era.
+        if index < merged and (top := prior.top) is not None and top.major >= DATE_ERA_FIRST_YEAR > v.major:
             prior = FinalIndex()  # the date versions stay released (RT202) but are not newer
         # A version whose X.Y.Z was released before continues a pre-release
         # progression: that is RT205's business. A respelled one is RT201's.
-        if parsed is not None and id(release) in new and v.release not in released:
+        if parsed is not None and v.release not in released and id(release) in new:
             if not own and not ctx.history_complete:
                 yield Skip('', f'{d.path}: {release.version} not compared with earlier releases: series '
                            f'{ctx.missing_history} is not in this tree')
@@ -183,12 +194,6 @@ def _merged_count(ctx: DeliverableContext) -> int:
     if not ctx.has_base:
         return len(ctx.deliverable.releases)
     return len(ctx.base.releases) if ctx.base is not None else 0
-
-
-def _ends_date_era(v: SemVer, prior: FinalIndex) -> bool:
-    """Whether ``v``, a semantic version, comes after date versions (``1.0.0`` after ``2015.1.6``)."""
-    top = prior.top
-    return top is not None and top.major >= DATE_ERA_FIRST_YEAR > v.major
 
 
 @rule('RT204')
@@ -231,13 +236,16 @@ def check_prerelease_progression(ctx: DeliverableContext) -> Iterator[Problem]:
     older: dict[tuple[int, int, int], list[SemVer]] = {}
     for p in ctx.older_semvers:  # one index, not a scan of every earlier version per release
         older.setdefault(p.release, []).append(p)
+    own = ctx.own_semvers
     for release in _regular(ctx):
-        v = ctx.own_semvers[release.index]
-        if v is None or _reused(ctx, release):
+        v = own[release.index]
+        if v is None:
             continue
         same = list(older.get(v.release, ()))
-        same.extend(ctx.own_semvers[i] for i in _same_release_before(ctx, release, v.release))  # type: ignore[misc]
-        if not same and not v.is_prerelease:
+        same.extend(own[i] for i in _same_release_before(ctx, release, v.release))  # type: ignore[misc]
+        # A final that starts its X.Y.Z has nothing to progress from: most releases stop here, before
+        # the (dearer) question whether the version was released before, which RT202 reports.
+        if (not same and not v.is_prerelease) or _reused(ctx, release):
             continue
         problem = prerelease_problem(v, same, final_needs_rc=d.model in RC_MODELS)
         if problem:
@@ -257,10 +265,10 @@ def check_prerelease_allowed(ctx: DeliverableContext) -> Iterator[Problem]:
     """
     d = ctx.deliverable
     model = d.model
-    if model is None:
-        return
+    if model is None or model in PRERELEASE_MODELS:
+        return  # a model that uses pre-releases: nothing to report
     for release in _regular(ctx):
-        v = parse_semver(release.version or '')
+        v = ctx.own_semvers[release.index]
         if v is None or not v.is_prerelease:
             continue
         if model not in PRERELEASE_MODELS:
@@ -304,12 +312,13 @@ def check_final_reuses_rc(ctx: DeliverableContext) -> Iterator[Problem]:
     same hash for every repository.
     """
     d = ctx.deliverable
+    own = ctx.own_semvers
     for release in _regular(ctx):
-        v = parse_semver(release.version or '')
+        v = own[release.index]
         if v is None or v.is_prerelease:
             continue
         rcs = [d.releases[i] for i in _same_release_before(ctx, release, v.release)
-               if ctx.own_semvers[i].is_prerelease]  # type: ignore[union-attr]
+               if own[i].is_prerelease]  # type: ignore[union-attr]
         if not rcs or not (last := rcs[-1]).version or parse_semver(last.version).pre_kind != 'rc':  # type: ignore[union-attr]
             continue
         if release.hashes != last.hashes:
@@ -327,12 +336,12 @@ def check_closing_tags(ctx: DeliverableContext) -> Iterator[Problem]:
     deliverable.
     """
     d = ctx.deliverable
+    closing = _closing(ctx)
+    if not closing:
+        return
     names = lineage.closing_names(d, ctx.series)
     expected_prefix = lineage.closing_prefix(d, ctx.series) or d.series
-    for release in ctx.new_releases:
-        tag = parse_special(release.version or '')
-        if tag is None:
-            continue
+    for release, tag in closing:
         ok = tag.prefix in names
         if tag.kind == 'last':
             ok = ok or any(tag.prefix == f'{d.name}-{n}' for n in names)
@@ -404,9 +413,8 @@ def check_closing_tag_has_branch(ctx: DeliverableContext) -> Iterator[Problem]:
     d = ctx.deliverable
     if d.is_independent or _has_series_branch(ctx):
         return
-    for release in ctx.new_releases:
-        tag = parse_special(release.version or '')
-        if tag is not None and tag.kind in BRANCH_CLOSING_KINDS:
+    for release, tag in _closing(ctx):
+        if tag.kind in BRANCH_CLOSING_KINDS:
             yield Problem(release.line, f'{release.version} closes a branch, but {d.name} has no stable or '
                           f'unmaintained branch in {d.series}',
                           'list the branch under branches:, or close a branchless deliverable with -last')
@@ -421,9 +429,8 @@ def check_em_at_last_release(ctx: DeliverableContext) -> Iterator[Problem]:
     repository, the commit of the last release before it.
     """
     d = ctx.deliverable
-    for release in ctx.new_releases:
-        tag = parse_special(release.version or '')
-        if tag is None or tag.kind != 'em':
+    for release, tag in _closing(ctx):
+        if tag.kind != 'em':
             continue
         previous = [r for r in d.releases[:release.index] if r.version and not ctx.is_special(r)]
         if not previous:

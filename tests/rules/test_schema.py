@@ -332,3 +332,46 @@ def test_schema_problems_are_all_reported_together(repo: DataRepo) -> None:
                 hash: ABC
         """)
     assert repo.findings(rel) == [('RT101', 5), ('RT102', 6), ('RT103', 4), ('RT502', 10)]
+
+
+@pytest.mark.parametrize('fields', ['TOP', 'RELEASE', 'PROJECT', 'BRANCH', 'REPO_SETTINGS'])
+def test_values_skipped_by_class_pass_their_key_whatever_they_hold(fields: str) -> None:
+    # The walk skips a key's test when the value is of the class _plain_values gives: that
+    # is sound only if the test passes for any value of that class, whatever is inside.
+    from releasetools.data.yamlio import YList, YMap
+    from releasetools.rules import schema
+
+    table = getattr(schema, fields)
+    odd_list, odd_map = YList(), YMap()
+    odd_list.extend([1, None, YMap()])
+    odd_map.update({1: None, 'x': YList()})
+    odd = {str: '', YList: odd_list, YMap: odd_map}
+    plain = schema._plain_values(table)
+    assert plain, fields
+    for key, cls in plain.items():
+        test, _, allowed = table[key]
+        assert allowed is None and key != 'flags'
+        assert test(odd[cls]), (key, cls)
+    if fields == 'TOP':
+        assert 'cycle-highlights' not in plain and 'include-pypi-link' not in plain and 'type' not in plain
+
+
+@pytest.mark.parametrize(('text', 'clean'), [
+    ('version: 1.0.0\nprojects: []\n', True),
+    ("version: '1.10'\nprojects: []\ndiff-start: 0.9.0\n", True),
+    ('version: 1.10\nprojects: []\n', False),
+    ('version: 1.0.0\n', False),
+    ('version: 1.0.0\nprojects: []\nrelase-notes: x\n', False),
+    ('version: 1.0.0\nprojects: {}\n', False),
+    ('version: 1.0.0\nprojects: []\nflags: [forced]\n', False),
+])
+def test_a_release_passed_as_clean_has_nothing_to_report(text: str, clean: bool) -> None:
+    from releasetools.data.yamlio import parse_yaml
+    from releasetools.rules import schema
+
+    release = parse_yaml(text)
+    assert schema._clean(release, schema._plain_values(schema.RELEASE), schema.REQUIRED['release']) is clean
+    if clean:
+        events: list[schema.Event] = []
+        assert schema._check_map(release, schema.RELEASE, 'release #1', 1, events, schema.REQUIRED['release'])
+        assert events == []
