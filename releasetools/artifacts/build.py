@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
-import os
 import shutil
 import sys
 import tarfile
@@ -124,8 +123,7 @@ def normalise_sdist(path: Path, epoch: int) -> None:
     headers of the original (tarfile writes what long names need); gzip
     with mtime 0, no file name, a fixed compression level.
     """
-    tmp = path.with_name(f'.{path.name}.tmp')
-    try:
+    def rewrite(tmp: Path) -> None:
         with tarfile.open(path, 'r:gz') as src:
             members = sorted(src.getmembers(), key=lambda m: m.name)
             with open(tmp, 'wb') as raw, \
@@ -144,11 +142,11 @@ def normalise_sdist(path: Path, epoch: int) -> None:
                     info.uid = info.gid = 0
                     info.uname = info.gname = 'root'
                     out.addfile(info, src.extractfile(member) if member.isfile() else None)
-        os.replace(tmp, path)
+
+    try:
+        replace_atomically(path, rewrite)
     except (OSError, tarfile.TarError) as exc:
         raise ReleaseToolsError(f'cannot normalise {path}: {exc}') from None
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def build(source: Path, outdir: Path, version: str, *, isolation: bool = True) -> list[Artifact]:

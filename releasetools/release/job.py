@@ -13,11 +13,11 @@ resumes at the first step not done and never does anything twice.
 
 Where each part lives: :meth:`_Job.release` lists the steps in order, and
 each step's work is in one module: ``gitops`` (tags, pushes, branches),
-``artifacts`` (build, twine check, uploads), ``publishing`` (publish, verify,
-tarballs), ``notes``, ``announce`` (the mail, sent at most once). Before the
+``artifacts.build`` (build, twine check, uploads), ``publishing`` (publish,
+verify, tarballs), ``notes``, ``announce`` (the mail, sent at most once). Before the
 first step: ``intake`` (the validated, approved request), ``precheck`` (the
 tags), ``preflight`` (the services). ``ledger`` remembers, ``status`` names
-what happened, ``children`` says what each child process may see.
+what happened, ``artifacts.children`` says what each child process may see.
 """
 
 from __future__ import annotations

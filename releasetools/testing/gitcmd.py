@@ -8,11 +8,11 @@ and on every machine, and no test sleeps to get distinct timestamps.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..core.errors import GitError
+from ..git import process
 
 __all__ = ['GIT_ENV', 'commit_file', 'git', 'init_repo', 'make_package_repo']
 
@@ -37,11 +37,11 @@ def git(cwd: Path, *args: str, input: str | None = None) -> str:
 
     A failure is a :class:`GitError` that carries the command and git's own words.
     """
-    proc = subprocess.run(['git', *args], cwd=cwd, capture_output=True, text=True, input=input,
-                          env={**os.environ, **GIT_ENV}, check=False, timeout=300)
-    if proc.returncode != 0:
-        raise GitError(f'git {" ".join(args)} failed in {cwd}: {proc.stderr.strip()}')
-    return proc.stdout.strip()
+    result = process.run(['git', *args], cwd, env={**os.environ, **GIT_ENV},
+                         input=input.encode('utf-8') if input is not None else None)
+    if not result.ok:
+        raise GitError(f'git {" ".join(args)} failed in {cwd}: {result.stderr.decode("utf-8", "replace").strip()}')
+    return result.stdout.decode('utf-8', 'replace').strip()
 
 
 def init_repo(path: Path, branch: str = 'master') -> Path:
