@@ -84,36 +84,12 @@ def append_to_list(text: str, key: str, entry: list[str], expected: Any) -> str:
         lines[-1] += '\n'
     block = '\n'.join(entry) + '\n'
     items = data.get(key)
-    if key not in data or items is None:
-        # Blank lines and margin comments that end the file stay at its end.
-        end = len(lines)
-        while end and (not lines[end - 1].strip() or lines[end - 1].startswith('#')):
-            end -= 1
-        if items is None and key in data:  # "key:" with no value: the entry goes under it
-            row = data.line_of(key) - 1
-            head, _, _ = lines[row].partition(':')
-            lines[row] = f'{head}:\n'
-            new_text = ''.join(lines[:row + 1]) + block + ''.join(lines[row + 1:])
-        else:
-            new_text = ''.join(lines[:end]) + f'{key}:\n' + block + ''.join(lines[end:])
-    elif isinstance(items, YList) and items and items.item_lines[0] > data.line_of(key):
-        # The list ends before the next line at the left margin that is not a comment;
-        # blank lines and margin comments just before it belong to what follows.
-        margin_items = _indent(lines[items.item_lines[0] - 1]) == 0  # "- " at the margin
-        end = len(lines)
-        for i in range(data.line_of(key), len(lines)):
-            line = lines[i]
-            if line.strip() and not line.startswith((' ', '#')) and not (margin_items and line.startswith('-')):
-                end = i
-                break
-        while end > data.line_of(key) and (not lines[end - 1].strip() or lines[end - 1].startswith('#')):
-            end -= 1
-        new_text = ''.join(lines[:end]) + block + ''.join(lines[end:])
-    elif isinstance(items, YList) and not items:
-        row = data.line_of(key) - 1
-        head, _, _ = lines[row].partition(':')
-        lines[row] = f'{head}:\n'
-        new_text = ''.join(lines[:row + 1]) + block + ''.join(lines[row + 1:])
+    if key not in data:
+        new_text = _new_list(lines, key, block)
+    elif items is None or (isinstance(items, YList) and not items):
+        new_text = _under_key(lines, data.line_of(key), block)  # "key:" with no value, or "key: []"
+    elif isinstance(items, YList) and items.item_lines[0] > data.line_of(key):
+        new_text = _end_of_block(lines, data.line_of(key), items, block)
     else:
         raise ReleaseToolsError(f'{key} is written in a layout new-release does not edit',
                                 f'write {key} as a block list ("- " per entry) and try again')
@@ -124,6 +100,39 @@ def append_to_list(text: str, key: str, entry: list[str], expected: Any) -> str:
         raise ReleaseToolsError(f'appending to {key} would change more than the new entry; nothing was written',
                                 'add the entry by hand')
     return new_text
+
+
+def _new_list(lines: list[str], key: str, block: str) -> str:
+    """A new ``key:`` list at the end; blank lines and margin comments that end the file stay at its end."""
+    end = len(lines)
+    while end and (not lines[end - 1].strip() or lines[end - 1].startswith('#')):
+        end -= 1
+    return ''.join(lines[:end]) + f'{key}:\n' + block + ''.join(lines[end:])
+
+
+def _under_key(lines: list[str], key_line: int, block: str) -> str:
+    """The entry right under ``key:`` (line ``key_line``), whose value (none, or ``[]``) goes."""
+    row = key_line - 1
+    head, _, _ = lines[row].partition(':')
+    return ''.join(lines[:row]) + f'{head}:\n' + block + ''.join(lines[row + 1:])
+
+
+def _end_of_block(lines: list[str], key_line: int, items: YList, block: str) -> str:
+    """The entry after the last one of a block list.
+
+    The list ends before the next line at the left margin that is not a
+    comment; blank lines and margin comments just before it belong to what follows.
+    """
+    margin_items = _indent(lines[items.item_lines[0] - 1]) == 0  # "- " at the margin
+    end = len(lines)
+    for i in range(key_line, len(lines)):
+        line = lines[i]
+        if line.strip() and not line.startswith((' ', '#')) and not (margin_items and line.startswith('-')):
+            end = i
+            break
+    while end > key_line and (not lines[end - 1].strip() or lines[end - 1].startswith('#')):
+        end -= 1
+    return ''.join(lines[:end]) + block + ''.join(lines[end:])
 
 
 def newline_of(content: bytes) -> str:

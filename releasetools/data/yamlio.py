@@ -139,7 +139,7 @@ class _Builder:
         #: children are then taken in line, without a call and a visit each.
         self.track = track
 
-    def build(self, node: Node, depth: int = 0) -> Any:
+    def build(self, node: Node, depth: int = 0) -> Any:  # noqa: PLR0912 - parse hot path: no call per case
         if self.track:
             if id(node) in self.seen:
                 raise loader_problem('alias', node.start_mark.line + 1)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from ..notes.render import plain_notes
-from .changes import ChangesReport, Commit, ReleaseReview, RepoReview
+from .changes import ApiResult, ChangesReport, Commit, NotesPreview, ReleaseReview, RepoReview, RequirementChange
 from .json_shape import JSON_SCHEMA
 
 __all__ = ['JSON_SCHEMA', 'render_json', 'render_text', 'to_dict']
@@ -86,36 +87,54 @@ def _repo_text(r: RepoReview) -> list[str]:
         out.append(f'    commits: {len(r.commits)} since the previous release (merges left out)')
         out.extend(_shortlog(r.commits))
     if r.notes is not None:
-        implied = r.notes.implied_step
-        by = f' ({", ".join(r.notes.implied_by)})' if r.notes.implied_by else ''
-        out.append(f'    release notes: {len(r.notes.files)} note{"s" if len(r.notes.files) != 1 else ""}, '
-                   f'calling for a {implied} step{by}' if implied != 'none' else
-                   f'    release notes: {len(r.notes.files)} note{"s" if len(r.notes.files) != 1 else ""}, '
-                   'calling for no step')
-        out.extend(f'      problem: {p}' for p in r.notes.problems)
-        preview = plain_notes(r.notes.preview).splitlines()
-        for line in preview[:PREVIEW_LINES]:
-            out.append(f'      | {line}'.rstrip())
-        if len(preview) > PREVIEW_LINES:
-            out.append(f'      | ... {len(preview) - PREVIEW_LINES} more lines (--format json has the whole preview)')
+        out.extend(_notes_text(r.notes))
     if r.requirements:
-        out.append('    requirements changed:')
-        for q in r.requirements:
-            if q.old is None:
-                out.append(f'      + {q.name}{q.new}')
-            elif q.new is None:
-                out.append(f'      - {q.name}{q.old}')
-            else:
-                out.append(f'      ~ {q.name}: {q.old or "(any)"} -> {q.new or "(any)"}')
+        out.extend(_requirements_text(r.requirements))
     if r.api is not None:
-        if r.api.status == 'skipped':
-            out.append(f'    public API: not compared: {r.api.reason}')
-        elif not r.api.breakages:
-            out.append('    public API: no incompatible change')
+        out.extend(_api_text(r.api))
+    return out
+
+
+def _notes_text(notes: NotesPreview) -> list[str]:
+    out: list[str] = []
+    implied = notes.implied_step
+    by = f' ({", ".join(notes.implied_by)})' if notes.implied_by else ''
+    out.append(f'    release notes: {len(notes.files)} note{"s" if len(notes.files) != 1 else ""}, '
+               f'calling for a {implied} step{by}' if implied != 'none' else
+               f'    release notes: {len(notes.files)} note{"s" if len(notes.files) != 1 else ""}, '
+               'calling for no step')
+    out.extend(f'      problem: {p}' for p in notes.problems)
+    preview = plain_notes(notes.preview).splitlines()
+    for line in preview[:PREVIEW_LINES]:
+        out.append(f'      | {line}'.rstrip())
+    if len(preview) > PREVIEW_LINES:
+        out.append(f'      | ... {len(preview) - PREVIEW_LINES} more lines (--format json has the whole preview)')
+    return out
+
+
+def _requirements_text(requirements: Sequence[RequirementChange]) -> list[str]:
+    out: list[str] = []
+    out.append('    requirements changed:')
+    for q in requirements:
+        if q.old is None:
+            out.append(f'      + {q.name}{q.new}')
+        elif q.new is None:
+            out.append(f'      - {q.name}{q.old}')
         else:
-            out.append(f'    public API: {len(r.api.breakages)} incompatible change'
-                       f'{"s" if len(r.api.breakages) != 1 else ""}:')
-            out.extend(f'      {b}' for b in r.api.breakages[:SHORTLOG_SHOWN])
+            out.append(f'      ~ {q.name}: {q.old or "(any)"} -> {q.new or "(any)"}')
+    return out
+
+
+def _api_text(api: ApiResult) -> list[str]:
+    out: list[str] = []
+    if api.status == 'skipped':
+        out.append(f'    public API: not compared: {api.reason}')
+    elif not api.breakages:
+        out.append('    public API: no incompatible change')
+    else:
+        out.append(f'    public API: {len(api.breakages)} incompatible change'
+                   f'{"s" if len(api.breakages) != 1 else ""}:')
+        out.extend(f'      {b}' for b in api.breakages[:SHORTLOG_SHOWN])
     return out
 
 

@@ -41,6 +41,12 @@ def check_commit_exists(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     Not a tree or a blob, and not a commit only a fork or an unmerged review
     has: the repository of record must have it.
     """
+    yield from _release_hashes(ctx)
+    yield from _branch_locations(ctx)
+
+
+def _release_hashes(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
+    """RT701 for the hashes of the new releases."""
     for release in ctx.new_releases:
         for project in release.projects:
             facts = facts_for(ctx, project.repo)
@@ -56,6 +62,10 @@ def check_commit_exists(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
                               'was the change merged? copy the hash from the repository\'s branch')
             else:
                 yield Problem(project.line, f'{project.hash} is a {kind} in {project.repo}, not a commit')
+
+
+def _branch_locations(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
+    """RT701 for the commits new branches are located at (a repo -> commit map)."""
     for branch in ctx.new_branches:
         if isinstance(branch.location, dict):
             for repo, sha in branch.location.items():

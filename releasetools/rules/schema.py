@@ -188,6 +188,23 @@ def _clean(m: Any, plain: dict[str, type], required: tuple[str, ...]) -> bool:
     return all(map(m.__contains__, required))
 
 
+def _walk_releases(releases: YList, events: list[Event]) -> None:
+    """The schema events of the releases and their projects.
+
+    Most releases and projects are clean: one quick look each, the full check for the others.
+    """
+    release_plain, project_plain = _plain_values(RELEASE), _plain_values(PROJECT)
+    for i, r in enumerate(releases):
+        if _clean(r, release_plain, REQUIRED['release']) or _check_map(
+                r, RELEASE, f'release #{i + 1}', releases.item_lines[i], events, REQUIRED['release']):
+            projects = r.get('projects')
+            if isinstance(projects, YList):
+                for j, p in enumerate(projects):
+                    if not _clean(p, project_plain, REQUIRED['project']):
+                        _check_map(p, PROJECT, 'a project of the release', projects.item_lines[j], events,
+                                   REQUIRED['project'])
+
+
 def _walk(ctx: DeliverableContext) -> list[Event]:
     cached: list[Event] | None = ctx.cache.get('schema')
     if cached is not None:
@@ -197,17 +214,7 @@ def _walk(ctx: DeliverableContext) -> list[Event]:
     _check_map(raw, TOP, 'the deliverable', 1, events, REQUIRED_TOP)
     releases = raw.get('releases')
     if isinstance(releases, YList):
-        # Most releases and projects are clean: one quick look each, the full check for the others.
-        release_plain, project_plain = _plain_values(RELEASE), _plain_values(PROJECT)
-        for i, r in enumerate(releases):
-            if _clean(r, release_plain, REQUIRED['release']) or _check_map(
-                    r, RELEASE, f'release #{i + 1}', releases.item_lines[i], events, REQUIRED['release']):
-                projects = r.get('projects')
-                if isinstance(projects, YList):
-                    for j, p in enumerate(projects):
-                        if not _clean(p, project_plain, REQUIRED['project']):
-                            _check_map(p, PROJECT, 'a project of the release', projects.item_lines[j], events,
-                                       REQUIRED['project'])
+        _walk_releases(releases, events)
     branches = raw.get('branches')
     if isinstance(branches, YList):
         for i, b in enumerate(branches):

@@ -283,6 +283,22 @@ def _utf8(name: str) -> bool:
     return True
 
 
+#: One cached file: mtime, size, its site values (or None) and the problem that left it out (or None).
+_Entry = tuple[int, int, 'SiteDeliverable | None', 'str | None']
+
+
+def _read_cache(cache: Path | None, cache_tag: str) -> dict[str, _Entry]:
+    """The entries of the last build's cache; nothing when it is absent, damaged or of other code."""
+    if cache is None or not cache.is_file():
+        return {}
+    try:
+        with cache.open('rb') as fh:
+            version, old = pickle.load(fh)
+    except Exception:  # a damaged or foreign cache only makes this build slower
+        return {}
+    return old if version == (_CACHE_VERSION, cache_tag) else {}
+
+
 def load_site_data(root: Path, cache: Path | None = None, config: SiteConfig | None = None,
                    cache_tag: str = '') -> SiteData:
     """Read the series and every deliverable file, reusing ``cache`` for unchanged files.
@@ -293,15 +309,7 @@ def load_site_data(root: Path, cache: Path | None = None, config: SiteConfig | N
     (``releasetools validate`` says more); the site still builds.
     """
     series = _series(root)
-    old: dict[str, tuple[int, int, SiteDeliverable | None, str | None]] = {}
-    if cache is not None and cache.is_file():
-        try:
-            with cache.open('rb') as fh:
-                version, old = pickle.load(fh)
-            if version != (_CACHE_VERSION, cache_tag):
-                old = {}
-        except Exception:  # a damaged or foreign cache only makes this build slower
-            old = {}
+    old = _read_cache(cache, cache_tag)
     paths, escapes = list_deliverable_files(root)
     new: dict[str, tuple[int, int, SiteDeliverable | None, str | None]] = {}
     problems = [f'{f.file}: {f.message}' for f in escapes]
