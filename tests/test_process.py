@@ -12,6 +12,7 @@ import pytest
 from releasetools.core.errors import GitError
 from releasetools.git import process
 from releasetools.git.repo import run_git
+from releasetools.testing.processes import gone
 
 #: A child that starts a grandchild (which writes its pid to argv[1], then sleeps), then sleeps itself.
 _SPAWNER = '''
@@ -22,27 +23,6 @@ time.sleep(60)
 '''
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    except OSError:  # no /proc
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
-    return state not in ('Z', 'X')
-
-
-def _gone(pid: int, within: float = 10.0) -> bool:
-    deadline = time.monotonic() + within
-    while _alive(pid):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def _pid_from(path: Path, within: float = 30.0) -> int:
@@ -62,7 +42,7 @@ def test_a_timeout_kills_the_child_and_what_it_started(tmp_path: Path, guard: bo
                     what='sleeper', timeout=2, guard=guard)
     assert time.monotonic() - start < 30
     grandchild = _pid_from(pidfile)
-    assert _gone(grandchild), f'the grandchild {grandchild} outlived the timeout'
+    assert gone(grandchild), f'the grandchild {grandchild} outlived the timeout'
     assert process.live_children() == []
 
 
@@ -103,7 +83,7 @@ def test_run_git_times_out_and_ends_the_helper_it_started(tmp_path: Path) -> Non
                 tmp_path, timeout=2)
     assert time.monotonic() - start < 30
     helper = _pid_from(pidfile)
-    assert _gone(helper), f'the remote helper {helper} outlived the timeout'
+    assert gone(helper), f'the remote helper {helper} outlived the timeout'
 
 
 def test_run_git_masks_credentials_in_its_messages(tmp_path: Path) -> None:

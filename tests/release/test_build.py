@@ -18,6 +18,7 @@ from releasetools.artifacts import build as artifacts
 from releasetools.artifacts import children
 from releasetools.testing.gitcmd import git
 from releasetools.testing.pbrproject import Project, ReleaseData
+from releasetools.testing.processes import alive, gone
 from tests.release.servers import PASSWORD, USER, Index
 from tests.release.test_job import Run, statuses
 
@@ -147,19 +148,6 @@ def test_a_fresh_workdir_after_a_complete_run_finds_its_files_published(tmp_path
 
 # -- 3. children die with the job -----------------------------------------------------------------
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    except OSError:  # no /proc: ask the kernel
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
-    return state not in ('Z', 'X')  # a zombie runs nothing
-
 
 def _hanging_job(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
     """A release job whose build hangs in setup.py; returns it and the pid of the hanging setup.py."""
@@ -177,23 +165,15 @@ def _hanging_job(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
     return proc, int(pidfile.read_text())
 
 
-def _gone(pid: int, within: float = 10.0) -> bool:
-    deadline = time.monotonic() + within
-    while _alive(pid):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
-
 
 @pytest.mark.skipif(not sys.platform.startswith('linux'), reason='reads /proc (the guard itself is portable)')
 def test_kill_9_of_the_job_leaves_no_build_running(tmp_path: Path) -> None:
     proc, setup_pid = _hanging_job(tmp_path)
     try:
-        assert _alive(setup_pid)
+        assert alive(setup_pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
-        assert _gone(setup_pid), f'setup.py (pid {setup_pid}) still runs after kill -9 of the job'
+        assert gone(setup_pid), f'setup.py (pid {setup_pid}) still runs after kill -9 of the job'
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -207,7 +187,7 @@ def test_sigterm_or_sigint_ends_the_build_then_the_job(tmp_path: Path, signum: i
     try:
         proc.send_signal(signum)
         code = proc.wait(20)
-        assert _gone(setup_pid, 1.0), f'setup.py (pid {setup_pid}) outlived the job'
+        assert gone(setup_pid, 1.0), f'setup.py (pid {setup_pid}) outlived the job'
         assert code == 130
         assert proc.stderr is not None
         err = proc.stderr.read().decode()
