@@ -128,14 +128,10 @@ def _review_repo(ctx: DeliverableContext, release: Release, repo: str, sha: str 
     # candidate, as reno's notes for it do.
     prev = lineage.range_start(ctx.deliverable, ctx.older_files, release, repo)
     prev_sha = prev.hash if prev and _usable(prev.hash) else None
-    if not _usable(sha):
-        return RepoReview(repo, sha or '', prev_sha, unavailable=f'{sha!r} is not a commit id')
-    assert sha is not None
-    answer = facts.get(repo, 'not looked up')
-    if isinstance(answer, str):
-        return RepoReview(repo, sha, prev_sha, unavailable=answer)
-    if answer.object_type(sha) != 'commit':
-        return RepoReview(repo, sha, prev_sha, unavailable=f'commit {sha} is not in {repo} ({answer.path})')
+    answer = _readable(repo, sha, prev_sha, facts)
+    if isinstance(answer, RepoReview):
+        return answer
+    assert sha is not None  # _readable said so
     warnings: list[str] = []
     if prev_sha and answer.object_type(prev_sha) != 'commit':
         warnings.append(f'the previous release {prev.version if prev else ""} ({prev_sha}) is not in {repo}: '
@@ -145,6 +141,7 @@ def _review_repo(ctx: DeliverableContext, release: Release, repo: str, sha: str 
     heads = tuple(sorted(b for b, tip in answer.refs.branches.items() if tip == sha))
     commits = notes = result = None
     requirements: tuple[RequirementChange, ...] = ()
+    old_req = new_req = None
     if prev_sha and prev:
         scanned = collect_range(answer, caches[repo], prev_sha, sha, release.version or '', api=api)
         if scanned.problem:
@@ -154,15 +151,26 @@ def _review_repo(ctx: DeliverableContext, release: Release, repo: str, sha: str 
         old_req = answer.files.get((prev_sha, 'requirements.txt'))
         new_req = answer.files.get((sha, 'requirements.txt'))
         requirements = requirement_changes(old_req, new_req)
-        warnings.extend(repo_warnings(
-            repo=repo, version=release.version or '', previous=prev.version, step=step, commits=commits,
-            same_commit=prev_sha == sha, notes=notes, expected=expected_branches(ctx, answer, release),
-            branches=branches, ancestor=answer.is_ancestor(prev_sha, sha), api=result,
-            old_requirements=old_req, new_requirements=new_req))
-    else:
-        warnings.extend(repo_warnings(
-            repo=repo, version=release.version or '', previous=None, step=step, commits=None, same_commit=False,
-            notes=None, expected=expected_branches(ctx, answer, release), branches=branches, ancestor=None,
-            api=None, old_requirements=None, new_requirements=None))
+    compared = bool(prev_sha and prev)
+    warnings.extend(repo_warnings(
+        repo=repo, version=release.version or '', previous=prev.version if compared and prev else None, step=step,
+        commits=commits, same_commit=compared and prev_sha == sha, notes=notes,
+        expected=expected_branches(ctx, answer, release), branches=branches,
+        ancestor=answer.is_ancestor(prev_sha, sha) if compared and prev_sha else None, api=result,
+        old_requirements=old_req, new_requirements=new_req))
     return RepoReview(repo, sha, prev_sha, None, commits, heads, branches, notes, requirements, result,
                       tuple(warnings))
+
+
+def _readable(repo: str, sha: str | None, prev_sha: str | None,
+              facts: dict[str, RepoFacts | str]) -> RepoFacts | RepoReview:
+    """The facts of ``repo`` when ``sha`` can be reviewed there, else the review that says why not."""
+    if not _usable(sha):
+        return RepoReview(repo, sha or '', prev_sha, unavailable=f'{sha!r} is not a commit id')
+    assert sha is not None
+    answer = facts.get(repo, 'not looked up')
+    if isinstance(answer, str):
+        return RepoReview(repo, sha, prev_sha, unavailable=answer)
+    if answer.object_type(sha) != 'commit':
+        return RepoReview(repo, sha, prev_sha, unavailable=f'commit {sha} is not in {repo} ({answer.path})')
+    return answer
