@@ -154,5 +154,7 @@ def _restore(root: Path, done: Sequence[FileChange]) -> str:
     if failed:
         return f'and could not restore {", ".join(sorted(failed))}: check them by hand (git diff)'
     if done:
-        return f'the {len(done)} file{"s" if len(done) != 1 else ""} already written got their old bytes back'
+        one = len(done) == 1
+        return (f'the {len(done)} file{"" if one else "s"} already written got '
+                f'{"its" if one else "their"} old bytes back')
     return 'no file was changed'

@@ -17,6 +17,7 @@ from releasetools.testing.deliverables import Release
 from releasetools.testing.gitcmd import commit_file, git, init_repo
 from releasetools.testing.series import OPEN_SERIES
 from releasetools.validate import ValidateOptions, validate
+from tests.release.tinyfs import fill, mounted
 
 TOP = Path(releasetools.__file__).resolve().parent.parent
 
@@ -211,3 +212,28 @@ def test_closed_series_is_refused(world: World, capsys: pytest.CaptureFixture[st
         (world.data / 'data' / 'series_status.yaml').read_text().replace('status: maintained', 'status: end of life'))
     assert world.run('gazpacho')[0] == 2
     assert "gazpacho is 'end of life' and takes no new release" in capsys.readouterr().err
+
+
+def test_a_write_failing_half_way_puts_the_first_files_back(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    """The disk fills up at the second file: the first gets its old bytes back, and the run says so.
+
+    hibiscus is a real tmpfs with two pages to spare: nova's new text fits (its old page stays
+    taken while its lock is held), placement's, made longer than two pages, does not.
+    """
+    hibiscus = world.data / 'deliverables' / 'hibiscus'
+    saved = {p.name: p.read_bytes() for p in hibiscus.iterdir()}
+    saved['placement.yaml'] = saved['placement.yaml'].replace(b'---\n', b'---\n' + b'# padding\n' * 900, 1)
+    for p in hibiscus.iterdir():
+        p.unlink()
+    with mounted(hibiscus, size='64k'):
+        for name, content in saved.items():
+            (hibiscus / name).write_bytes(content)
+        fill(hibiscus, spare_pages=2)
+        before = world.snapshot()
+        code, _ = world.run('hibiscus')
+        after = world.snapshot()
+    assert code == 2
+    err = capsys.readouterr().err
+    assert 'cannot write deliverables/hibiscus/placement.yaml: No space left on device' in err
+    assert 'the 1 file already written got its old bytes back' in err
+    assert after == before
