@@ -73,9 +73,9 @@ def locked_texts(root: Path, paths: Iterable[str], *, lock: bool = True) -> Iter
         yield {rel: (root / rel).read_bytes() for rel in ordered}
 
 
-def _others(root: Path, names: set[str], edited: Mapping[str, Deliverable]) -> dict[str, list[Deliverable]]:
+def _others(root: Path, files: Sequence[str], names: set[str], edited: Mapping[str, Deliverable]
+            ) -> dict[str, list[Deliverable]]:
     """Every series file of each deliverable name, as it will be after the request (for the rules' history)."""
-    files, _ = list_deliverable_files(root)
     out: dict[str, list[Deliverable]] = {name: [] for name in names}
     for rel in files:
         name = rel.rsplit('/', 1)[1]
@@ -110,7 +110,7 @@ def check_request(root: Path, series: SeriesTable, changes: Sequence[FileChange]
         bases[change.path] = load_deliverable_bytes(change.path, change.old).deliverable
     files, _ = list_deliverable_files(root)
     dirs = frozenset(p.split('/')[1] for p in files)
-    others = _others(root, {p.rsplit('/', 1)[1] for p in edited}, edited)
+    others = _others(root, files, {p.rsplit('/', 1)[1] for p in edited}, edited)
     for path, d in edited.items():
         mine = tuple(o for o in others[path.rsplit('/', 1)[1]] if o.path != path)
         ctx = DeliverableContext(d, series, mine, bases[path], True, dirs)

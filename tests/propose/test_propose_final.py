@@ -237,3 +237,26 @@ def test_a_write_failing_half_way_puts_the_first_files_back(world: World, capsys
     assert 'cannot write deliverables/hibiscus/placement.yaml: No space left on device' in err
     assert 'the 1 file already written got its old bytes back' in err
     assert after == before
+
+
+def test_repositories_of_one_deliverable_must_agree_on_diff_start(world: World) -> None:
+    """nova and glance in one deliverable: the same tag at both bases, or no diff-start at all."""
+    g2 = commit_file(world.glance, {'g.py': '2\n'}, 'glance for gazpacho')
+    git(world.glance, 'tag', '-a', '-m', 'final', '2.0.0')
+    git(world.glance, 'branch', 'stable/2026.1')
+    head = commit_file(world.glance, {'g.py': '3\n'}, 'glance for hibiscus')
+    two = f'openstack/nova={world.g},openstack/glance={g2}'
+    settings = 'repository-settings:\n    openstack/nova: {}\n    openstack/glance: {}\n'
+    multi = header('multi').split('repository-settings:')[0] + settings
+    world.write('gazpacho', 'multi', multi + 'releases:\n' + Release.of('2.0.0', two).block())
+    world.write('hibiscus', 'multi', multi + 'releases:\n'
+                + Release.of('3.0.0.0rc1', f'openstack/nova={world.h},openstack/glance={head}').block())
+    code, out = world.run('hibiscus', '--dry-run')
+    assert code == 0, out
+    assert ('deliverables/hibiscus/multi.yaml: would add 3.0.0 (re-tags 3.0.0.0rc1)\n'
+            '  diff-start 2.0.0: the latest tag at the base of stable/2026.1\n') in out
+    git(world.glance, 'tag', '-a', '-m', 'later', '2.0.1', g2)  # glance's base now carries 2.0.1 too
+    code, out = world.run('hibiscus')
+    assert code == 0, out
+    assert '  no diff-start: the repositories disagree (openstack/nova 2.0.0, openstack/glance 2.0.1)' in out
+    assert 'diff-start' not in world.file('multi').read_text()
