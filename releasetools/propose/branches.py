@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core import lineage
+from ..core.errors import UsageError
+from ..core.hints import did_you_mean
 from ..core.model import Deliverable
 from ..core.policy import model_takes
 from ..data.yamledit import append_to_list, list_layout, render_branch
 from ..data.yamlio import parse_yaml
 from ..rules import DeliverableContext
+from ..rules.schema import TYPES
 from .cycle import Planned, Result, Skipped, propose_series
 
 __all__ = ['ProposeBranchesOptions', 'plan_branch', 'propose_branches']
@@ -65,10 +68,15 @@ def plan_branch(ctx: DeliverableContext, text: str) -> Planned | Skipped:
 def propose_branches(opts: ProposeBranchesOptions) -> Result:
     """Append the stable branch of every matching deliverable; one request, all or nothing."""
     types = opts.types
+    for t in types:
+        if t not in TYPES:
+            raise UsageError(f'--type {t!r} is not a deliverable type', did_you_mean(t, TYPES) or
+                             f'one of: {", ".join(TYPES)}')
 
     def only(d: Deliverable) -> str | None:
         if not types or d.type in types:
             return None
         return f'type {d.type}: not one of {", ".join(types)}'
 
-    return propose_series('propose-branches', opts.root, opts.series, plan_branch, dry_run=opts.dry_run, only=only)
+    return propose_series(f'propose-branches {opts.series}', opts.root, opts.series, plan_branch,
+                          dry_run=opts.dry_run, only=only)

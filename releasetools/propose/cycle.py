@@ -69,7 +69,7 @@ class Outcome:
 class Result:
     """What a cycle-wide command did to a series."""
 
-    command: str
+    command: str  # as typed: "propose-milestone hibiscus rc"
     series: str
     outcomes: tuple[Outcome, ...]
     dry_run: bool
@@ -88,9 +88,9 @@ class Result:
         skipped = len(self.outcomes) - len(self.changed)
         files = f'{len(self.changed)} file{"s" if len(self.changed) != 1 else ""}'
         if not self.changed:
-            out.append(f'{self.command} {self.series}: nothing to propose ({skipped} skipped)')
+            out.append(f'{self.command}: nothing to propose ({skipped} skipped)')
         else:
-            out.append(f'{self.command} {self.series}: {"would change" if self.dry_run else "changed"} {files}, '
+            out.append(f'{self.command}: {"would change" if self.dry_run else "changed"} {files}, '
                        f'{skipped} skipped')
         return out
 
@@ -192,6 +192,7 @@ def propose_series(command: str, root: Path, series: str, plan: Planner, *, dry_
                    only: Callable[[Deliverable], str | None] | None = None) -> Result:
     """Plan ``plan`` over every file of ``series`` and write the planned entries as one request.
 
+    ``command`` names the run in the report, as typed (``propose-final hibiscus``).
     ``plan`` gets each file's context and its text as read under the lock.
     ``only`` may pass over a file before anything is planned (it returns the
     reason to skip, or None). Raises RequestRefused, writing nothing, when the

@@ -76,6 +76,8 @@ def diff_start(ctx: DeliverableContext, release: Release, repos: Repos) -> tuple
             return None, f'no diff-start: {repo} has no branch {" or ".join(names)} (the {previous.series} branch)'
         base = repos.git(repo, ['merge-base', refs.branches[branch], sha])
         if base is None:
+            if repos.git(repo, ['cat-file', '-e', f'{sha}^{{commit}}']) is None:
+                return None, f'no diff-start: {repo} has no commit {sha}'
             return None, f'no diff-start: {branch} and {sha[:12]} have no common commit in {repo}'
         tag = _highest_version_at(refs.tags, base)
         if tag is None:
@@ -141,5 +143,5 @@ def plan_final(ctx: DeliverableContext, text: str, repos: Repos) -> Planned | Sk
 def propose_final(opts: ProposeFinalOptions) -> Result:
     """Append the final of every deliverable of the series that is at a candidate; one request, all or nothing."""
     repos = Repos(RepoAccess(opts.repos, opts.offline, opts.cache_dir))
-    return propose_series('propose-final', opts.root, opts.series,
+    return propose_series(f'propose-final {opts.series}', opts.root, opts.series,
                           lambda ctx, text: plan_final(ctx, text, repos), dry_run=opts.dry_run)

@@ -111,5 +111,5 @@ def propose_milestone(opts: ProposeMilestoneOptions) -> Result:
     if opts.kind not in MILESTONE_KINDS:
         raise UsageError(f'unknown kind {opts.kind!r}', f'one of: {", ".join(MILESTONE_KINDS)}')
     repos = Repos(RepoAccess(opts.repos, opts.offline, opts.cache_dir))
-    return propose_series(f'propose-milestone {opts.kind}', opts.root, opts.series,
+    return propose_series(f'propose-milestone {opts.series} {opts.kind}', opts.root, opts.series,
                           lambda ctx, text: plan_milestone(ctx, text, opts.kind, repos), dry_run=opts.dry_run)

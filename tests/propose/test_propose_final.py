@@ -260,3 +260,10 @@ def test_repositories_of_one_deliverable_must_agree_on_diff_start(world: World) 
     assert code == 0, out
     assert '  no diff-start: the repositories disagree (openstack/nova 2.0.0, openstack/glance 2.0.1)' in out
     assert 'diff-start' not in world.file('multi').read_text()
+
+
+def test_a_candidate_the_repository_lacks_gets_no_diff_start(world: World) -> None:
+    world.write('hibiscus', 'nova', header('nova') + 'releases:\n' + Release.of('3.0.0.0rc1', '5e' * 20).block())
+    code, out = world.run('hibiscus', '--dry-run')
+    assert code == 0, out
+    assert f'  no diff-start: openstack/nova has no commit {"5e" * 20}' in out

@@ -51,7 +51,7 @@ def test_next_beta_at_the_head_of_master(world: World) -> None:
         'before rcs',
         'deliverables/hibiscus/trailing.yaml: skipped: cycle-trailing: milestone releases are for '
         'cycle-with-milestones, cycle-with-rc',
-        'propose-milestone milestone hibiscus: changed 1 file, 4 skipped',
+        'propose-milestone hibiscus milestone: changed 1 file, 4 skipped',
     ]
     assert world.file('nova').read_bytes() == before + (
         f'  - version: 3.0.0.0b2\n    projects:\n      - repo: openstack/nova\n        hash: {world.h}\n').encode()
@@ -99,3 +99,10 @@ def test_branches_of_every_type_in_a_dry_run(world: World) -> None:
     assert code == 0, out
     assert 'deliverables/hibiscus/nova.yaml: would add branch stable/2026.2 at 3.0.0.0b1' in out
     assert {p: world.file(p).read_bytes() for p in before} == before
+
+
+def test_unknown_type_is_refused_with_a_suggestion(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    assert branches(world, 'hibiscus', '--type', 'libary')[0] == 2
+    err = capsys.readouterr().err
+    assert "--type 'libary' is not a deliverable type" in err
+    assert "did you mean 'library'?" in err

@@ -56,7 +56,7 @@ def test_milestones_without_repositories_are_skipped_with_the_reason(sample: Pat
     code, out = run(sample, 'propose-milestone', 'hibiscus', 'milestone')
     assert code == 0, out
     assert 'deliverables/hibiscus/nova.yaml: skipped: cannot read openstack/nova: no repository at' in out
-    assert out.splitlines()[-1].startswith('propose-milestone milestone hibiscus: nothing to propose')
+    assert out.splitlines()[-1].startswith('propose-milestone hibiscus milestone: nothing to propose')
     assert sorted((p.name, p.read_bytes()) for p in (sample / 'deliverables' / 'hibiscus').iterdir()) == before
 
 
