@@ -22,7 +22,8 @@ def parse(*argv: str) -> argparse.Namespace:
 
 def test_every_command_module_is_listed_once_in_help_order() -> None:
     names = [module.__name__.rsplit('.', 1)[-1].replace('_', '-') for module in COMMANDS]
-    assert names == ['validate', 'new-release', 'check-approval', 'release', 'rules', 'list-changes', 'site', 'demo']
+    assert names == ['validate', 'new-release', 'propose-final', 'propose-milestone', 'propose-branches',
+                     'check-approval', 'release', 'rules', 'list-changes', 'site', 'demo']
     assert len(set(names)) == len(names)
 
 
@@ -84,3 +85,19 @@ def test_the_demo_does_not_import_the_command_line() -> None:
         names = imported(path)
         assert path.name == '__init__.py' or any(n.startswith('releasetools.') for n in names), (path, names)
         assert not {name for name in names if name.startswith('releasetools.cli')}, path
+
+
+def test_cycle_wide_request_options_are_frozen() -> None:
+    from releasetools.cli.main import propose_branches, propose_final, propose_milestone
+
+    final = propose_final.options(parse('propose-final', 'hibiscus', '--offline', '--repos', '/srv/{repo}',
+                                        '--dry-run'))
+    assert (final.series, final.offline, final.repos, final.dry_run) == ('hibiscus', True, '/srv/{repo}', True)
+    milestone = propose_milestone.options(parse('propose-milestone', 'hibiscus', 'rc', '--cache-dir', 'c'))
+    assert (milestone.kind, milestone.cache_dir, milestone.dry_run) == ('rc', Path('c'), False)
+    branches = propose_branches.options(parse('propose-branches', 'hibiscus', '--type', 'library, client-library'))
+    assert branches.types == ('library', 'client-library')
+    assert propose_branches.options(parse('propose-branches', 'hibiscus')).types == ()
+    for opts in (final, milestone, branches):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            opts.root = Path('elsewhere')  # type: ignore[misc]

@@ -30,7 +30,7 @@ from ..git import repo as gitrepo
 from ..git.mirrors import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
 from ..rules import DeliverableContext, Problem, run_rules
 
-__all__ = ['NewReleaseOptions', 'Proposal', 'RepoHead', 'new_release', 'parse_hashes', 'propose']
+__all__ = ['NewReleaseOptions', 'Proposal', 'RepoHead', 'branch_for', 'new_release', 'parse_hashes', 'propose']
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def _check_open(d: Deliverable, ctx: DeliverableContext, kind: str) -> None:
                                 'release in an open series')
 
 
-def _branch_for(d: Deliverable, ctx: DeliverableContext, refs: gitrepo.Refs, repo: str) -> str:
+def branch_for(d: Deliverable, ctx: DeliverableContext, refs: gitrepo.Refs, repo: str) -> str:
     """The branch a new release of ``d`` is taken from: the series' stable branch, or master while developing.
 
     Never the default branch for a series past development: its head carries
@@ -198,7 +198,7 @@ def _heads(opts: NewReleaseOptions, d: Deliverable, ctx: DeliverableContext, pla
                 raise ReleaseToolsError(f'cannot read {repo}: {located.reason or "unavailable"}',
                                         f'pass --hash {repo}=SHA, or --repos')
             refs = gitrepo.list_refs(readable)
-            branch = _branch_for(d, ctx, refs, repo)
+            branch = branch_for(d, ctx, refs, repo)
             sha = refs.branches[branch]
         commits = None
         if prev and readable is not None:
