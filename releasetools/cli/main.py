@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 from .. import __version__
 from ..core.errors import ReleaseToolsError
 from ..core.redact import redact
-from . import check_approval, demo, list_changes, new_release, release, rules, site, validate
+from . import check_approval, countdown, demo, list_changes, new_release, release, rules, site, validate
 from .args import Parser
 from .output import EXIT_OK, EXIT_USAGE, tolerant
 
@@ -35,7 +35,8 @@ class Command(Protocol):
 
 
 #: The commands, in the order ``releasetools --help`` lists them.
-COMMANDS: tuple[Command, ...] = (validate, new_release, check_approval, release, rules, list_changes, site, demo)
+COMMANDS: tuple[Command, ...] = (validate, new_release, check_approval, release, rules, list_changes, countdown, site,
+                                 demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

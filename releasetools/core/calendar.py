@@ -61,6 +61,11 @@ class Schedule:
         """The week ``day`` falls in (None: outside the calendar, or a weekend between two weeks)."""
         return next((w for w in self.weeks if w.start <= day <= w.end), None)
 
+    def week_around(self, day: dt.date) -> Week | None:
+        """The week ``day`` is in, counting a week's weekend as its own (the countdown of a Saturday)."""
+        return self.week_of(day) or next(
+            (w for w in self.weeks if w.start <= day < w.start + dt.timedelta(days=7)), None)
+
     def week_after(self, week: Week) -> Week | None:
         """The week that follows ``week`` in the calendar."""
         later = [w for w in self.weeks if w.start > week.start]
@@ -134,7 +139,7 @@ def event_titles(rst: str) -> dict[str, str]:
         match = _ANCHOR_RE.match(line)
         if match is None:
             continue
-        rest = [text for text in lines[i + 1:i + 5]]
+        rest = list(lines[i + 1:i + 5])
         while rest and not rest[0].strip():
             rest.pop(0)
         if len(rest) >= 2 and rest[0].strip() and _UNDERLINE_RE.match(rest[1]):
