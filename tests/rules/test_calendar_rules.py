@@ -7,10 +7,13 @@ The calendar is the development series' (hibiscus) and the day is injected
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 
 import pytest
 from pytest import param as P
 
+from releasetools.cli.main import main
 from releasetools.core.findings import Finding, Severity
 from releasetools.testing.calendar import write_calendar
 from releasetools.testing.datarepo import DataRepo
@@ -100,3 +103,13 @@ def test_rc_period(data: DataRepo, added: str, day: dt.date, expected: list[tupl
     assert [(f.check, f.line) for f in found] == expected
     if found:
         assert 'h-rc1' in found[0].message and 'RC1 target week' in found[0].message
+
+
+def test_validate_date_flag(data: DataRepo) -> None:
+    _library(data, 'library', [R('8.3.0')], [R('8.3.0'), R('8.4.0', '$2')])
+    args = ['validate', '--root', str(data.root), '--base', 'HEAD', '--offline', '--format', 'json']
+    late, early = io.StringIO(), io.StringIO()
+    main([*args, '--date', (MONDAY + dt.timedelta(days=9)).isoformat()], late)
+    main([*args, '--date', MONDAY.isoformat()], early)
+    assert 'RT405' in {f['check'] for f in json.loads(late.getvalue())['findings']}
+    assert 'RT405' not in {f['check'] for f in json.loads(early.getvalue())['findings']}
