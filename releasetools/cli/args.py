@@ -8,14 +8,15 @@ type and metavar are the same everywhere.
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .output import EXIT_USAGE
 
-__all__ = ['BASE_AS_VALIDATE', 'FILES_LIMIT', 'Parser', 'add_base', 'add_cache_dir', 'add_files', 'add_format',
-           'add_offline', 'add_progress', 'add_repo_access', 'add_repos', 'add_root']
+__all__ = ['BASE_AS_VALIDATE', 'FILES_LIMIT', 'Parser', 'add_base', 'add_cache_dir', 'add_date', 'add_files',
+           'add_format', 'add_offline', 'add_progress', 'add_repo_access', 'add_repos', 'add_root', 'iso_date']
 
 #: The --base of the commands that read a request as validate does.
 BASE_AS_VALIDATE = 'the state before the request (default as in validate)'
@@ -61,6 +62,18 @@ def add_repo_access(parser: argparse.ArgumentParser) -> None:
 
 def add_cache_dir(parser: argparse.ArgumentParser, text: str) -> None:
     parser.add_argument('--cache-dir', type=Path, metavar='DIR', help=text)
+
+
+def iso_date(text: str) -> datetime.date:
+    """An argparse type: a YYYY-MM-DD date."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'{text!r} is not a date (YYYY-MM-DD)') from None
+
+
+def add_date(parser: argparse.ArgumentParser, text: str) -> None:
+    parser.add_argument('--date', type=iso_date, metavar='YYYY-MM-DD', help=text)
 
 
 def add_format(parser: argparse.ArgumentParser, text: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime
 from typing import TYPE_CHECKING, TextIO
 
 from . import args as shared
@@ -39,17 +38,9 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     shared.add_cache_dir(parser, 'mirrors and the cache of scanned ranges and notes (default: '
                                  '~/.cache/releasetools)')
     shared.add_format(parser, 'text (default) or json')
-    parser.add_argument('--date', type=_iso_date, metavar='YYYY-MM-DD',
-                        help='the day the release would happen, for the calendar hints (default: today)')
+    shared.add_date(parser, 'the day the release would happen, for the calendar hints (default: today)')
     shared.add_files(parser)
     return parser
-
-
-def _iso_date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f'{text!r} is not a date (YYYY-MM-DD)') from None
 
 
 def options(args: argparse.Namespace) -> ChangesOptions:

@@ -18,6 +18,7 @@ from ..core.errors import ReleaseToolsError
 from ..core.redact import redact
 from . import (
     check_approval,
+    countdown,
     demo,
     list_changes,
     new_release,
@@ -48,7 +49,7 @@ class Command(Protocol):
 
 #: The commands, in the order ``releasetools --help`` lists them.
 COMMANDS: tuple[Command, ...] = (validate, new_release, propose_final, propose_milestone, propose_branches,
-                                 check_approval, release, rules, list_changes, site, demo)
+                                 check_approval, release, rules, list_changes, countdown, site, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

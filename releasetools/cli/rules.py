@@ -65,6 +65,8 @@ def _explain(rule: Rule, out: TextIO) -> None:
         out.write(_indented(example.text or example.note or '', 8) + '\n')
         for path, text in example.others.items():
             out.write(f'      with {path}:\n' + _indented(text, 8) + '\n')
+        if example.day:
+            out.write(f'      checked on {example.day}\n')
 
 
 def _indented(text: str, width: int) -> str:

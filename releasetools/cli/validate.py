@@ -61,6 +61,8 @@ def _add_git_options(parser: argparse.ArgumentParser) -> None:
                              'repository name, e.g. /srv/git/{repo} (default: https://opendev.org/{repo})')
     shared.add_cache_dir(parser, 'where mirrors of remote repositories are kept (default: '
                                  '$XDG_CACHE_HOME/releasetools, i.e. ~/.cache/releasetools)')
+    shared.add_date(parser, 'the day the request is checked, for the calendar rules RT405 and RT406 (default: '
+                            'today)')
     parser.add_argument('--build', action='store_true',
                         help='also build each new release of a Python release type at its proposed hash, with '
                              'the release job\'s own build code (needs the repositories, see --repos): the '
@@ -100,7 +102,7 @@ def options(args: argparse.Namespace) -> ValidateOptions:
                            offline=args.offline, repos=args.repos, cache_dir=args.cache_dir, build=args.build,
                            require_git=bool(args.require_git or _env_flag('RELEASETOOLS_REQUIRE_GIT')),
                            progress=progress_writer(args.progress), baseline=args.baseline,
-                           no_baseline=args.no_baseline, write_baseline=args.write_baseline)
+                           no_baseline=args.no_baseline, write_baseline=args.write_baseline, day=args.date)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

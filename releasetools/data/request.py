@@ -14,11 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.calendar import Schedule
 from ..core.errors import UsageError
 from ..core.findings import Finding, Severity
 from ..core.model import SeriesTable
 from ..git import repo as gitrepo
 from . import baseline
+from .calendar import load_schedule
 from .load import (
     DELIVERABLES,
     escape_finding,
@@ -46,6 +48,8 @@ class Request:
     findings: list[Finding]
     #: data/validate-baseline.yaml at the base (None: absent, or nothing to check).
     base_baseline: bytes | None = None
+    #: The calendar of the series in development (None: no such series, or no calendar).
+    calendar: Schedule | None = None
 
 
 def _normalise(root: Path, name: str) -> str:
@@ -110,8 +114,10 @@ def read_request(root: Path, *, base: str | None = None, all: bool = False,
     if base_commit is not None and (targets or deleted):
         bases, base_baseline = _read_bases(root, base_commit, targets, deleted)
         findings.extend(_deleted_history(deleted, bases))
+    current = series.current
+    calendar = load_schedule(root, current.name) if current is not None else None
     return Request(root, series, series_dirs, _by_name(all_files), targets, base_commit, bases, findings,
-                   base_baseline)
+                   base_baseline, calendar)
 
 
 def _changed(root: Path, base_commit: str, explicit: Sequence[str]) -> tuple[list[str], list[str]]:

@@ -1,4 +1,4 @@
-"""Timing hints from a series calendar (``doc/source/<series>/schedule.yaml``).
+"""Timing hints from a series calendar (``doc/source/<series>/schedule.yaml``, read by ``data.calendar``).
 
 The calendar lists the weeks of a cycle (``cycle:``: ``start``, ``end``,
 ``name`` R-N, and event names under ``x-project``/``project-specific``).
@@ -17,76 +17,13 @@ exception: a release whose notes add features then gets a hint too.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
-from pathlib import Path
 
-import yaml
+from ..core.calendar import Schedule, Week
+from ..data.calendar import load_schedule
 
 __all__ = ['Schedule', 'Week', 'load_schedule', 'timing_hints']
 
-_FREEZE_RE = re.compile(r'^[a-z]-(ff|rf|soft-sf|hard-sf|mf|final-lib|final-clientlib|rc1|finalrc|final)$|freeze')
 _LIBRARY_TYPES = ('library', 'client-library')
-
-
-@dataclass(frozen=True, slots=True)
-class Week:
-    start: dt.date
-    end: dt.date
-    name: str | None
-    events: tuple[str, ...]  # x-project events
-
-    @property
-    def freezes(self) -> tuple[str, ...]:
-        return tuple(e for e in self.events if _FREEZE_RE.search(e))
-
-
-@dataclass(frozen=True)
-class Schedule:
-    series: str
-    weeks: tuple[Week, ...]
-
-    def week_of(self, day: dt.date) -> Week | None:
-        return next((w for w in self.weeks if w.start <= day <= w.end), None)
-
-    def week_of_event(self, event: str) -> Week | None:
-        """The week of this series' event ``event`` (``ff`` is ``<first letter>-ff``)."""
-        name = f'{self.series[:1]}-{event}'
-        return next((w for w in self.weeks if name in w.events), None)
-
-
-def _date(value: object) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def load_schedule(root: Path, series: str) -> Schedule | None:
-    """The series calendar, or None when there is none (or it cannot be read: hints are optional)."""
-    path = root / 'doc' / 'source' / series / 'schedule.yaml'
-    try:
-        data = yaml.load(path.read_bytes(), Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))
-    except (OSError, yaml.YAMLError):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get('cycle'), list):
-        return None
-    weeks = []
-    for entry in data['cycle']:
-        if not isinstance(entry, dict):
-            continue
-        start, end = _date(entry.get('start')), _date(entry.get('end'))
-        if start is None or end is None:
-            continue
-        events = entry.get('x-project') or []
-        name = entry.get('name')
-        weeks.append(Week(start, end, str(name) if name is not None else None,
-                          tuple(str(e) for e in events) if isinstance(events, list) else ()))
-    return Schedule(series, tuple(weeks))
 
 
 def timing_hints(schedule: Schedule | None, day: dt.date, deliverable_type: str | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
 from ..core.builds import BuildOutcome
+from ..core.calendar import Schedule
 from ..core.findings import Report, Severity
 from ..core.lineage import counted_versions, era_step, fold_series, semvers_of, starts_era
 from ..core.model import OPEN_STATUSES, Branch, Deliverable, Release, SeriesTable
@@ -95,6 +97,9 @@ class DeliverableContext:
     series_dirs: frozenset[str] = frozenset()
     git: GitFacts = field(default_factory=dict)
     builds: BuildFacts = field(default_factory=dict)
+    #: The calendar of the series in development, and the day the request is checked (the calendar rules).
+    calendar: Schedule | None = None
+    day: dt.date | None = None
     cache: RuleCache = field(default_factory=RuleCache, compare=False, repr=False)
     #: Shared by the contexts of one deliverable's files (facts about the whole group).
     group: DeliverableGroup = field(default_factory=DeliverableGroup, compare=False, repr=False)
@@ -306,8 +311,11 @@ class _Loader:
         return hit
 
 
-def deliverable_contexts(request: Request, targets: Iterable[str], report: Report) -> list[DeliverableContext]:
+def deliverable_contexts(request: Request, targets: Iterable[str], report: Report, day: dt.date | None = None
+                         ) -> list[DeliverableContext]:
     """Load ``targets`` with their other series files and base versions, for the rules.
+
+    ``day`` is the day the request is checked, with the request's calendar for the calendar rules.
 
     Files that cannot be read are counted and their finding added to ``report``.
     """
@@ -330,5 +338,5 @@ def deliverable_contexts(request: Request, targets: Iterable[str], report: Repor
             base = load_deliverable_bytes(rel, content).deliverable
         contexts.append(DeliverableContext(loaded.deliverable, request.series, others, base,
                                            request.base_commit is not None, request.series_dirs,
-                                           group=groups[name]))
+                                           calendar=request.calendar, day=day, group=groups[name]))
     return contexts

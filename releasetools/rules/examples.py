@@ -34,7 +34,17 @@ class Example:
     base: str | None = None
     others: dict[str, str] = field(default_factory=dict)
     note: str | None = None  # for checks that need more than data (git, unreadable files)
+    day: str | None = None  # the day the request is checked (the calendar rules), YYYY-MM-DD; None: today
 
+
+#: A hibiscus calendar cut to the weeks the calendar rules read (RT405, RT406).
+CALENDAR = {'doc/source/hibiscus/schedule.yaml': (
+    "---\ncycle:\n"
+    "  - {start: '2026-08-17', end: '2026-08-21', name: R-6, x-project: [h-final-lib]}\n"
+    "  - {start: '2026-08-24', end: '2026-08-28', name: R-5, x-project: [h-ff, h-final-clientlib]}\n"
+    "  - {start: '2026-09-07', end: '2026-09-11', name: R-3, x-project: [h-rc1]}\n"
+    "  - {start: '2026-09-28', end: '2026-10-02', name: R+0, x-project: [h-final]}\n")}
+LIB = H.replace('type: service', 'type: library').replace('cycle-with-rc', 'cycle-with-intermediary')
 
 GAZPACHO = {'deliverables/gazpacho/nova.yaml': H + 'releases:\n' + rel('2.0.0') + rel('2.1.0', B)}
 
@@ -86,6 +96,10 @@ EXAMPLES: dict[str, Example] = {
     'RT403': Example(H.replace('cycle-with-rc', 'untagged') + 'releases:\n' + rel('3.0.0')),
     'RT404': Example(H.replace('cycle-with-rc', 'abandoned') + 'releases:\n' + rel('3.0.0') + rel('3.1.0', B),
                      base=H.replace('cycle-with-rc', 'abandoned') + 'releases:\n' + rel('3.0.0')),
+    'RT405': Example(LIB + 'releases:\n' + rel('3.0.0') + rel('3.1.0', B), base=LIB + 'releases:\n' + rel('3.0.0'),
+                     others=CALENDAR, day='2026-08-25'),
+    'RT406': Example(H + 'releases:\n' + rel('3.0.0.0rc1') + rel('3.0.0.0b3', B),
+                     base=H + 'releases:\n' + rel('3.0.0.0rc1'), others=CALENDAR, day='2026-09-15'),
     'RT501': Example(H + 'releases:\n' + rel('3.0.0', repo='openstack/nova-old')),
     'RT502': Example(H + 'releases:\n' + rel('3.0.0', sha='abc1234')),
     'RT503': Example(H + '  openstack/placement: {}\nreleases:\n' + rel('3.0.0')),

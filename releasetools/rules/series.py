@@ -1,9 +1,11 @@
-"""Series rules: which series a file belongs to and whether it takes releases (``core.policy``)."""
+"""Series rules: which series a file belongs to, whether it takes releases (``core.policy``), and what the
+calendar of the series in development allows on the day a request is checked (RT405, RT406)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..core.findings import Severity
 from ..core.hints import did_you_mean
 from ..core.model import Release
 from ..core.policy import model_takes, series_takes
@@ -79,3 +81,75 @@ def check_abandoned_no_new_releases(ctx: DeliverableContext) -> Iterator[Problem
     """An ``abandoned`` deliverable takes no new releases."""
     yield from _closed_model(ctx, 'abandoned', '{name} is abandoned and takes no new release',
                              'change release-model first if the deliverable is revived')
+
+
+# -- the calendar of the series in development (``core.calendar``; read by ``data.calendar``) -----
+
+#: The library-freeze event of each library type: its last release of the series is due that week.
+_LIBRARY_FREEZES = {'library': 'final-lib', 'client-library': 'final-clientlib'}
+
+
+def _in_calendar(ctx: DeliverableContext) -> bool:
+    """Whether the calendar rules apply: a file of the series the calendar is of, and a day to judge."""
+    cal = ctx.calendar
+    return cal is not None and ctx.day is not None and ctx.deliverable.series == cal.series
+
+
+@rule('RT405', severity=Severity.WARNING, needs_base=True)
+def check_library_freeze(ctx: DeliverableContext) -> Iterator[Problem]:
+    """A library makes no feature release after its library freeze.
+
+    The calendar of the series in development (``doc/source/<series>/schedule.yaml``)
+    has a week for the last release of the libraries (``<l>-final-lib``) and
+    one for the client libraries (``<l>-final-clientlib``). Once that week is
+    over, a new ``X.Y.0`` release of a library of the series (a feature release)
+    needs a freeze exception: it is a warning that names the event. The day is
+    the day the request is checked (``validate`` runs when it is proposed and
+    again before it merges), so only what a request adds is judged: ``--all``
+    cannot know when the releases already in the data were made.
+    """
+    d = ctx.deliverable
+    event = _LIBRARY_FREEZES.get(d.type or '')
+    if event is None or not _in_calendar(ctx):
+        return
+    cal, day = ctx.calendar, ctx.day
+    assert cal is not None and day is not None
+    week = cal.week_of_event(event)
+    if week is None or day <= week.end:
+        return
+    name = cal.event_name(event)
+    for release in ctx.new_releases:
+        version = release.semver
+        if version is not None and not version.is_prerelease and version.patch == 0:
+            yield Problem(release.line, f'{release.version} is a feature release of {d.type} {d.name} after '
+                          f'the {cal.series} library freeze: {cal.title(name)} ({name}, {week.label})',
+                          'release only fixes now (a patch release), or ask the release team for a freeze '
+                          'exception')
+
+
+@rule('RT406', severity=Severity.WARNING, needs_base=True)
+def check_rc_period(ctx: DeliverableContext) -> Iterator[Problem]:
+    """Between the rc deadline and the final, a cycle-with-rc deliverable releases only candidates.
+
+    From the week of the series' ``<l>-rc1`` event (the first release
+    candidates) until the week of its ``<l>-final`` event, a ``cycle-with-rc``
+    deliverable of the series in development releases ``X.Y.Z.0rcN`` only:
+    a beta or a final then is a warning that names the event. The final
+    itself comes in the final's week. The day is the day the request is
+    checked, as for RT405.
+    """
+    d = ctx.deliverable
+    if d.release_model != 'cycle-with-rc' or not _in_calendar(ctx):
+        return
+    cal, day = ctx.calendar, ctx.day
+    assert cal is not None and day is not None
+    rc1, final = cal.week_of_event('rc1'), cal.week_of_event('final')
+    if rc1 is None or day < rc1.start or (final is not None and day >= final.start):
+        return
+    name = cal.event_name('rc1')
+    for release in ctx.new_releases:
+        version = release.semver
+        if version is not None and version.pre_kind != 'rc':
+            yield Problem(release.line, f'{release.version} of {d.name} is not a release candidate, in the '
+                          f'{cal.series} rc period: after {cal.title(name)} ({name}, {rc1.label}) and before the '
+                          'final', 'propose the next release candidate (X.Y.Z.0rcN), or ask the release team')

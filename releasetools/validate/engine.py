@@ -6,6 +6,7 @@ I/O lives here and in ``data``/``git``; the rules stay pure.
 from __future__ import annotations
 
 import concurrent.futures
+import datetime as dt
 import gc
 import multiprocessing
 import os
@@ -54,6 +55,8 @@ class ValidateOptions:
     no_baseline: bool = False
     #: Write the errors found (--all only) as the baseline to this file, then accept them.
     write_baseline: Path | None = None
+    #: The day the request is checked, for the calendar rules (RT405, RT406); None: today.
+    day: dt.date | None = None
 
 
 def validate(opts: ValidateOptions) -> Report:
@@ -98,7 +101,7 @@ def check_request(request: Request, opts: ValidateOptions) -> Report:
     locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline,
                           opts.progress)
     job = _Job(request, locator, opts.git_workers, require_git=opts.require_git, build=opts.build,
-               build_isolation=opts.build_isolation)
+               build_isolation=opts.build_isolation, day=opts.day or dt.date.today())
     targets = request.targets
     chunks = _chunks(targets, _workers(len(targets)))
     if len(chunks) > 1:
@@ -169,6 +172,7 @@ class _Job:
     build: bool = False
     build_isolation: bool = True
     require_git: bool = False
+    day: dt.date | None = None
 
     def run(self, targets: list[str]) -> Report:
         # The model and the rules' indexes are many small objects and no
@@ -185,7 +189,7 @@ class _Job:
 
     def _run(self, targets: list[str]) -> Report:
         report = Report()
-        contexts = deliverable_contexts(self.request, targets, report)
+        contexts = deliverable_contexts(self.request, targets, report, self.day)
         # All git (and build) facts first, batched per repository, then the (pure) rules.
         facts = self._git_facts(contexts)
         git_ids = [r.id for r in RULES.values() if r.family == 'git' and r.func is not None]

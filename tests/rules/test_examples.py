@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ def test_example_fails_its_check(rule_id: str, tmp_path: Path) -> None:
     root = tmp_path / 'data'
     DataRepo(root, EXAMPLE_SERIES)
     for path, text in example.others.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text)
     target = root / example.path
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -35,5 +37,6 @@ def test_example_fails_its_check(rule_id: str, tmp_path: Path) -> None:
         base = 'HEAD'
     target.write_text(example.text)
     report = validate(ValidateOptions(root=root, base=base, all=base is None, offline=True,
-                                      repos=str(tmp_path / 'none') + '/{repo}', cache_dir=tmp_path / 'cache'))
+                                      repos=str(tmp_path / 'none') + '/{repo}', cache_dir=tmp_path / 'cache',
+                                      day=dt.date.fromisoformat(example.day) if example.day else None))
     assert rule_id in {f.check for f in report.findings if f.file == example.path}, report.findings
