@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
+import re
 import sys
+import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, overload
 
+from ..core.errors import UsageError
 from .output import EXIT_USAGE
 
-__all__ = ['BASE_AS_VALIDATE', 'FILES_LIMIT', 'Parser', 'add_base', 'add_cache_dir', 'add_date', 'add_files',
-           'add_format', 'add_offline', 'add_progress', 'add_repo_access', 'add_repos', 'add_root', 'iso_date']
+__all__ = ['BASE_AS_VALIDATE', 'FILES_LIMIT', 'Parser', 'WrappedFormatter', 'absolute', 'add_base', 'add_cache_dir',
+           'add_date', 'add_files', 'add_format', 'add_offline', 'add_progress', 'add_repo_access', 'add_repos',
+           'add_root', 'find_root', 'is_data_root', 'iso_date', 'repos_template', 'root']
 
 #: The --base of the commands that read a request as validate does.
 BASE_AS_VALIDATE = 'the state before the request (default as in validate)'
@@ -24,8 +29,48 @@ BASE_AS_VALIDATE = 'the state before the request (default as in validate)'
 FILES_LIMIT = 'limit to these deliverable files'
 
 
+class WrappedFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and epilogs wrapped at the terminal width ($COLUMNS), their line breaks kept.
+
+    Each line of the text is a paragraph of its own: a long one is wrapped, an
+    indented one keeps its indent, and a line of a table (``NAME   text``) goes
+    on under its text column, so the environment tables and examples still line up.
+    """
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return '\n'.join(_wrap_line(line, width, indent) for line in text.splitlines())
+
+    def _format_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None) -> str:
+        # argparse never breaks inside a group ([--a X | --b | --c Y]): a line still too long is wrapped here.
+        text = super()._format_usage(usage, actions, groups, prefix)
+        width = self._width
+        return '\n'.join(line if len(line) <= width else
+                         textwrap.fill(line.strip(), width, initial_indent=line[:len(line) - len(line.lstrip())],
+                                       subsequent_indent=line[:len(line) - len(line.lstrip())] + '  ',
+                                       break_on_hyphens=False)
+                         for line in text.split('\n'))
+
+
+#: A table row: an indented name, two spaces or more, then its text (the hanging indent).
+_ROW_RE = re.compile(r'^(\s*\S+(?: \S+)*\s{2,})\S')
+
+
+def _wrap_line(line: str, width: int, indent: str) -> str:
+    if not line.strip():
+        return ''
+    lead = indent + line[:len(line) - len(line.lstrip())]
+    row = _ROW_RE.match(line)
+    hanging = indent + ' ' * len(row.group(1)) if row and len(row.group(1)) < width * 2 // 3 else lead
+    return textwrap.fill(line.strip(), width, initial_indent=lead, subsequent_indent=hanging,
+                         break_on_hyphens=False)
+
+
 class Parser(argparse.ArgumentParser):
     """The parser of releasetools and its commands: a usage error exits with status 2 (EXIT_USAGE)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault('formatter_class', WrappedFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -37,8 +82,60 @@ if TYPE_CHECKING:
 
 
 def add_root(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--root', type=Path, default=Path('.'), metavar='DIR',
-                        help='the data repository (default: the current directory)')
+    parser.add_argument('--root', type=Path, default=None, metavar='DIR',
+                        help='the data repository (default: the one the current directory is in, found upwards '
+                             'as git does: the nearest folder holding data/series_status.yaml and deliverables/)')
+
+
+@overload
+def absolute(path: Path) -> Path: ...
+
+
+@overload
+def absolute(path: Path | None) -> Path | None: ...
+
+
+def absolute(path: Path | None) -> Path | None:
+    """A path option as the user meant it: relative to the working directory, ``~`` expanded; None stays None."""
+    return None if path is None else Path(os.path.abspath(path.expanduser()))
+
+
+def is_data_root(folder: Path) -> bool:
+    """Whether ``folder`` is the top of a data repository: it holds data/series_status.yaml and deliverables/."""
+    return (folder / 'data' / 'series_status.yaml').is_file() and (folder / 'deliverables').is_dir()
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest of ``start`` and its parents that is a data repository, or None."""
+    start = Path(os.path.abspath(start))
+    return next((folder for folder in (start, *start.parents) if is_data_root(folder)), None)
+
+
+def root(args: argparse.Namespace) -> Path:
+    """--root made absolute, else the data repository the working directory is in; UsageError when none."""
+    given: Path | None = absolute(args.root)
+    if given is not None:
+        return given
+    cwd = Path.cwd()
+    found = find_root(cwd)
+    if found is None:
+        raise UsageError(f'{cwd} is not in a release data repository: neither it nor a folder above it holds '
+                         'data/series_status.yaml and deliverables/',
+                         'run the command from inside a data repository, or pass --root DIR')
+    return found
+
+
+def repos_template(template: str | None) -> str | None:
+    """--repos as the user meant it: a local path made absolute ({repo} kept), a URL untouched.
+
+    An empty template stays empty (the command's default applies, as when absent).
+    """
+    from ..git.mirrors import is_remote  # the git layer is imported by the commands that use it only
+
+    if not template or is_remote(template) or template.lower().startswith('file://'):
+        return template
+    expanded = os.path.expanduser(template)
+    return expanded if os.path.isabs(expanded) else os.path.join(os.getcwd(), expanded)
 
 
 def add_base(parser: argparse.ArgumentParser, text: str = BASE_AS_VALIDATE) -> None:
@@ -46,7 +143,10 @@ def add_base(parser: argparse.ArgumentParser, text: str = BASE_AS_VALIDATE) -> N
 
 
 def add_repos(parser: argparse.ArgumentParser, text: str) -> None:
-    parser.add_argument('--repos', metavar='TEMPLATE', help=text)
+    """--repos, and --remotes (release's first spelling of it) as a hidden alias; a local path is relative to the
+    working directory."""
+    parser.add_argument('--repos', metavar='TEMPLATE', help=text + ' (--remotes is the same)')
+    parser.add_argument('--remotes', dest='repos', metavar='TEMPLATE', help=argparse.SUPPRESS)
 
 
 def add_offline(parser: argparse.ArgumentParser, text: str) -> None:

@@ -22,15 +22,14 @@ DESCRIPTION = ('The release-approval gate: for every deliverable file the reques
 EPILOG = ('team data file (YAML):\n'
           '  teams:\n'
           '    nova: {ptl: alice, liaisons: [bob, carol]}\n'
-          'review file (JSON): {"author": "alice", "approvers": ["bob"]}, or a Gerrit ChangeInfo\n'
-          '  with owner.username and labels["Code-Review"].all[] votes (+1 or more approves)\n')
+          'review file (JSON): {"author": "alice", "approvers": ["bob"]}, or a Gerrit ChangeInfo '
+          'with owner.username and labels["Code-Review"].all[] votes (+1 or more approves)\n')
 
 
 def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     parser = sub.add_parser('check-approval',
                             help='decide whether the owning team approved each release of the request',
-                            description=DESCRIPTION, epilog=EPILOG,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+                            description=DESCRIPTION, epilog=EPILOG)
     shared.add_root(parser)
     shared.add_base(parser)
     parser.add_argument('--teams', type=Path, metavar='FILE',
@@ -47,13 +46,13 @@ def review(args: argparse.Namespace) -> Review:
     """Who wrote and who approved the request: --review's file, with --author and --approver on top."""
     from ..review.approval import Review, load_review
 
-    exported = load_review(args.review) if args.review else Review(None)
+    exported = load_review(shared.absolute(args.review)) if args.review else Review(None)
     return Review(args.author or exported.author, exported.approvers | frozenset(args.approver))
 
 
-def teams_file(args: argparse.Namespace) -> Path:
+def teams_file(args: argparse.Namespace, root: Path) -> Path:
     """--teams, else the data repository's own team data file; it must exist."""
-    teams: Path = args.teams or args.root / 'data' / 'teams.yaml'
+    teams: Path = shared.absolute(args.teams) or root / 'data' / 'teams.yaml'
     if not teams.is_file():
         raise UsageError(f'no team data file at {teams}', 'pass --teams FILE')
     return teams
@@ -62,7 +61,8 @@ def teams_file(args: argparse.Namespace) -> Path:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..review.approval import check_approval
 
-    report = check_approval(args.root, teams_file(args), review(args), base=args.base, files=args.files)
+    root = shared.root(args)
+    report = check_approval(root, teams_file(args, root), review(args), base=args.base, files=args.files)
     for decision in report.decisions:
         verdict = 'approved' if decision.approved else 'NOT APPROVED'
         out.write(f'{decision.path}: {verdict} (team {decision.team}): {decision.reason}\n')

@@ -31,8 +31,7 @@ EPILOG = ('environment:\n'
 
 def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     parser = sub.add_parser('countdown', help="the release team's weekly countdown mail",
-                            description=DESCRIPTION, epilog=EPILOG,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+                            description=DESCRIPTION, epilog=EPILOG)
     shared.add_root(parser)
     shared.add_date(parser, 'the day of the countdown (default: today)')
     parser.add_argument('--series', metavar='S', help='the series (default: the one in development)')
@@ -48,7 +47,7 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
 def options(args: argparse.Namespace) -> CountdownOptions:
     from ..review.countdown import CountdownOptions
 
-    return CountdownOptions(root=args.root, day=args.date or datetime.date.today(), series=args.series,
+    return CountdownOptions(root=shared.root(args), day=args.date or datetime.date.today(), series=args.series,
                             send=args.send, smtp=args.smtp or os.environ.get('RELEASETOOLS_SMTP'),
                             mail_from=args.mail_from, mail_to=tuple(args.mail_to or ()))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         out.write(line + '\n')
         out.flush()
 
-    result = run_demo(args.dir, main, say)
+    result = run_demo(Path(os.path.abspath(args.dir)), main, say)
     say('')
     say('the demo ran; everything is in ' + str(result.directory))
     say(f'  releases website : {result.site_index}')

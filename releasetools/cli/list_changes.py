@@ -30,8 +30,7 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     from ..review import JSON_SCHEMA
 
     parser = sub.add_parser('list-changes', help='show what each release of a request contains, for its reviewer',
-                            description=DESCRIPTION, epilog='JSON output (--format json):\n' + JSON_SCHEMA + '\n',
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+                            description=DESCRIPTION, epilog='JSON output (--format json):\n' + JSON_SCHEMA + '\n')
     shared.add_root(parser)
     shared.add_base(parser)
     shared.add_repo_access(parser)
@@ -46,8 +45,9 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
 def options(args: argparse.Namespace) -> ChangesOptions:
     from ..review import ChangesOptions
 
-    return ChangesOptions(root=args.root, base=args.base, files=list(args.files), repos=args.repos,
-                          offline=args.offline, cache_dir=args.cache_dir, date=args.date)
+    return ChangesOptions(root=shared.root(args), base=args.base, files=list(args.files),
+                          repos=shared.repos_template(args.repos), offline=args.offline,
+                          cache_dir=shared.absolute(args.cache_dir), date=args.date)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -20,7 +20,9 @@ DESCRIPTION = ('Compute the next version of a deliverable from its history and a
                'default branch for the development series, the stable branch once it exists), changing no '
                'other byte of the file. Nothing is written when the result would not validate.')
 EPILOG = ('kinds:\n'
-          '  bugfix     X.Y.Z -> X.Y.Z+1        feature  X.Y.Z -> X.Y+1.0    major  X.Y.Z -> X+1.0.0\n'
+          '  bugfix     X.Y.Z -> X.Y.Z+1\n'
+          '  feature    X.Y.Z -> X.Y+1.0\n'
+          '  major      X.Y.Z -> X+1.0.0\n'
           '  milestone  next beta X.0.0.0bN (the first of a series bumps the major version)\n'
           '  rc         next release candidate X.0.0.0rcN (after no milestone: bumps the major)\n'
           '  final      re-tags the last release candidate, same commits\n'
@@ -29,8 +31,7 @@ EPILOG = ('kinds:\n'
 
 def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     parser = sub.add_parser('new-release', help='propose a release: append the next version to a deliverable file',
-                            description=DESCRIPTION, epilog=EPILOG,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+                            description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument('series', metavar='SERIES', help='the series directory (or _independent)')
     parser.add_argument('deliverable', metavar='DELIVERABLE',
                         help='the deliverable name (file name without .yaml)')
@@ -50,8 +51,9 @@ def options(args: argparse.Namespace) -> NewReleaseOptions:
     """The proposal the command line asks for; a malformed --hash is a usage error."""
     from ..propose.newrelease import NewReleaseOptions, parse_hashes
 
-    return NewReleaseOptions(series=args.series, deliverable=args.deliverable, kind=args.kind, root=args.root,
-                             repos=args.repos, offline=args.offline, cache_dir=args.cache_dir,
+    return NewReleaseOptions(series=args.series, deliverable=args.deliverable, kind=args.kind,
+                             root=shared.root(args), repos=shared.repos_template(args.repos), offline=args.offline,
+                             cache_dir=shared.absolute(args.cache_dir),
                              stable_branch=args.stable_branch, hashes=parse_hashes(args.hash),
                              dry_run=args.dry_run)
 

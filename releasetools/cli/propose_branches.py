@@ -39,7 +39,7 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
 def options(args: argparse.Namespace) -> ProposeBranchesOptions:
     from ..propose.branches import ProposeBranchesOptions
 
-    return ProposeBranchesOptions(series=args.series, types=args.type, root=args.root, dry_run=args.dry_run)
+    return ProposeBranchesOptions(series=args.series, types=args.type, root=shared.root(args), dry_run=args.dry_run)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

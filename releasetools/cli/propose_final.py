@@ -42,8 +42,8 @@ def add_request_options(parser: argparse.ArgumentParser) -> None:
 def options(args: argparse.Namespace) -> ProposeFinalOptions:
     from ..propose.final import ProposeFinalOptions
 
-    return ProposeFinalOptions(series=args.series, root=args.root, repos=args.repos, offline=args.offline,
-                               cache_dir=args.cache_dir, dry_run=args.dry_run)
+    return ProposeFinalOptions(series=args.series, root=shared.root(args), repos=shared.repos_template(args.repos),
+                               offline=args.offline, cache_dir=shared.absolute(args.cache_dir), dry_run=args.dry_run)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, TextIO
 
+from . import args as shared
 from .output import EXIT_OK
 from .propose_final import add_request_options, print_result
 
@@ -33,8 +34,9 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
 def options(args: argparse.Namespace) -> ProposeMilestoneOptions:
     from ..propose.milestone import ProposeMilestoneOptions
 
-    return ProposeMilestoneOptions(series=args.series, kind=args.kind, root=args.root, repos=args.repos,
-                                   offline=args.offline, cache_dir=args.cache_dir, dry_run=args.dry_run)
+    return ProposeMilestoneOptions(series=args.series, kind=args.kind, root=shared.root(args),
+                                   repos=shared.repos_template(args.repos), offline=args.offline,
+                                   cache_dir=shared.absolute(args.cache_dir), dry_run=args.dry_run)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

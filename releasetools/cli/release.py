@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import args as shared
 from .output import EXIT_FINDINGS, EXIT_OK
@@ -35,18 +35,17 @@ EPILOG = ('environment:\n'
           '  RELEASETOOLS_LEDGER          the ledger file (or --ledger)\n'
           '  XDG_STATE_HOME               the default ledger\'s home (default: ~/.local/state)\n'
           '\n'
-          'never twice: the announcement is recorded as owed before the tag is pushed and as attempted\n'
-          'before it is sent, with a Message-ID derived from the release. A run that did not push the tag\n'
-          'owes no mail. If the connection drops after the message was handed over, the outcome is\n'
-          'unknown: the job stops and never resends on its own; look for the Message-ID and re-run with\n'
+          'never twice: the announcement is recorded as owed before the tag is pushed and as attempted '
+          'before it is sent, with a Message-ID derived from the release. A run that did not push the tag '
+          'owes no mail. If the connection drops after the message was handed over, the outcome is '
+          'unknown: the job stops and never resends on its own; look for the Message-ID and re-run with '
           '--mail-outcome sent|not-sent.\n')
 
 
 def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     parser = sub.add_parser('release',
                             help='run a merged release request: tag, build, publish, verify, notes, announce',
-                            description=DESCRIPTION, epilog=EPILOG,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+                            description=DESCRIPTION, epilog=EPILOG)
     shared.add_root(parser)
     shared.add_base(parser)
     _add_places(parser)
@@ -61,8 +60,7 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
 
 def _add_places(parser: argparse.ArgumentParser) -> None:
     """Where the job fetches and pushes, works, and keeps its ledger."""
-    parser.add_argument('--remotes', metavar='TEMPLATE', default=None,
-                        help='where to fetch and push each repository, {repo} replaced by its name '
+    shared.add_repos(parser, 'where to fetch and push each repository, {repo} replaced by its name '
                              '(default: https://opendev.org/{repo})')
     parser.add_argument('--workdir', type=Path, metavar='DIR',
                         help='clones and builds (default: ~/.cache/releasetools/release); '
@@ -124,17 +122,19 @@ def options(args: argparse.Namespace) -> ReleaseOptions:
     """The job the command line asks for; what it leaves out keeps ReleaseOptions' defaults."""
     from ..release.job import ReleaseOptions
 
-    # An empty --remotes or no --mail-to keeps the default, as an absent flag does.
-    defaulted = {name: value for name, value in (('remotes', args.remotes), ('workdir', args.workdir),
-                                                 ('mail_to', args.mail_to)) if value}
-    return ReleaseOptions(root=args.root, base=args.base, files=list(args.files), index_url=args.index_url,
+    # An empty --repos or no --mail-to keeps the default, as an absent flag does. Paths are resolved here, once,
+    # against the working directory: the job works in other directories (clones, builds).
+    path = shared.absolute
+    defaulted: dict[str, Any] = {name: value for name, value in (('remotes', shared.repos_template(args.repos)),
+                                                 ('workdir', path(args.workdir)), ('mail_to', args.mail_to)) if value}
+    return ReleaseOptions(root=shared.root(args), base=args.base, files=list(args.files), index_url=args.index_url,
                           index_simple_url=args.index_simple_url, signing_key=args.signing_key,
-                          tarballs=args.tarballs, notes_dir=args.notes_dir, smtp=args.smtp,
-                          mail_from=args.mail_from, announce_dir=args.announce_dir, template=args.template,
-                          approver=args.approver, author=args.author, review=args.review, teams=args.teams,
-                          isolation=not args.no_build_isolation, dry_run=args.dry_run, wait=args.wait,
-                          ledger=args.ledger, cache_dir=args.cache_dir, mail_outcome=args.mail_outcome,
-                          **defaulted)
+                          tarballs=path(args.tarballs), notes_dir=path(args.notes_dir), smtp=args.smtp,
+                          mail_from=args.mail_from, announce_dir=path(args.announce_dir),
+                          template=path(args.template), approver=args.approver, author=args.author,
+                          review=path(args.review), teams=path(args.teams), isolation=not args.no_build_isolation,
+                          dry_run=args.dry_run, wait=args.wait, ledger=path(args.ledger),
+                          cache_dir=path(args.cache_dir), mail_outcome=args.mail_outcome, **defaulted)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

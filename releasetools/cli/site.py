@@ -29,7 +29,9 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     parser = sub.add_parser('site', help='build the static releases website (Sphinx) from the data',
                             description=DESCRIPTION)
     shared.add_root(parser)
-    parser.add_argument('--output', type=Path, metavar='DIR', help='where to build (default: DIR/site of --root)')
+    parser.add_argument('--output', type=Path, metavar='DIR',
+                        help='where to build (default: .releasetools/site in the data repository, a folder git '
+                             'ignores: it holds a .gitignore of *)')
     parser.add_argument('--jobs', type=int, default=1, metavar='N', help='Sphinx processes (default: 1)')
     return parser
 
@@ -37,7 +39,7 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..site import build_site  # Sphinx is imported only when a site is built
 
-    result = build_site(args.root, args.output, args.jobs)
+    result = build_site(shared.root(args), shared.absolute(args.output), args.jobs)
     for warning in result.warnings:
         sys.stderr.write(f'{warning}\n')
     out.write(f'{result.index} ({result.pages} pages, {len(result.rebuilt)} rebuilt, {result.seconds:.1f} s)\n')

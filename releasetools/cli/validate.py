@@ -33,8 +33,7 @@ EPILOG = ('examples:\n'
 
 def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     parser = sub.add_parser('validate', help='check release requests (or all data) against the rules',
-                            description=DESCRIPTION, epilog=EPILOG,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+                            description=DESCRIPTION, epilog=EPILOG)
     shared.add_root(parser)
     shared.add_base(parser, 'revision of --root holding the state before the request; what is new is the '
                             'difference between the files at REV and the working tree (default: merge-base of '
@@ -98,11 +97,13 @@ def options(args: argparse.Namespace) -> ValidateOptions:
     """The validate options the command line (and $RELEASETOOLS_REQUIRE_GIT) asks for."""
     from ..validate import ValidateOptions
 
-    return ValidateOptions(root=args.root, base=args.base, all=args.all, files=list(args.files),
-                           offline=args.offline, repos=args.repos, cache_dir=args.cache_dir, build=args.build,
+    return ValidateOptions(root=shared.root(args), base=args.base, all=args.all, files=list(args.files),
+                           offline=args.offline, repos=shared.repos_template(args.repos),
+                           cache_dir=shared.absolute(args.cache_dir), build=args.build,
                            require_git=bool(args.require_git or _env_flag('RELEASETOOLS_REQUIRE_GIT')),
-                           progress=progress_writer(args.progress), baseline=args.baseline,
-                           no_baseline=args.no_baseline, write_baseline=args.write_baseline, day=args.date)
+                           progress=progress_writer(args.progress), baseline=shared.absolute(args.baseline),
+                           no_baseline=args.no_baseline, write_baseline=shared.absolute(args.write_baseline),
+                           day=args.date)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

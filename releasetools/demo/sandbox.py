@@ -325,7 +325,7 @@ def _index_credentials() -> Iterator[None]:
 
 def _release(box: _Sandbox, command: CommandRunner, say: Callable[[str], None], index_url: str, smtp: str) -> None:
     work = box.top / 'release-work'
-    _run(command, ['release', '--root', str(box.data), '--base', 'HEAD^', '--remotes', str(box.git_dir) + '/{repo}',
+    _run(command, ['release', '--root', str(box.data), '--base', 'HEAD^', '--repos', str(box.git_dir) + '/{repo}',
                    '--workdir', str(work), '--ledger', str(work / 'ledger.jsonl'),
                    '--cache-dir', str(box.top / 'cache'), '--index-url', index_url, '--smtp', smtp,
                    '--mail-to', 'release-announce@demo.invalid', '--tarballs', str(box.top / 'tarballs'),

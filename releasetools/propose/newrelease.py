@@ -16,8 +16,8 @@ from pathlib import Path
 
 from ..core import lineage
 from ..core.errors import GitError, ReleaseToolsError, UsageError
-from ..core.findings import Severity
-from ..core.hints import did_you_mean
+from ..core.findings import Finding, Severity
+from ..core.hints import did_you_mean, no_status
 from ..core.model import INDEPENDENT, Deliverable
 from ..core.nextversion import CLOSING_KINDS, Plan, plan_version
 from ..core.policy import model_takes, series_takes
@@ -73,12 +73,16 @@ class Proposal:
 
 def _load(opts: NewReleaseOptions) -> tuple[Deliverable, DeliverableContext]:
     root = opts.root
-    series_table, _ = load_series(root)
+    series_table, series_problems = load_series(root)
     series_dir = INDEPENDENT if opts.series in (INDEPENDENT, 'independent') else opts.series
     if series_dir != INDEPENDENT and series_dir not in series_table:
+        _raise_series_problem(series_problems)
         raise UsageError(f'unknown series {opts.series!r}',
                          did_you_mean(opts.series, series_table.names) or 'see data/series_status.yaml')
     rel = f'{DELIVERABLES}/{series_dir}/{opts.deliverable}.yaml'
+    if (root / rel).is_symlink() and not (root / rel).exists():
+        raise UsageError(f'{rel} is a link to {os.readlink(root / rel)}, which does not exist',
+                         'a deliverable is one YAML file: replace the link with the file')
     if (root / rel).exists() and not (root / rel).is_file():
         raise UsageError(f'{rel} is not a file', 'a deliverable is one YAML file: move what is there aside')
     if not (root / rel).is_file():
@@ -100,6 +104,14 @@ def _load(opts: NewReleaseOptions) -> tuple[Deliverable, DeliverableContext]:
     return d, ctx
 
 
+def _raise_series_problem(problems: list[Finding]) -> None:
+    """A series table that could not be read (a YAML error...) is why a series is unknown: say so."""
+    for problem in problems:
+        if problem.severity == Severity.ERROR:
+            raise UsageError(f'{problem.file}:{problem.line}: {problem.message}',
+                             problem.hint or 'fix data/series_status.yaml first')
+
+
 def _check_open(d: Deliverable, ctx: DeliverableContext, kind: str) -> None:
     """Refuse a release the policy does not allow (``core.policy``, as RT402-RT404 judge it)."""
     closing = kind if kind in CLOSING_KINDS else None
@@ -109,6 +121,9 @@ def _check_open(d: Deliverable, ctx: DeliverableContext, kind: str) -> None:
                                     'change release-model first if the deliverable is revived')
         raise ReleaseToolsError(f'{d.name} is {d.release_model}: it is never released')
     status = ctx.status
+    series = ctx.series.get(d.series)
+    if not status and series is not None:
+        raise ReleaseToolsError(*no_status(series))
     if not series_takes(status, closing):
         raise ReleaseToolsError(f'{d.series} is {status!r} and takes no new {kind} release',
                                 'release in an open series')

@@ -48,7 +48,7 @@ def approval_gate(opts: ReleaseOptions) -> None:
 def request_items(opts: ReleaseOptions) -> tuple[list[Item], Branches]:
     """The releases (and new branches) of the validated, approved request; raises when it is neither."""
     opts.from_environment()
-    check_template('--remotes', opts.remotes)
+    check_template('--repos', opts.remotes)
     request = read_request(opts.root, base=opts.base, files=opts.files)
     checked = check_request(request, ValidateOptions(root=opts.root, repos=opts.remotes,
                                                      cache_dir=opts.cache_dir))

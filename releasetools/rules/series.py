@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..core.findings import Severity
-from ..core.hints import did_you_mean
+from ..core.hints import did_you_mean, no_status
 from ..core.model import Release
 from ..core.policy import model_takes, series_takes
 from . import DeliverableContext, Problem, rule
@@ -51,7 +51,9 @@ def check_series_open(ctx: DeliverableContext) -> Iterator[Problem]:
     override = ctx.base.stable_status if ctx.base is not None else d.stable_status
     status = override or series.status
     for release in ctx.new_releases:
-        if not series_takes(status, _closing(release)):
+        if not status:
+            yield Problem(release.line, *no_status(series))
+        elif not series_takes(status, _closing(release)):
             yield Problem(release.line, f'{d.series} is {status!r} and takes no new release such as '
                           f'{release.version}', 'release in the current series, or ask the release team')
 

@@ -15,16 +15,18 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import ReleaseToolsError, UsageError
+from ..data.atomic import write_text
 from ..data.load import SERIES_STATUS
 from .data import load_site_config
 
-__all__ = ['BuildResult', 'build_site', 'default_output']
+__all__ = ['OWN_FOLDER', 'BuildResult', 'build_site', 'default_output', 'own_folder', 'readable']
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,41 @@ class BuildResult:
     seconds: float
 
 
+#: The folder of the data repository that releasetools keeps to itself; it ignores itself (``*``).
+OWN_FOLDER = '.releasetools'
+
+
+#: A function's or method's repr, as Sphinx puts a failing event handler in its message.
+_HANDLER_RE = re.compile(r'<function (\S+) at 0x[0-9a-fA-F]+>|<bound method (\S+) of .*? at 0x[0-9a-fA-F]+>>')
+
+
+def readable(exc: BaseException) -> str:
+    """A Sphinx error's message with each handler named (``Class.on_x``), not shown as ``<function on_x at 0x...>``."""
+    def name(match: re.Match[str]) -> str:
+        return (match.group(1) or match.group(2)).rsplit('<locals>.', 1)[-1]
+
+    return _HANDLER_RE.sub(name, str(exc))
+
+
 def default_output(root: Path) -> Path:
-    return root / 'site'
+    """``ROOT/.releasetools/site``: next to the data it shows, in a folder git ignores (see own_folder)."""
+    return root / OWN_FOLDER / 'site'
+
+
+def own_folder(root: Path) -> Path:
+    """``ROOT/.releasetools``, created with a ``.gitignore`` of ``*``, so ``git status`` stays clean.
+
+    In the data repository rather than in ``$XDG_CACHE_HOME``: the site of each
+    data repository stays apart and is found next to it, and the ignore rule
+    travels with the folder (no line to add to the repository's own
+    ``.gitignore``, nothing to commit), as a virtual environment's folder does.
+    """
+    folder = root / OWN_FOLDER
+    ignore = folder / '.gitignore'
+    if not ignore.is_file():
+        folder.mkdir(exist_ok=True)
+        write_text(ignore, '# made by releasetools: nothing here is data\n*\n')
+    return folder
 
 
 def _writable_output(output: Path, srcdir: Path) -> None:
@@ -69,7 +104,9 @@ def build_site(root: Path, output: Path | None = None, jobs: int = 1, *, title: 
                          'pass --root with the top of a data repository')
     if jobs < 1:
         raise UsageError(f'--jobs must be 1 or more, not {jobs}')
-    output = output or default_output(root)
+    if output is None:
+        own_folder(root)
+        output = default_output(root)
     try:
         output = output.resolve()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (Python < 3.13)
@@ -108,7 +145,7 @@ def build_site(root: Path, output: Path | None = None, jobs: int = 1, *, title: 
         if isinstance(cause, OSError):
             raise ReleaseToolsError(f'{cause.filename or output}: cannot write the site: {cause.strerror or cause}; '
                                     f'the published site in {html} is unchanged') from None
-        raise ReleaseToolsError(f'the site build failed: {exc}; the published site in {html} is unchanged',
+        raise ReleaseToolsError(f'the site build failed: {readable(exc)}; the published site in {html} is unchanged',
                                 warnings.getvalue().strip() or None) from exc
     except OSError as exc:
         raise ReleaseToolsError(f'{exc.filename or output}: cannot write the site: {exc.strerror or exc}; '

@@ -26,8 +26,8 @@ from tests.release.test_job import Run
     (['--smtp', '127.0.0.1:99999'], "--smtp '127.0.0.1:99999' is not HOST:PORT"),
     (['--wait', '-1'], '--wait must be a number of seconds, 0 or more, not -1.0'),
     (['--wait', 'nan'], '--wait must be a number of seconds, 0 or more, not nan'),
-    (['--remotes', 'http://ci:Tok-in-url-9@[::1/{repo}'], "--remotes 'http://***@[::1/{repo}' is not a valid URL"),
-    (['--remotes', 'http://ci:Tok-in-url-9@git.example.invalid/'], "--remotes 'http://***@git.example.invalid/' "
+    (['--remotes', 'http://ci:Tok-in-url-9@[::1/{repo}'], "--repos 'http://***@[::1/{repo}' is not a valid URL"),
+    (['--remotes', 'http://ci:Tok-in-url-9@git.example.invalid/'], "--repos 'http://***@git.example.invalid/' "
                                                                      'does not contain {repo}'),
 ])
 @pytest.mark.parametrize('dry', [True, False], ids=['dry-run', 'run'])

@@ -81,6 +81,21 @@ def test_series_open_message(git_repo: DataRepo) -> None:
     assert finding.message == "flamingo is 'unmaintained' and takes no new release such as 1.0.1"
 
 
+def test_series_without_status_says_the_status_is_missing(git_repo: DataRepo) -> None:
+    """Not "gazpacho is '' and takes no new release": the status is missing, where, and how to fix it."""
+    table = git_repo.root / 'data' / 'series_status.yaml'
+    text = table.read_text()
+    entry_line = text[:text.index('- name: gazpacho')].count('\n') + 1
+    table.write_text(text.replace('  status: maintained\n', '', 1))
+    git_repo.write('gazpacho', 'nova', doc(RC, releases=[R('2.0.0')]))
+    git_repo.commit()
+    git_repo.write('gazpacho', 'nova', doc(RC, releases=[R('2.0.0'), R('2.0.1')]))
+    [finding] = git_repo.report(base='HEAD').findings
+    assert (finding.check, finding.line) == ('RT402', 7)
+    assert finding.message == f"series 'gazpacho' has no status (data/series_status.yaml:{entry_line})"
+    assert finding.hint is not None and 'status: development' in finding.hint
+
+
 # -- RT403: untagged deliverables have no releases -------------------------------------------
 
 @pytest.mark.parametrize(('releases', 'expected'), [
