@@ -63,8 +63,8 @@ def add_cache_dir(parser: argparse.ArgumentParser, text: str) -> None:
     parser.add_argument('--cache-dir', type=Path, metavar='DIR', help=text)
 
 
-def add_format(parser: argparse.ArgumentParser, text: str) -> None:
-    parser.add_argument('--format', choices=('text', 'json'), default='text', help=text)
+def add_format(parser: argparse.ArgumentParser, text: str, choices: tuple[str, ...] = ('text', 'json')) -> None:
+    parser.add_argument('--format', choices=choices, default='text', help=text)
 
 
 def add_progress(parser: argparse.ArgumentParser) -> None:
