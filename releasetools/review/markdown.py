@@ -22,7 +22,8 @@ PREVIEW_LINES = 60
 
 
 def _fold(summary: str, body: list[str]) -> list[str]:
-    return ['<details>', f'<summary>{summary}</summary>', '', *body, '', '</details>']
+    # An HTML block ends at a blank line only: the blank lines around the body keep it Markdown.
+    return ['<details>', f'<summary>{summary}</summary>', '', *body, '', '</details>', '']
 
 
 def _commits(r: RepoReview) -> list[str]:
