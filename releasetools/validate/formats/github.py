@@ -45,9 +45,9 @@ def render_github(report: Report) -> str:
     """One command per finding, a notice for the skipped checks, and the summary line."""
     lines = [annotation(f) for f in report.findings]
     if report.skipped:
-        repos = len({s.repo for s in report.skipped})
-        lines.append(escape_notice(f'{len(report.skipped)} checks skipped in {repos} repositories '
-                                   '(--format json lists them)'))
+        checks, repos = len(report.skipped), len({s.repo for s in report.skipped})
+        lines.append(escape_notice(f'{checks} check{"s" if checks != 1 else ""} skipped in {repos} '
+                                   f'repositor{"ies" if repos != 1 else "y"} (--format json lists them)'))
     lines.append(_summary_line(report))
     return '\n'.join(lines) + '\n'
 
