@@ -104,12 +104,13 @@ def test_github_one_annotation_per_finding_with_the_hint(mistakes: DataRepo, tmp
     assert 'RT201' in written and 'deliverables/hibiscus/nova.yaml:6' in written
 
 
-def test_github_without_a_step_summary_writes_none(mistakes: DataRepo, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv('GITHUB_STEP_SUMMARY', raising=False)
+def test_github_with_an_unwritable_step_summary_still_annotates(mistakes: DataRepo, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv('GITHUB_STEP_SUMMARY', str(tmp_path))  # a directory: cannot be appended to
     code, text = run('github', mistakes, tmp_path)
-    assert code == 1 and text.startswith('::warning ')
-    assert not list(tmp_path.glob('**/*.md'))
+    assert code == 1 and [c[0] for c in commands(text)] == ['warning', 'error', 'notice']
+    assert f'cannot write the step summary to {tmp_path}' in capsys.readouterr().err
 
 
 def test_hostile_text_cannot_start_a_second_command() -> None:
