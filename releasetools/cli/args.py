@@ -176,8 +176,8 @@ def add_date(parser: argparse.ArgumentParser, text: str) -> None:
     parser.add_argument('--date', type=iso_date, metavar='YYYY-MM-DD', help=text)
 
 
-def add_format(parser: argparse.ArgumentParser, text: str) -> None:
-    parser.add_argument('--format', choices=('text', 'json'), default='text', help=text)
+def add_format(parser: argparse.ArgumentParser, text: str, choices: tuple[str, ...] = ('text', 'json')) -> None:
+    parser.add_argument('--format', choices=choices, default='text', help=text)
 
 
 def add_progress(parser: argparse.ArgumentParser) -> None:

@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, TextIO
 
 from . import args as shared
+from .cienv import run_id
 from .output import EXIT_OK
 
 if TYPE_CHECKING:
@@ -36,7 +37,10 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     shared.add_repo_access(parser)
     shared.add_cache_dir(parser, 'mirrors and the cache of scanned ranges and notes (default: '
                                  '~/.cache/releasetools)')
-    shared.add_format(parser, 'text (default) or json')
+    shared.add_format(parser, 'text (default), json, markdown (a pull-request comment or step summary) or '
+                              'gerrit (a Gerrit ReviewInput: the warnings as robot comments at the line of each '
+                              'release; robot_run_id: $RELEASETOOLS_RUN_ID, else the time)',
+                      choices=('text', 'json', 'markdown', 'gerrit'))
     shared.add_date(parser, 'the day the release would happen, for the calendar hints (default: today)')
     shared.add_files(parser)
     return parser
@@ -52,7 +56,16 @@ def options(args: argparse.Namespace) -> ChangesOptions:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..review import list_changes, render_json, render_text
+    from ..review.gerrit import render_gerrit
+    from ..review.markdown import render_markdown
 
     report = list_changes(options(args))
-    out.write(render_json(report) if args.format == 'json' else render_text(report))
+    if args.format == 'json':
+        out.write(render_json(report))
+    elif args.format == 'markdown':
+        out.write(render_markdown(report))
+    elif args.format == 'gerrit':
+        out.write(render_gerrit(report, run_id()))
+    else:
+        out.write(render_text(report))
     return EXIT_OK

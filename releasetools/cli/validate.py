@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import args as shared
+from .cienv import append_step_summary, run_id
 from .output import EXIT_FINDINGS, EXIT_OK, progress_writer
 
 if TYPE_CHECKING:
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from .args import Subparsers
 
 __all__ = ['add_parser', 'options', 'run']
+
+FORMATS = ('text', 'json', 'github', 'sarif', 'junit', 'gerrit')
 
 #: Text output lists this many skipped checks (grouped by repository and reason).
 SKIPPED_SHOWN = 20
@@ -28,7 +31,9 @@ DESCRIPTION = ('Check the deliverable files of a data repository. By default onl
 EPILOG = ('examples:\n'
           '  releasetools validate                      # what this change adds, vs the default base\n'
           '  releasetools validate --base origin/master # what is new since origin/master\n'
-          '  releasetools validate --all --format json  # every file and entry, as JSON\n')
+          '  releasetools validate --all --format json  # every file and entry, as JSON\n'
+          '  releasetools validate --format github      # annotations in a GitHub pull request\n'
+          '  releasetools validate --format sarif > validate.sarif  # for code scanning\n')
 
 
 def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
@@ -45,7 +50,11 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     _add_git_options(parser)
     shared.add_progress(parser)
     shared.add_format(parser, 'text: one line per finding and a summary; json: {"findings", "checked", '
-                              '"skipped"} (and "accepted" with a baseline)')
+                              '"skipped"} (and "accepted" with a baseline); github: GitHub Actions annotations '
+                              '(and a summary appended to $GITHUB_STEP_SUMMARY when set); sarif: SARIF 2.1.0 for '
+                              'code scanning; junit: JUnit XML, a test case per file; gerrit: a Gerrit '
+                              'ReviewInput with robot comments (robot_run_id: $RELEASETOOLS_RUN_ID, else the '
+                              'time)', choices=FORMATS)
     _add_baseline_options(parser)
     shared.add_files(parser, 'deliverable files to check, relative to --root (default: the files that differ '
                              'from the base, or every file with --all)')
@@ -113,9 +122,26 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == 'json':
         json.dump(report.to_dict(), out, indent=2)
         out.write('\n')
-    else:
+    elif args.format == 'text':
         _print_report(report, out)
+    else:
+        _print_formatted(args.format, report, out)
     return EXIT_FINDINGS if report.errors else EXIT_OK
+
+
+def _print_formatted(name: str, report: Report, out: TextIO) -> None:
+    """The formats for the places reviewers look (see :mod:`releasetools.validate.formats`)."""
+    from ..validate import formats
+
+    if name == 'github':
+        out.write(formats.render_github(report))
+        append_step_summary(formats.render_github_summary(report))
+    elif name == 'sarif':
+        out.write(formats.render_sarif(report))
+    elif name == 'junit':
+        out.write(formats.render_junit(report))
+    else:
+        out.write(formats.render_gerrit(report, run_id()))
 
 
 def _print_report(report: Report, out: TextIO) -> None:

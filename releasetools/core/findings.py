@@ -69,6 +69,8 @@ class Report:
     skipped: list[Skipped] = field(default_factory=list)
     #: Errors a baseline accepts (None: no baseline was used); they do not fail the run.
     accepted: list[Finding] | None = None
+    #: The files checked (``checked`` counts them), for formats with an entry per file (JUnit).
+    files: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:

@@ -98,6 +98,8 @@ class ReleaseReview:
     repos: tuple[RepoReview, ...] = ()
     hints: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    #: The line of the release in ``file`` (0: unknown), where review comments go.
+    line: int = 0
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def _review(ctx: DeliverableContext, release: Release, *, facts: dict[str, RepoF
     hints = timing_hints(schedule, day, d.type, implied, cycle=not d.is_independent)
     warnings = tuple(f'{r.repo}: {w}' for r in repos for w in r.warnings)
     return ReleaseReview(d.path, d.name, d.series, d.team, d.type, d.model, d.release_type, version,
-                         previous.version if previous else None, step, repos, hints, warnings)
+                         previous.version if previous else None, step, repos, hints, warnings, line=release.line)
 
 
 def _review_repo(ctx: DeliverableContext, release: Release, repo: str, sha: str | None, *,

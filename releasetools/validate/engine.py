@@ -97,7 +97,7 @@ def _baseline_for(request: Request, opts: ValidateOptions, report: Report) -> ba
 
 def check_request(request: Request, opts: ValidateOptions) -> Report:
     """Run every rule over a request already read (``opts`` gives where the repositories are)."""
-    report = Report(findings=list(request.findings))
+    report = Report(findings=list(request.findings), files=sorted(request.targets))
     locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline,
                           opts.progress)
     job = _Job(request, locator, opts.git_workers, require_git=opts.require_git, build=opts.build,
