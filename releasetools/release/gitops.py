@@ -55,10 +55,10 @@ def tag_message(*, deliverable: str, series: str, version: str, release_type: st
     else:
         first = 'the first release' if first_of_series else 'a release'
         lines.append(f'{deliverable} {version}, {first} of the {series} series, made on {branch}.')
-    if change_id or who:
-        trail = [f'change {change_id}'] if change_id else []
-        trail += [f'approved by {", ".join(who)}'] if who else []
-        lines.append(f'Reviewed as {"; ".join(trail)}.')
+    if who:
+        lines.append(f'Approved by {", ".join(who)}' + (f' in change {change_id}.' if change_id else '.'))
+    elif change_id:
+        lines.append(f'Merged through change {change_id}.')
     lines.append('')
     meta = {'deliverable': deliverable, 'series': series, 'version': version, 'release-type': release_type,
             'diff-start': previous or '-', 'approver': ', '.join(who) or '-', 'branch': branch,

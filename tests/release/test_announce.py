@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import json
 import re
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -92,7 +93,7 @@ def test_series_release_mail_and_tags_as_the_community_expects(tmp_path: Path, m
     assert_plain_text(body)
     tag = git(project.bare, 'cat-file', '-p', '1.0.0')
     assert 'widget 1.0.0, the first release of the hibiscus series, made on master.' in tag
-    assert 'Reviewed as change I0123456789abcdef; approved by alice.' in tag
+    assert 'Approved by alice in change I0123456789abcdef.' in tag
     for line in ('meta:branch: master', 'meta:team: demo', 'meta:first-of-series: yes',
                  'meta:change-id: I0123456789abcdef', 'meta:approver: alice', 'meta:series: hibiscus'):
         assert line in tag.splitlines(), tag
@@ -117,7 +118,7 @@ def test_series_release_mail_and_tags_as_the_community_expects(tmp_path: Path, m
     assert_plain_text(body)
     tag = git(project.bare, 'cat-file', '-p', '1.1.0')
     assert 'meta:first-of-series: no' in tag.splitlines() and 'meta:diff-start: 1.0.0' in tag.splitlines()
-    assert 'meta:approver: -' in tag.splitlines() and 'Reviewed as' not in tag and 'change-id' not in tag
+    assert 'meta:approver: -' in tag.splitlines() and 'Approved by' not in tag and 'change-id' not in tag
 
 
 def test_settings_come_from_the_environment_and_an_empty_prefix_leaves_none(
@@ -141,17 +142,23 @@ def test_settings_come_from_the_environment_and_an_empty_prefix_leaves_none(
     assert '    https://git.example.org/demo/widget.git' in body
     tag = git(project.bare, 'cat-file', '-p', '1.0.0')
     assert 'meta:change-id: https://review.example.org/c/42' in tag.splitlines()
+    assert 'Merged through change https://review.example.org/c/42.' in tag.splitlines()
     assert 'widget 1.0.0, an independent release made on master.' in tag
 
 
-def test_an_empty_subject_prefix_on_the_command_line_leaves_none(tmp_path: Path) -> None:
+def test_an_empty_subject_prefix_leaves_none_and_the_review_file_names_the_approvers(tmp_path: Path) -> None:
     project = Project(tmp_path)
     data = ReleaseData(tmp_path, project)
     data.request(project, '1.0.0', project.commits[0])
-    run(data, project, tmp_path, '--subject-prefix', '')
+    review = tmp_path / 'review.json'
+    review.write_text(json.dumps({'author': 'dave', 'approvers': ['carol', 'bob']}))
+    run(data, project, tmp_path, '--subject-prefix', '', '--review', str(review), '--approver', 'alice')
     message = email.message_from_bytes((tmp_path / 'work' / 'announce' / 'widget-1.0.0.eml').read_bytes())
     assert message['Subject'] == 'widget 1.0.0'
     assert message['Reply-To'] is None
+    tag = git(project.bare, 'cat-file', '-p', '1.0.0')
+    assert 'meta:approver: alice, bob, carol' in tag.splitlines()
+    assert 'Approved by alice, bob, carol.' in tag.splitlines()
 
 
 def test_hostile_notes_stay_text_in_the_mail_and_the_html(tmp_path: Path, mailer: Mailer) -> None:
@@ -255,9 +262,9 @@ def test_tag_message_with_and_without_a_review_trail() -> None:
                        previous='33.0.1', approver=None, branch='stable/2026.1', team='nova')
     assert bare.splitlines()[:3] == ['nova 33.0.2', '', 'nova 33.0.2, a release of the gazpacho series, '
                                      'made on stable/2026.1.']
-    assert 'Reviewed' not in bare and 'meta:approver: -' in bare.splitlines()
+    assert 'Approved' not in bare and 'Merged' not in bare and 'meta:approver: -' in bare.splitlines()
     full = tag_message(deliverable='nova', series='gazpacho', version='33.0.2', release_type='python-service',
                        previous='33.0.1', approver='bob', branch='stable/2026.1', team='nova',
                        change_id='Iabc', approvers=('alice', 'bob'))
-    assert 'Reviewed as change Iabc; approved by alice, bob.' in full
+    assert 'Approved by alice, bob in change Iabc.' in full
     assert 'meta:approver: alice, bob' in full.splitlines() and 'meta:change-id: Iabc' in full.splitlines()
