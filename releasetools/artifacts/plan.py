@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from ..core import lineage
 from ..core.model import Deliverable, Release
@@ -11,7 +12,7 @@ from ..core.pkgmeta import declared_name
 from ..core.versions import parse_semver, parse_special
 from ..rules import DeliverableContext
 
-__all__ = ['ARTIFACT_TYPES', 'Branches', 'Item', 'NewBranch', 'Target', 'branches_of', 'items_of']
+__all__ = ['ARTIFACT_TYPES', 'Branches', 'Item', 'NewBranch', 'Target', 'branches_of', 'bug_tracker', 'items_of']
 
 #: Release types whose repositories build Python sdists and wheels.
 ARTIFACT_TYPES = frozenset({'python-service', 'python-pypi', 'neutron', 'horizon', 'xstatic'})
@@ -43,6 +44,10 @@ class Item:
     targets: tuple[Target, ...]
     closing: bool  # an -eol/-eom/-em/-last tag: tagged only
     announce: bool  # pre-releases before rc are not announced
+    first_of_series: bool = False  # no earlier release in the series' file (never for independent ones)
+    branch: str = 'master'  # the branch the release is made on (lineage.release_branch)
+    series_status: str | None = None  # the file's status (its stable-status, else its series')
+    bug_tracker: str | None = None  # the bug tracker's URL, from launchpad or storyboard
 
     @property
     def label(self) -> str:
@@ -93,8 +98,21 @@ def items_of(contexts: Iterable[DeliverableContext]) -> list[Item]:
             targets = tuple(_target(ctx, d, release, p.repo, p.hash, closing=closing)
                             for p in release.projects if p.repo and p.hash)
             items.append(Item(d.name, d.series, d.team, release.version, d.release_type, d.model,
-                              release.diff_start, targets, closing, announce))
+                              release.diff_start, targets, closing, announce,
+                              first_of_series=lineage.first_of_series(d, release),
+                              branch=lineage.release_branch(d, release, ctx.series),
+                              series_status=ctx.status, bug_tracker=bug_tracker(d)))
     return items
+
+
+def bug_tracker(d: Deliverable) -> str | None:
+    """Where the deliverable's bugs are filed: its ``launchpad`` project, else its ``storyboard`` one."""
+    launchpad, storyboard = d.raw.get('launchpad'), d.raw.get('storyboard')
+    if isinstance(launchpad, str) and launchpad:
+        return f'https://bugs.launchpad.net/{quote(launchpad)}/+bugs'
+    if isinstance(storyboard, (str, int)) and not isinstance(storyboard, bool) and str(storyboard):
+        return f'https://storyboard.openstack.org/#!/project/{quote(str(storyboard))}'
+    return None
 
 
 def branches_of(contexts: Iterable[DeliverableContext]) -> Branches:

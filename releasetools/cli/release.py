@@ -32,6 +32,10 @@ EPILOG = ('environment:\n'
           '  RELEASETOOLS_INDEX_PASSWORD  index password or token (or TWINE_PASSWORD); never printed\n'
           '  RELEASETOOLS_SIGNING_KEY     gpg key for tags and signatures (or --signing-key); GNUPGHOME\n'
           '  RELEASETOOLS_SMTP            mail server host:port (or --smtp)\n'
+          '  RELEASETOOLS_SUBJECT_PREFIX  announcement subject prefix (or --subject-prefix)\n'
+          '  RELEASETOOLS_REPLY_TO        announcement Reply-To (or --reply-to)\n'
+          '  RELEASETOOLS_SOURCE_URL      announcement source URL template (or --source-url)\n'
+          '  RELEASETOOLS_CHANGE_ID       review that merged the request (or --change-id)\n'
           '  RELEASETOOLS_LEDGER          the ledger file (or --ledger)\n'
           '  XDG_STATE_HOME               the default ledger\'s home (default: ~/.local/state)\n'
           '\n'
@@ -87,12 +91,21 @@ def _add_announcing(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--announce-dir', type=Path, metavar='DIR',
                         help='without --smtp, write announcements here (default: WORKDIR/announce)')
     parser.add_argument('--template', type=Path, metavar='FILE', help='a Jinja2 announcement template')
+    parser.add_argument('--subject-prefix', metavar='TEXT',
+                        help='what the announcement subject starts with (default: "[release]"; "" for none)')
+    parser.add_argument('--reply-to', metavar='ADDR', help="the announcement's Reply-To (default: none)")
+    parser.add_argument('--source-url', metavar='TEMPLATE',
+                        help='where the announcement says the source is, {repo} replaced by the repository '
+                             'name (default: https://opendev.org/{repo})')
 
 
 def _add_approval(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--approver', metavar='USER',
                         help='who approved the request: recorded in the tag message and, with a team data file, '
                              'checked as check-approval does')
+    parser.add_argument('--change-id', metavar='ID',
+                        help='the review that merged the request (a Gerrit Change-Id or a pull request URL): '
+                             'recorded in the tag message')
     parser.add_argument('--author', metavar='USER', help='who proposed the request (counts as an approver)')
     parser.add_argument('--review', type=Path, metavar='FILE', help='author and approvers as exported JSON '
                         '(as check-approval --review)')
@@ -134,7 +147,9 @@ def options(args: argparse.Namespace) -> ReleaseOptions:
                           template=path(args.template), approver=args.approver, author=args.author,
                           review=path(args.review), teams=path(args.teams), isolation=not args.no_build_isolation,
                           dry_run=args.dry_run, wait=args.wait, ledger=path(args.ledger),
-                          cache_dir=path(args.cache_dir), mail_outcome=args.mail_outcome, **defaulted)
+                          cache_dir=path(args.cache_dir), mail_outcome=args.mail_outcome,
+                          subject_prefix=args.subject_prefix, reply_to=args.reply_to, source_url=args.source_url,
+                          change_id=args.change_id, **defaulted)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -12,7 +12,9 @@ the earlier series:
 - the names a series goes by in tags and branches (:func:`series_labels`,
   :func:`series_branches`), and the prefix of its closing tags (:func:`closing_prefix`);
 - the repositories a new release must cover (:func:`active_repos`);
-- the commit each repository's new branch starts from (:func:`branch_points`).
+- the commit each repository's new branch starts from (:func:`branch_points`);
+- whether a release is the first of its series, and the branch it is made on
+  (:func:`first_of_series`, :func:`release_branch`).
 
 Release order is series order (``data/series_status.yaml``), never the
 numerically highest version: before liberty the integrated projects were
@@ -41,10 +43,12 @@ __all__ = [
     'counted_versions',
     'date_year_step',
     'era_step',
+    'first_of_series',
     'fold_series',
     'predecessor',
     'predecessor_of',
     'range_start',
+    'release_branch',
     'semvers_of',
     'series_branches',
     'series_labels',
@@ -320,3 +324,25 @@ def branch_points(d: Deliverable, branch: Branch) -> dict[str, str] | None:
     if location is None:
         return None
     return {str(repo): str(sha) for repo, sha in location.items()}
+
+
+def first_of_series(d: Deliverable, release: Release) -> bool:
+    """Whether ``release`` is the first release of ``d``'s series: no release with a version precedes it in the file.
+
+    Never for an independent deliverable, which belongs to no series.
+    """
+    return not d.is_independent and not any(r.version for r in d.releases[:release.index])
+
+
+def release_branch(d: Deliverable, release: Release, series: SeriesTable) -> str:
+    """The branch ``release`` is made on: the series' stable branch once the file created it before, else master.
+
+    A branch counts when it is named for the series (:func:`series_branches`) and starts at a
+    release earlier in the file, or at commits (``location`` a map) it names.
+    """
+    names = series_branches(d, series)
+    earlier = {r.version for r in d.releases[:release.index] if r.version}
+    for branch in d.branches:
+        if branch.name in names and (not isinstance(branch.location, str) or branch.location in earlier):
+            return branch.name
+    return 'master'

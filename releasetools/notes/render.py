@@ -8,7 +8,7 @@ a loader that serves them, so sections, their titles and the RST are reno's.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ import yaml
 
 from .scan import YAML_LOADER, NoteFile
 
-__all__ = ['STEP_RANK', 'RangeNotes', 'implied_step', 'plain_notes', 'render_notes']
+__all__ = ['STEP_RANK', 'TEXT_WIDTH', 'RangeNotes', 'implied_step', 'plain_notes', 'render_notes', 'text_notes']
 
 #: Sections that call for a major step besides reno's ``semver_major``: the issue counts
 #: deprecations as breaking for a reviewer's purposes.
@@ -138,3 +138,128 @@ def plain_notes(rst: str) -> str:
             continue
         lines.append(line.rstrip())
     return '\n'.join(lines).strip()
+
+
+#: Width the text of an announcement is wrapped at.
+TEXT_WIDTH = 72
+_BULLETS = ('-', '*', '+')
+
+
+def text_notes(rst: str, width: int = TEXT_WIDTH, *, untitled: Collection[str] = ()) -> str:
+    """reno's RST rendered as plain text for a mail: titles underlined with ``-``, links written out as ``text <url>``.
+
+    Link targets, comments and substitution definitions leave nothing; raw HTML and
+    file insertion are off (:data:`~releasetools.core.textsafety.UNTRUSTED_RST_SETTINGS`),
+    so a hostile directive is shown as the text it was, never run. Paragraphs and
+    list items are wrapped at ``width``; literal blocks are kept as written. Sections titled
+    one of ``untitled`` (the release's own name, which the mail already says) keep only their body.
+    """
+    if not rst.strip():
+        return ''
+    from docutils.core import publish_doctree
+
+    from ..core.textsafety import UNTRUSTED_RST_SETTINGS
+
+    # The standard transforms resolve `named`_ references to their targets' URLs; no title is
+    # promoted to the document's (every section keeps its heading).
+    settings = {**UNTRUSTED_RST_SETTINGS, 'report_level': 5, 'halt_level': 5, 'warning_stream': False,
+                'doctitle_xform': False, 'sectsubtitle_xform': False, 'input_encoding': 'unicode'}
+    document = publish_doctree(rst, settings_overrides=settings)
+    lines = _blocks(document, width, frozenset(untitled))
+    return '\n'.join(line.rstrip() for line in lines).strip('\n')
+
+
+def _blocks(node: Any, width: int, untitled: frozenset[str]) -> list[str]:
+    """The lines of ``node``'s block children, separated by blank lines."""
+    out: list[str] = []
+    for child in node.children:
+        lines = _block(child, width, untitled)
+        if lines:
+            if out:
+                out.append('')
+            out.extend(lines)
+    return out
+
+
+def _block(node: Any, width: int, untitled: frozenset[str]) -> list[str]:
+    from docutils import nodes
+
+    if isinstance(node, (nodes.target, nodes.comment, nodes.substitution_definition, nodes.title)):
+        return []  # targets and comments are for Sphinx; titles are rendered by their section
+    if isinstance(node, nodes.system_message):
+        # A directive docutils refused (raw, include): its own text, as a literal block.
+        return [line for child in node.children if isinstance(child, nodes.literal_block)
+                for line in _literal(child)]
+    if isinstance(node, nodes.section):
+        title = _inline(node[0]) if node.children and isinstance(node[0], nodes.title) else ''
+        head = [title, '-' * len(title)] if title and title not in untitled else []
+        body = _blocks(node, width, untitled)
+        return head + ([''] if head and body else []) + body
+    if isinstance(node, (nodes.paragraph, nodes.line_block, nodes.rubric)):
+        return _wrap(_inline(node), width)
+    if isinstance(node, nodes.literal_block):
+        return _literal(node)
+    if isinstance(node, (nodes.bullet_list, nodes.enumerated_list)):
+        return _list(node, width, untitled)
+    if isinstance(node, nodes.Admonition):
+        name = type(node).__name__.capitalize()
+        return [f'{name}:', *_indent(_blocks(node, width - 4, untitled), 4)]
+    if isinstance(node, (nodes.block_quote, nodes.definition)):
+        return _indent(_blocks(node, width - 4, untitled), 4)
+    if isinstance(node, nodes.TextElement):
+        return _wrap(_inline(node), width)
+    if isinstance(node, nodes.Element):
+        return _blocks(node, width, untitled)
+    return _wrap(node.astext(), width)
+
+
+def _list(node: Any, width: int, untitled: frozenset[str]) -> list[str]:
+    from docutils import nodes
+
+    out: list[str] = []
+    numbered = isinstance(node, nodes.enumerated_list)
+    for n, item in enumerate(node.children, 1):
+        mark = f'{n}. ' if numbered else '- '
+        body = _blocks(item, width - len(mark), untitled)
+        if not body:
+            continue
+        if body[0].startswith(' '):  # a literal block first: under the mark, not beside it
+            out.append(mark.rstrip())
+            out.extend(_indent(body, len(mark)))
+        else:
+            out.append(mark + body[0])
+            out.extend(_indent(body[1:], len(mark)))
+    return out
+
+
+def _inline(node: Any) -> str:
+    """The text of an inline run, each link written out as ``text <url>`` (just the URL when they are one)."""
+    from docutils import nodes
+
+    parts: list[str] = []
+    for child in node.children:
+        if isinstance(child, nodes.Text):
+            parts.append(child.astext())
+        elif isinstance(child, (nodes.target, nodes.problematic, nodes.system_message)):
+            parts.append(child.rawsource if isinstance(child, nodes.problematic) else '')
+        elif isinstance(child, nodes.reference):
+            text, url = _inline(child), child.get('refuri')
+            parts.append(f'{text} <{url}>' if url and url != text else text)
+        elif isinstance(child, nodes.Element):
+            parts.append(_inline(child))
+    return ''.join(parts)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(' '.join(text.split()), max(width, 20), break_long_words=False,
+                         break_on_hyphens=False) if text.strip() else []
+
+
+def _literal(node: Any) -> list[str]:
+    return ['    ' + line if line else '' for line in node.astext().splitlines()]
+
+
+def _indent(lines: list[str], by: int) -> list[str]:
+    return [' ' * by + line if line else '' for line in lines]

@@ -1,9 +1,16 @@
-"""Release announcements: a Jinja2 template, sent over SMTP (at most once) or written to a file."""
+"""Release announcements: a Jinja2 template, sent over SMTP (at most once) or written to a file.
+
+The body is plain text: the release notes rendered from reno's RST
+(:func:`~releasetools.notes.render.text_notes`), the release series the
+release is part of, and per repository its source URL, shortlog, diffstat and
+requirement changes; the bug tracker's URL comes from the deliverable file.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import email.message
+import email.policy
 import email.utils
 import hashlib
 import smtplib
@@ -13,13 +20,18 @@ from typing import Any
 
 import jinja2
 
+from ..artifacts.plan import Item
 from ..core.errors import ReleaseToolsError
+from ..core.model import INDEPENDENT
 from ..data.atomic import write_bytes
+from ..notes.render import text_notes
+from ..review.changes import RequirementChange
 from .ledger import Ledger
-from .options import ReleaseOptions
+from .options import DEFAULT_SOURCE_URL, DEFAULT_SUBJECT_PREFIX, ReleaseOptions
 from .status import MailOutcome
 
-__all__ = ['Mail', 'MailNotSent', 'MailOutcomeUnknown', 'message_id', 'render', 'send', 'send_once', 'write']
+__all__ = ['Mail', 'MailNotSent', 'MailOutcomeUnknown', 'RepoChanges', 'context_of', 'message_id', 'render',
+           'requirement_line', 'send', 'send_once', 'series_line', 'write']
 
 _TEMPLATES = Path(__file__).with_name('templates')
 
@@ -28,10 +40,60 @@ _TEMPLATES = Path(__file__).with_name('templates')
 class Mail:
     subject: str
     body: str
+    reply_to: str | None = None  # the Reply-To header (None: none)
 
 
-def render(context: dict[str, Any], template: Path | None = None) -> Mail:
-    """The announcement of one release; ``template`` overrides the built-in one."""
+@dataclass(frozen=True)
+class RepoChanges:
+    """What one repository of a release changed since the previous release: read from git by the job."""
+
+    repo: str
+    previous: str | None
+    shortlog: list[str]
+    diffstat: list[str]
+    requirements: tuple[RequirementChange, ...]
+
+
+def series_line(item: Item) -> str:
+    """The sentence saying which release series the release is part of."""
+    if item.series == INDEPENDENT:
+        return f'{item.deliverable} is released independently: this release is part of no release series.'
+    if item.first_of_series:
+        return f'This is the first release of {item.deliverable} in the {item.series} series.'
+    kind = 'release series' if item.series_status in (None, 'development', 'future') else 'stable release series'
+    return f'This release is part of the {item.series} {kind}.'
+
+
+def requirement_line(change: RequirementChange) -> str:
+    """``name: old -> new``, with ``(added)`` and ``(removed)`` for a requirement that was or is absent."""
+    if change.old is None:
+        return f'{change.name}{change.new or ""} (added)'
+    if change.new is None:
+        return f'{change.name}{change.old or ""} (removed)'
+    return f'{change.name}: {change.old or "any version"} -> {change.new or "any version"}'
+
+
+def context_of(item: Item, repos: list[RepoChanges], *, notes: str, links: list[str],
+               source_url: str = DEFAULT_SOURCE_URL) -> dict[str, Any]:
+    """What the template is given for ``item``: ``notes`` are the RST the notes step wrote, made text here."""
+    return {
+        'deliverable': item.deliverable, 'version': item.version, 'series': item.series, 'team': item.team,
+        'series_note': f' ({item.series} series)' if item.series != INDEPENDENT else '',
+        'series_line': series_line(item), 'first_of_series': item.first_of_series, 'branch': item.branch,
+        'bug_tracker': item.bug_tracker, 'links': links,
+        'notes': text_notes(notes, untitled=(item.version, item.label)),
+        'repos': [{'repo': r.repo, 'previous': r.previous, 'shortlog': r.shortlog, 'diffstat': r.diffstat,
+                   'source': source_url.replace('{repo}', r.repo),
+                   'requirements': [requirement_line(c) for c in r.requirements]} for r in repos],
+    }
+
+
+def render(context: dict[str, Any], template: Path | None = None, *, prefix: str = DEFAULT_SUBJECT_PREFIX,
+           reply_to: str | None = None) -> Mail:
+    """The announcement of one release; ``template`` overrides the built-in one.
+
+    The subject is ``PREFIX deliverable version (series)``; an empty prefix leaves it out.
+    """
     folder, name = (template.parent, template.name) if template else (_TEMPLATES, 'announce.txt.j2')
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined, autoescape=False)
@@ -41,7 +103,8 @@ def render(context: dict[str, Any], template: Path | None = None) -> Mail:
         raise ReleaseToolsError(f'the announcement template {folder / name} failed: {exc}') from None
     series = context.get('series')
     suffix = f' ({series})' if series and series != '_independent' else ''
-    return Mail(f'[release] {context["deliverable"]} {context["version"]}{suffix}', body)
+    subject = f'{context["deliverable"]} {context["version"]}{suffix}'
+    return Mail(f'{prefix} {subject}' if prefix else subject, body, reply_to)
 
 
 class MailNotSent(ReleaseToolsError):
@@ -65,6 +128,8 @@ def _message(mail: Mail, sender: str, recipients: list[str], msgid: str | None =
     msg['To'] = ', '.join(recipients)
     msg['Date'] = email.utils.formatdate(localtime=False)
     msg['Message-ID'] = msgid or email.utils.make_msgid(domain=sender.rpartition('@')[2] or None)
+    if mail.reply_to:
+        msg['Reply-To'] = mail.reply_to
     msg.set_content(mail.body)
     return msg
 
@@ -97,7 +162,9 @@ def send(mail: Mail, server: str, sender: str, recipients: list[str], timeout: f
         except (OSError, smtplib.SMTPException) as exc:
             raise MailNotSent(f'cannot send the announcement through {server}: {exc}', hint) from None
         try:
-            code, reply = smtp.data(msg.as_bytes())
+            # CRLF line ends, as SMTP requires: smtplib sends bytes as given, and a server reading
+            # lines would see one line longer than RFC 5321 allows in any message over 1000 bytes.
+            code, reply = smtp.data(msg.as_bytes(policy=email.policy.SMTP))
         except smtplib.SMTPDataError as exc:  # refused with a code: not queued
             raise MailNotSent(f'{server} refused the announcement: {exc}', hint) from None
         except (OSError, smtplib.SMTPException) as exc:

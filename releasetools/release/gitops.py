@@ -20,6 +20,7 @@ from ..core.errors import GitError, ReleaseToolsError
 from ..core.redact import remote_auth
 from ..git.process import Result
 from ..git.repo import run_git as _run_git
+from ..notes.release import EMPTY_TREE
 
 __all__ = ['Workspace', 'remote_auth', 'remote_tags', 'tag_message']
 
@@ -40,11 +41,30 @@ def _dirname(repo: str) -> str:
 
 
 def tag_message(*, deliverable: str, series: str, version: str, release_type: str, previous: str | None,
-                approver: str | None) -> str:
-    """The annotated tag's message: a title and ``meta:`` lines machines can read."""
+                approver: str | None, branch: str = 'master', team: str | None = None,
+                first_of_series: bool = False, change_id: str | None = None,
+                approvers: Sequence[str] = ()) -> str:
+    """The annotated tag's message: a title, what the release is, and ``meta:`` lines machines can read.
+
+    The review trail (``change_id``, ``approvers``, with ``approver`` among them) is given only when known.
+    """
+    who = sorted({*approvers, *([approver] if approver else [])})
     lines = [f'{deliverable} {version}', '']
+    if series == '_independent':
+        lines.append(f'{deliverable} {version}, an independent release made on {branch}.')
+    else:
+        first = 'the first release' if first_of_series else 'a release'
+        lines.append(f'{deliverable} {version}, {first} of the {series} series, made on {branch}.')
+    if who:
+        lines.append(f'Approved by {", ".join(who)}' + (f' in change {change_id}.' if change_id else '.'))
+    elif change_id:
+        lines.append(f'Merged through change {change_id}.')
+    lines.append('')
     meta = {'deliverable': deliverable, 'series': series, 'version': version, 'release-type': release_type,
-            'diff-start': previous or '-', 'approver': approver or '-'}
+            'diff-start': previous or '-', 'approver': ', '.join(who) or '-', 'branch': branch,
+            'team': team or '-', 'first-of-series': 'yes' if first_of_series else 'no'}
+    if change_id:
+        meta['change-id'] = change_id
     lines += [f'meta:{k}: {v}' for k, v in meta.items()]
     return '\n'.join(lines) + '\n'
 
@@ -152,6 +172,19 @@ class Workspace:
         run_git(['checkout', '-q', '--force', f'refs/tags/{version}'], into)
         run_git(['clean', '-q', '-fdx'], into)
         return into
+
+    def diffstat(self, previous: str | None, sha: str) -> list[str]:
+        """``git diff --stat`` of ``previous..sha`` (the whole tree when there is no previous release)."""
+        out = run_git(['diff', '--stat=72', '--no-color', previous or EMPTY_TREE, sha, '--'], self.path,
+                      check=False).stdout
+        return out.decode('utf-8', 'replace').splitlines()
+
+    def file_at(self, sha: str | None, path: str) -> bytes | None:
+        """The contents of ``path`` at commit ``sha`` (None: no such file, or no commit)."""
+        if not sha:
+            return None
+        proc = run_git(['cat-file', 'blob', f'{sha}:{path}'], self.path, check=False)
+        return proc.stdout if proc.returncode == 0 else None
 
     def log(self, previous: str | None, sha: str) -> list[str]:
         """The shortlog lines (no merges) of ``previous..sha``."""

@@ -35,14 +35,15 @@ from ..artifacts.plan import Item, NewBranch, Target
 from ..core.errors import GitError, ReleaseToolsError
 from ..core.reponames import check_repo_name
 from ..notes.release import release_notes
-from ..notes.render import plain_notes
+from ..review.changes import requirement_changes
 from . import announce, preflight
+from .announce import RepoChanges
 from .gitops import Workspace, remote_tags, tag_message
 from .inputs import check_inputs
 from .intake import request_items
 from .ledger import Ledger, ledger_path, request_identity, run_locks
 from .notes import write_notes
-from .options import ReleaseOptions, index_auth, simple_url
+from .options import DEFAULT_SOURCE_URL, DEFAULT_SUBJECT_PREFIX, ReleaseOptions, index_auth, simple_url
 from .paths import check_local_paths
 from .precheck import check_tags
 from .publishing import Publisher
@@ -189,11 +190,21 @@ class _Job:
         for t in item.targets:
             message = tag_message(deliverable=item.deliverable, series=item.series, version=item.version,
                                   release_type=item.release_type, previous=t.previous_version,
-                                  approver=self.opts.approver)
+                                  approver=self.opts.approver, branch=item.branch, team=item.team,
+                                  first_of_series=item.first_of_series, change_id=self.opts.change_id,
+                                  approvers=self.approvers)
             try:
                 self.space(t.repo).create_tag(item.version, t.hash, message, self.opts.signing_key)
             except ReleaseToolsError as exc:
                 raise self._fail(item.key('tag', t.repo), 'tag', item.label, exc.message) from None
+
+    @property
+    def approvers(self) -> tuple[str, ...]:
+        """Who approved the request, for the tag message: --approver and the --review file's approvers."""
+        from ..review.approval import load_review
+
+        review = sorted(load_review(self.opts.review).approvers) if self.opts.review else []
+        return tuple(review)
 
     def build_all(self, item: Item) -> None:
         """Build every repository of the release at once (each build is its own process).
@@ -305,24 +316,30 @@ class _Job:
         return f'https://pypi.org/project/{name}/{version}/'
 
     def announce(self, item: Item) -> Record:
+        opts = self.opts
         notes_path = self.notes_dir / item.deliverable / f'{item.version}.rst'
-        context = {
-            'deliverable': item.deliverable, 'version': item.version, 'series': item.series, 'team': item.team,
-            'series_note': f' ({item.series} series)' if item.series != '_independent' else '',
-            'notes': plain_notes(notes_path.read_text() if notes_path.exists() else ''),
-            'repos': [{'repo': t.repo, 'previous': t.previous_version,
-                       'shortlog': self.space(t.repo).log(t.previous_hash, t.hash)} for t in item.targets],
-            'links': [self._download_link(t.name or t.repo.rsplit('/', 1)[1], item.version)
-                      for t in item.targets if t.build],
-        }
-        mail = announce.render(context, self.opts.template)
-        mail = announce.Mail(self.opts.redact(mail.subject), self.opts.redact(mail.body))
-        msgid = announce.message_id(request_identity([item.identity]), self.opts.mail_from)
-        if self.opts.smtp:
-            return announce.send_once(self.ledger, item.key('mail-attempt'), mail, msgid, self.opts)
+        repos = [self.changes(t) for t in item.targets]
+        links = [self._download_link(t.name or t.repo.rsplit('/', 1)[1], item.version)
+                 for t in item.targets if t.build]
+        context = announce.context_of(item, repos, notes=notes_path.read_text() if notes_path.exists() else '',
+                                      links=links, source_url=opts.source_url or DEFAULT_SOURCE_URL)
+        mail = announce.render(context, opts.template, reply_to=opts.reply_to,
+                               prefix=DEFAULT_SUBJECT_PREFIX if opts.subject_prefix is None else opts.subject_prefix)
+        mail = announce.Mail(opts.redact(mail.subject), opts.redact(mail.body), mail.reply_to)
+        msgid = announce.message_id(request_identity([item.identity]), opts.mail_from)
+        if opts.smtp:
+            return announce.send_once(self.ledger, item.key('mail-attempt'), mail, msgid, opts)
         path = self.announce_dir / f'{item.deliverable}-{item.version}.eml'
-        announce.write(mail, path, self.opts.mail_from, self.opts.mail_to, msgid=msgid)
+        announce.write(mail, path, opts.mail_from, opts.mail_to, msgid=msgid)
         return {'detail': str(path), 'message_id': msgid, 'file': str(path)}
+
+    def changes(self, t: Target) -> RepoChanges:
+        """What ``t``'s repository changed since its previous release, from the local clone."""
+        ws = self.space(t.repo)
+        requirements = requirement_changes(ws.file_at(t.previous_hash, 'requirements.txt'),
+                                           ws.file_at(t.hash, 'requirements.txt')) if t.previous_hash else ()
+        return RepoChanges(t.repo, t.previous_version, ws.log(t.previous_hash, t.hash),
+                           ws.diffstat(t.previous_hash, t.hash), requirements)
 
 
 def _push_branch(ws: Workspace, name: str, sha: str) -> Record:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..core.textsafety import UNTRUSTED_RST_SETTINGS
 from .paths import atomic_write
 
 __all__ = ['write_notes']
@@ -26,5 +27,7 @@ def _rst_to_html(text: str) -> str | None:
         from docutils.writers.html5_polyglot import Writer
     except ImportError:  # pragma: no cover - docutils comes with reno and Sphinx
         return None
-    out = publish_string(text, writer=Writer(), settings_overrides={'report_level': 5, 'halt_level': 5})
+    # Notes are contributor text: no raw HTML, no file read into the page (as the site renders them).
+    settings = {**UNTRUSTED_RST_SETTINGS, 'report_level': 5, 'halt_level': 5}
+    out = publish_string(text, writer=Writer(), settings_overrides=settings)
     return out.decode('utf-8') if isinstance(out, bytes) else str(out)

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..core.redact import redact, split_userinfo
 from ..git.mirrors import DEFAULT_TEMPLATE, default_cache_dir
 
-__all__ = ['ENV', 'ReleaseOptions', 'index_auth', 'simple_url']
+__all__ = ['DEFAULT_SOURCE_URL', 'DEFAULT_SUBJECT_PREFIX', 'ENV', 'ReleaseOptions', 'index_auth', 'simple_url']
 
 ENV = {
     'index_url': 'RELEASETOOLS_INDEX_URL',
@@ -21,7 +21,16 @@ ENV = {
     'index_password': 'RELEASETOOLS_INDEX_PASSWORD',
     'signing_key': 'RELEASETOOLS_SIGNING_KEY',
     'smtp': 'RELEASETOOLS_SMTP',
+    'subject_prefix': 'RELEASETOOLS_SUBJECT_PREFIX',
+    'reply_to': 'RELEASETOOLS_REPLY_TO',
+    'source_url': 'RELEASETOOLS_SOURCE_URL',
+    'change_id': 'RELEASETOOLS_CHANGE_ID',
 }
+
+#: The announcement's subject starts with this unless --subject-prefix (or its variable) says otherwise.
+DEFAULT_SUBJECT_PREFIX = '[release]'
+#: Where the announcement says each repository's source is, {repo} replaced by its name.
+DEFAULT_SOURCE_URL = 'https://opendev.org/{repo}'
 
 
 @dataclass
@@ -46,7 +55,11 @@ class ReleaseOptions:
     mail_to: list[str] = field(default_factory=lambda: ['release-announce@localhost'])
     announce_dir: Path | None = None
     template: Path | None = None
+    subject_prefix: str | None = None  # None: DEFAULT_SUBJECT_PREFIX
+    reply_to: str | None = None  # the announcement's Reply-To (None: no such header)
+    source_url: str | None = None  # None: DEFAULT_SOURCE_URL
     approver: str | None = None
+    change_id: str | None = None  # the review that merged the request (recorded in the tag message)
     author: str | None = None
     review: Path | None = None
     teams: Path | None = None

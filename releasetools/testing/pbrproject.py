@@ -72,12 +72,18 @@ class Project:
 
 
 class ReleaseData:
-    """A data repository (the current series only) with one independent file per project, base committed."""
+    """A data repository (the current series only) with one file per project, base committed.
 
-    def __init__(self, top: Path, *projects: Project, release_type: str = 'python-pypi') -> None:
+    The files are independent ones, or with ``series='hibiscus'`` (the current
+    series) cycle-with-intermediary files of that series.
+    """
+
+    def __init__(self, top: Path, *projects: Project, release_type: str = 'python-pypi',
+                 series: str = INDEPENDENT) -> None:
         self.repo = DataRepo(top / 'data', table('hibiscus'), cache_dir=top / 'cache')
         self.root = self.repo.root
         self.release_type = release_type
+        self.series = series
         for p in projects:
             self.path(p).write_text(self.header(p))
         self.repo.init_git()
@@ -85,11 +91,12 @@ class ReleaseData:
 
     def path(self, p: Project) -> Path:
         """The file of ``p``'s deliverable."""
-        return self.root / 'deliverables' / INDEPENDENT / f'{p.name}.yaml'
+        return self.root / 'deliverables' / self.series / f'{p.name}.yaml'
 
     def header(self, p: Project) -> str:
         """``p``'s file up to its (empty) ``releases:`` list."""
-        return (f'launchpad: {p.name}\nteam: demo\ntype: library\nrelease-type: {self.release_type}\n'
+        model = '' if self.series == INDEPENDENT else 'release-model: cycle-with-intermediary\n'
+        return (f'launchpad: {p.name}\nteam: demo\ntype: library\nrelease-type: {self.release_type}\n{model}'
                 f'repository-settings:\n  {p.repo}: {{}}\nreleases:\n')
 
     def request(self, p: Project, version: str, sha: str) -> None:
