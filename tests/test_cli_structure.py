@@ -22,7 +22,8 @@ def parse(*argv: str) -> argparse.Namespace:
 
 def test_every_command_module_is_listed_once_in_help_order() -> None:
     names = [module.__name__.rsplit('.', 1)[-1].replace('_', '-') for module in COMMANDS]
-    assert names == ['validate', 'new-release', 'check-approval', 'release', 'rules', 'list-changes', 'site', 'demo']
+    assert names == ['validate', 'new-release', 'check-approval', 'release', 'rules', 'list-changes', 'init-series',
+                     'unreleased', 'audit', 'site', 'demo']
     assert len(set(names)) == len(names)
 
 

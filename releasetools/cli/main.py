@@ -16,7 +16,19 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 from .. import __version__
 from ..core.errors import ReleaseToolsError
 from ..core.redact import redact
-from . import check_approval, demo, list_changes, new_release, release, rules, site, validate
+from . import (
+    audit,
+    check_approval,
+    demo,
+    init_series,
+    list_changes,
+    new_release,
+    release,
+    rules,
+    site,
+    unreleased,
+    validate,
+)
 from .args import Parser
 from .output import EXIT_OK, EXIT_USAGE, tolerant
 
@@ -35,7 +47,8 @@ class Command(Protocol):
 
 
 #: The commands, in the order ``releasetools --help`` lists them.
-COMMANDS: tuple[Command, ...] = (validate, new_release, check_approval, release, rules, list_changes, site, demo)
+COMMANDS: tuple[Command, ...] = (validate, new_release, check_approval, release, rules, list_changes, init_series,
+                                 unreleased, audit, site, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:
