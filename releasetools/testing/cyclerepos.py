@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..core.errors import GitError
 from .deliverables import Release
-from .gitcmd import GIT_ENV, init_repo
+from .gitcmd import GIT_ENV, git, init_repo
 from .series import OPEN_SERIES, write_series_table
 
 __all__ = ['CycleWorld', 'Line', 'build_repo', 'cycle_world']
@@ -70,8 +70,11 @@ def _stream(name: str, lines: Sequence[Line], tags: Mapping[str, tuple[str, int]
 
 
 def build_repo(path: Path, lines: Sequence[Line], tags: Mapping[str, tuple[str, int]] = {}, *,
-               annotated: bool = True) -> dict[tuple[str, int], str]:
-    """A repository at ``path`` (default branch: the first line's); return the commit id of each (line, index)."""
+               annotated: bool = True, checkout: bool = False) -> dict[tuple[str, int], str]:
+    """A repository at ``path`` (default branch: the first line's); return the commit id of each (line, index).
+
+    fast-import writes history only: ``checkout`` fills the work tree too, for a test that commits on top.
+    """
     init_repo(path, lines[0].branch)
     stream, marks = _stream(path.name, lines, tags, annotated)
     marks_file = path / '.git' / 'cycle-marks'
@@ -82,6 +85,8 @@ def build_repo(path: Path, lines: Sequence[Line], tags: Mapping[str, tuple[str, 
         raise GitError(f'git fast-import failed in {path}: {proc.stderr.decode(errors="replace").strip()}')
     by_mark = dict(line.split() for line in marks_file.read_text().splitlines())
     marks_file.unlink()
+    if checkout:
+        git(path, 'reset', '-q', '--hard')
     return {key: by_mark[f':{mark}'] for key, mark in marks.items()}
 
 
