@@ -32,19 +32,11 @@ class Loaded:
         self.files = files
         self.problems = problems
 
-    def older(self, d: Deliverable) -> list[Deliverable]:
-        """``d``'s files of the earlier series, newest first (only among the series read)."""
-        if d.is_independent or d.series not in self.table:
-            return []
-        by_name = {s: {o.name: o for o in self.files.get(s, [])} for s in self.files}
-        return [o for s in self.table.older_than(d.series) if (o := by_name.get(s.name, {}).get(d.name))]
 
-
-def load_deliverables(root: Path, series: str | None, *, with_older: bool = False) -> tuple[Loaded, str | None]:
+def load_deliverables(root: Path, series: str | None) -> tuple[Loaded, str | None]:
     """Every deliverable of ``series`` (None: every series), and the series chosen.
 
-    ``with_older`` reads the earlier series too (for a release the series has not
-    made yet). An unknown series is a usage error.
+    An unknown series is a usage error.
     """
     table, _ = load_series(root)
     if series in ('independent', INDEPENDENT):
@@ -52,11 +44,7 @@ def load_deliverables(root: Path, series: str | None, *, with_older: bool = Fals
     elif series is not None and series not in table:
         raise UsageError(f'unknown series {series!r}', did_you_mean(series, table.names) or
                          'see data/series_status.yaml')
-    if series is None or with_older:
-        dirs = None
-    else:
-        dirs = [series]
-    paths, _ = list_deliverable_files(root, dirs)
+    paths, _ = list_deliverable_files(root, None if series is None else [series])
     files: dict[str, list[Deliverable]] = {}
     problems: list[str] = []
     for path in paths:

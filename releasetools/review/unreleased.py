@@ -14,14 +14,16 @@ name it: one ``for-each-ref`` (its branches), one ``cat-file --batch-check``
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..core import lineage
 from ..core.errors import UsageError
 from ..core.model import Deliverable, SeriesTable
+from ..data.load import DELIVERABLES, load_deliverable_file, load_series
 from ..git import repo as gitrepo
 from ..git.mirrors import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
 from .cycledata import Loaded, for_each_repo, load_deliverables
@@ -76,8 +78,9 @@ class UnreleasedReport:
     problems: tuple[str, ...] = field(default=())
 
 
-def _last_release(d: Deliverable, older: Sequence[Deliverable], repo: str) -> tuple[str | None, str | None]:
-    for f in (d, *older):
+def _last_release(d: Deliverable, older: Iterable[Deliverable], repo: str) -> tuple[str | None, str | None]:
+    """The version and commit of the last release of ``repo``: in ``d``, else in the nearest earlier file."""
+    for f in itertools.chain((d,), older):
         for r in reversed(f.releases):
             sha = r.hashes.get(repo)
             if sha:
@@ -85,19 +88,29 @@ def _last_release(d: Deliverable, older: Sequence[Deliverable], repo: str) -> tu
     return None, None
 
 
-def _ranges(loaded: Loaded, series: str) -> dict[str, list[tuple[Deliverable, Range]]]:
+def _older(root: Path, table: SeriesTable, d: Deliverable) -> Iterator[Deliverable]:
+    """``d``'s files of the earlier series, newest first, read only when asked for."""
+    if d.is_independent or d.series not in table:
+        return
+    for s in table.older_than(d.series):
+        rel = f'{DELIVERABLES}/{s.name}/{d.name}.yaml'
+        if (root / rel).is_file() and (o := load_deliverable_file(root, rel).deliverable) is not None:
+            yield o
+
+
+def _ranges(loaded: Loaded, root: Path, series: str) -> dict[str, list[tuple[Deliverable, Range]]]:
     table = loaded.table
-    newest_open = next((s.name for s in table if s.status in ('development', 'future')
-                        and loaded.files.get(s.name)), None)
+    row = table.get(series)
+    status = row.status if row is not None else None
     work: dict[str, list[tuple[Deliverable, Range]]] = {}
     for d in sorted(loaded.files.get(series, []), key=lambda d: d.name):
         if d.model in ('untagged', 'abandoned'):
             continue
-        older = loaded.older(d)
         branches = lineage.series_branches(d, table)
-        default_ok = d.is_independent or d.series == newest_open or table.current is None
+        # While a series is developed its releases come from master until its stable branch is cut.
+        default_ok = d.is_independent or status in ('development', 'future')
         for repo in lineage.active_repos(d):
-            since, sha = _last_release(d, older, repo)
+            since, sha = _last_release(d, _older(root, table, d), repo)
             work.setdefault(repo, []).append((d, Range(d.name, since, sha, branches, default_ok)))
     return work
 
@@ -168,8 +181,8 @@ def _unavailable(repo: str, why: str, ranges: list[tuple[Deliverable, Range]]) -
     return [Pending(d.name, d.series, d.team, repo, r.since, None, 0, (), why) for d, r in ranges]
 
 
-def _default_series(table: SeriesTable) -> str:
-    current = table.current
+def _default_series(root: Path) -> str:
+    current = load_series(root)[0].current
     if current is None:
         raise UsageError('no series is in development', 'name the series: unreleased SERIES')
     return current.name
@@ -177,9 +190,9 @@ def _default_series(table: SeriesTable) -> str:
 
 def unreleased(opts: UnreleasedOptions) -> UnreleasedReport:
     """Commits since the last release of every deliverable of the series (default: the current one)."""
-    loaded, series = load_deliverables(opts.root, opts.series, with_older=True)
-    series = series or _default_series(loaded.table)
-    work = _ranges(loaded, series)
+    loaded, series = load_deliverables(opts.root, opts.series or _default_series(opts.root))
+    assert series is not None
+    work = _ranges(loaded, opts.root, series)
     locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline)
     results = for_each_repo(locator, work, _read, _unavailable, opts.workers)
     entries = sorted((p for found in results.values() for p in found if p.count or p.problem),

@@ -116,3 +116,15 @@ def test_an_unknown_series_is_a_usage_error(world: CycleWorld, capsys: pytest.Ca
     code, _ = _run('unreleased', 'hibiscsu', '--root', str(world.root), '--repos', world.repos)
     assert code == 2
     assert "unknown series 'hibiscsu'" in capsys.readouterr().err
+
+
+def test_a_file_without_releases_counts_from_the_earlier_series_release(tmp_path: Path) -> None:
+    world = cycle_world(tmp_path, 1)
+    path = world.root / 'deliverables' / 'hibiscus' / 'd0000.yaml'
+    text = path.read_text()
+    path.write_text(text[:text.index('releases:')] + 'repository-settings:\n  example/d0000: {}\n')
+    (entry,) = unreleased(_opts(world)).entries
+    ids = world.commits['example/d0000']
+    # 1.0.1 is gazpacho's last, on stable/2026.1 from master's first commit: master's other three follow it.
+    assert (entry.since, entry.branch, entry.count) == ('1.0.1', 'master', 3)
+    assert [sha for sha, _ in entry.commits] == [ids[('master', 3)], ids[('master', 2)], ids[('master', 1)]]
