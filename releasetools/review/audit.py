@@ -141,8 +141,13 @@ def render_text(report: AuditReport) -> str:
     files = f', {report.artifacts} releases\' files' if report.artifacts else ''
     lines = [f'audit of {scope}: {report.tags} tags in {report.repositories} repositories{files}: '
              f'{len(report.problems) or "no"} problem{"s" * (len(report.problems) != 1)}']
+    unread: dict[tuple[str, str], int] = {}
     for p in report.problems:
-        lines.append(f'{p.series}/{p.deliverable} {p.version} {p.repo}: {p.where} {p.status}: {p.detail}')
+        if p.where == 'tag' and p.status == 'unavailable':  # one line per repository, not per release
+            unread[(p.repo, p.detail)] = unread.get((p.repo, p.detail), 0) + 1
+        else:
+            lines.append(f'{p.series}/{p.deliverable} {p.version} {p.repo}: {p.where} {p.status}: {p.detail}')
+    lines += [f'{repo}: {n} tag{"s" * (n != 1)} not checked: {why}' for (repo, why), n in unread.items()]
     lines += [f'not read: {problem}' for problem in report.unread]
     return '\n'.join(lines) + '\n'
 

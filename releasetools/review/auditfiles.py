@@ -97,23 +97,34 @@ def check_files(name: str, version: str, index: IndexReader | None, tarballs: Ta
         page = index.files(name)
         if isinstance(page, str):
             return [FileCheck('index', 'unavailable', page)]
-        on_index = _of_version(page, name, version)
-        if not on_index:
-            problems.append(FileCheck('index', 'missing', f'no file of {name} {version} on the index'))
-        served = {f: page[f] for f in on_index}
-    if tarballs is None:
-        return problems
-    local = _of_version(tarballs.names, name, version)
-    if not local:
+        served = {f: page[f] for f in _of_version(page, name, version)}
+    local = _of_version(tarballs.names, name, version) if tarballs is not None else []
+    if index is not None and not served and not local:
+        problems.append(FileCheck('index', 'missing', f'no file of {name} {version} on the index'))
+    if tarballs is not None and not local and not served:
         problems.append(FileCheck('tarballs', 'missing', f'no file of {name} {version} in {tarballs.directory}'))
-    for file in local:
-        sha, said = tarballs.sha256(file)
-        if said is not None and said != sha:
-            problems.append(FileCheck('tarballs', 'different', f'{file}: sha256 {sha}, its .sha256 says {said}'))
-        if index is not None and file not in served:
-            problems.append(FileCheck('index', 'missing', f'{file} is in the tarballs directory, not on the index'))
-        elif file in served and (on := index.sha256(served[file]) if index else sha) != sha:
-            problems.append(FileCheck('index', 'different', f'{file}: sha256 {on} on the index, {sha} in tarballs'))
-    for file in sorted(set(served) - set(local)):
-        problems.append(FileCheck('tarballs', 'missing', f'{file} is on the index, not in the tarballs directory'))
+    if tarballs is not None:
+        problems += [p for file in local for p in _check_local(file, tarballs, index, served)]
+        problems += [FileCheck('tarballs', 'missing', f'{file} is on the index, not in the tarballs directory')
+                     for file in sorted(set(served) - set(local))]
     return problems
+
+
+def _check_local(file: str, tarballs: TarballsReader, index: IndexReader | None,
+                 served: dict[str, tuple[str, str | None]]) -> list[FileCheck]:
+    """One file of the tarballs directory: its ``.sha256`` line, and the index's copy."""
+    sha, said = tarballs.sha256(file)
+    out = []
+    if said is not None and said != sha:
+        out.append(FileCheck('tarballs', 'different', f'{file}: sha256 {sha}, its .sha256 says {said}'))
+    if index is None:
+        return out
+    if file not in served:
+        return [*out, FileCheck('index', 'missing', f'{file} is in the tarballs directory, not on the index')]
+    try:
+        on_index = index.sha256(served[file])
+    except ReleaseToolsError as exc:
+        return [*out, FileCheck('index', 'unavailable', exc.message)]
+    if on_index != sha:
+        out.append(FileCheck('index', 'different', f'{file}: sha256 {on_index} on the index, {sha} in tarballs'))
+    return out

@@ -203,8 +203,9 @@ def unreleased(opts: UnreleasedOptions) -> UnreleasedReport:
 def render_text(report: UnreleasedReport) -> str:
     pending = [p for p in report.entries if p.count]
     names = sorted({p.deliverable for p in pending})
+    unknown = len({p.deliverable for p in report.entries if p.problem})
     lines = [f'unreleased in {report.series}: {len(names)} of {report.checked} deliverables have commits '
-             'since their last release']
+             f'since their last release{f" ({unknown} unknown)" if unknown else ""}']
     for p in report.entries:
         since = f'since {p.since}' if p.since else 'never released'
         if p.problem:

@@ -136,3 +136,14 @@ def test_an_indented_table_gets_its_indentation(tmp_path: Path) -> None:
     init_series(InitSeriesOptions(data.root, 'jojoba', '2027.2', dt.date(2027, 10, 6)))
     assert path.read_text() == '# the series\n' + ''.join(f'  {line}\n' for line in ROW.splitlines()) + old[13:]
     assert load_series(data.root)[0].names == ('jojoba', 'indri', 'hibiscus')
+
+
+def test_the_request_is_one_added_row_and_one_new_file_in_git(git_repo: DataRepo) -> None:
+    code, _ = _run('init-series', '--root', str(git_repo.root), 'jojoba', '--release-id', '2027.2',
+                   '--initial-release', '2027-10-06')
+    assert code == 0
+    assert git_repo.git('diff', '--name-only').splitlines() == ['data/series_status.yaml']
+    assert git_repo.git('ls-files', '--others').splitlines() == ['doc/source/jojoba/schedule.yaml']
+    diff = git_repo.git('diff', '-U0', '--', 'data/series_status.yaml').splitlines()
+    assert [line for line in diff if line.startswith(('+', '-')) and not line.startswith(('+++', '---'))] == [
+        f'+{line}' for line in ROW.splitlines()]

@@ -74,6 +74,10 @@ def test_lightweight_tags_count_and_an_unreadable_repository_is_a_problem(tmp_pa
     report = audit(_opts(world, 'hibiscus'))
     assert [(p.deliverable, p.version, p.status) for p in report.problems] == [
         ('d0001', '2.0.0', 'unavailable'), ('d0001', '2.1.0', 'unavailable')]
+    code, text = _run('audit', 'hibiscus', '--root', str(world.root), '--repos', world.repos)
+    assert code == 1
+    assert text.splitlines()[1:] == [
+        f'example/d0001: 2 tags not checked: no repository at {tmp_path / "git" / "example" / "d0001"}']
 
 
 def test_one_for_each_ref_per_repository(tmp_path: Path) -> None:
@@ -138,11 +142,9 @@ def test_files_on_the_index_and_in_the_tarballs_directory(world: CycleWorld, ind
     index_sha = hashlib.sha256(b'the index has these bytes').hexdigest()
     tarballs_sha = hashlib.sha256(b'the tarballs these').hexdigest()
     assert got == [
-        ('d0001', '2.1.0', 'tarballs', 'missing', f'no file of d0001 2.1.0 in {tarballs}'),
         ('d0001', '2.1.0', 'tarballs', 'missing', 'd0001-2.1.0.tar.gz is on the index, not in the tarballs directory'),
         ('d0002', '2.0.0', 'index', 'different',
          f'd0002-2.0.0.tar.gz: sha256 {index_sha} on the index, {tarballs_sha} in tarballs'),
-        ('d0003', '2.0.0', 'index', 'missing', 'no file of d0003 2.0.0 on the index'),
         ('d0003', '2.0.0', 'index', 'missing', 'd0003-2.0.0.tar.gz is in the tarballs directory, not on the index'),
         ('d0003', '2.1.0', 'tarballs', 'different',
          f'd0003-2.1.0.tar.gz: sha256 {hashlib.sha256(b"bytes").hexdigest()}, its .sha256 says {"f" * 64}'),
@@ -155,3 +157,14 @@ def test_an_index_that_does_not_answer_is_unavailable(world: CycleWorld) -> None
     assert report.artifacts == 6
     assert {(p.where, p.status) for p in report.problems} == {('index', 'unavailable')}
     assert all('cannot reach the index' in p.detail for p in report.problems)
+
+
+def test_a_release_with_no_file_anywhere_is_missing_in_both(world: CycleWorld, index: tuple[str, Path],
+                                                            tmp_path: Path) -> None:
+    url, _ = index
+    (tmp_path / 'tarballs').mkdir()
+    report = audit(_opts(world, 'hibiscus', index=url, tarballs=tmp_path / 'tarballs'))
+    first = [(p.deliverable, p.version, p.where, p.status, p.detail) for p in report.problems][:2]
+    assert first == [('d0000', '2.0.0', 'index', 'missing', 'no file of d0000 2.0.0 on the index'),
+                     ('d0000', '2.0.0', 'tarballs', 'missing', f'no file of d0000 2.0.0 in {tmp_path / "tarballs"}')]
+    assert len(report.problems) == 12
