@@ -24,7 +24,8 @@ def parse(*argv: str) -> argparse.Namespace:
 def test_every_command_module_is_listed_once_in_help_order() -> None:
     names = [module.__name__.rsplit('.', 1)[-1].replace('_', '-') for module in COMMANDS]
     assert names == ['validate', 'new-release', 'propose-final', 'propose-milestone', 'propose-branches',
-                     'check-approval', 'release', 'rules', 'list-changes', 'countdown', 'site', 'demo']
+                     'init-series', 'check-approval', 'release', 'rules', 'list-changes', 'countdown', 'unreleased',
+                     'audit', 'site', 'demo']
     assert len(set(names)) == len(names)
 
 

@@ -17,9 +17,11 @@ from .. import __version__
 from ..core.errors import ReleaseToolsError
 from ..core.redact import redact
 from . import (
+    audit,
     check_approval,
     countdown,
     demo,
+    init_series,
     list_changes,
     new_release,
     propose_branches,
@@ -28,6 +30,7 @@ from . import (
     release,
     rules,
     site,
+    unreleased,
     validate,
 )
 from .args import Parser
@@ -49,7 +52,8 @@ class Command(Protocol):
 
 #: The commands, in the order ``releasetools --help`` lists them.
 COMMANDS: tuple[Command, ...] = (validate, new_release, propose_final, propose_milestone, propose_branches,
-                                 check_approval, release, rules, list_changes, countdown, site, demo)
+                                 init_series, check_approval, release, rules, list_changes, countdown, unreleased,
+                                 audit, site, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,7 +19,8 @@ from ..core.redact import redact
 from . import process
 from .process import LONG_TIMEOUT, READ_TIMEOUT, Result
 
-__all__ = ['changed_paths', 'default_base', 'is_work_tree', 'read_blobs', 'resolve_commit', 'run_git']
+__all__ = ['LogEntry', 'changed_paths', 'default_base', 'is_work_tree', 'log_entries', 'read_blobs', 'resolve_commit',
+           'run_git']
 
 #: How many git processes this process has started (benchmarks read it).
 CALLS = {'count': 0}
@@ -313,3 +314,28 @@ def read_files_at(path: Path, specs: Iterable[tuple[str, str]]) -> dict[tuple[st
     pairs = sorted(set(specs))
     by_spec = read_blobs_spec(path, [f'{sha}:{name}' for sha, name in pairs])
     return {pair: by_spec[f'{pair[0]}:{pair[1]}'] for pair in pairs}
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One commit of a log: its id, its parents and the first line of its message."""
+
+    sha: str
+    parents: tuple[str, ...]
+    subject: str
+
+
+def log_entries(path: Path, tips: Iterable[str], exclude: Iterable[str] = ()) -> tuple[LogEntry, ...]:
+    """Every commit reachable from ``tips`` and from none of ``exclude``, children first: one ``git log``."""
+    wanted = sorted(set(tips))
+    if not wanted:
+        return ()
+    stdin = ''.join(f'{t}\n' for t in wanted) + ''.join(f'^{x}\n' for x in sorted(set(exclude)))
+    out = run_git(['log', '--topo-order', '-z', '--format=%H%x1f%P%x1f%s', '--stdin', '--'], path,
+                  input=stdin.encode()).stdout.decode('utf-8', 'replace')
+    entries = []
+    for record in out.split('\0'):
+        fields = record.strip('\n').split('\x1f', 2)
+        if len(fields) == 3:
+            entries.append(LogEntry(fields[0], tuple(fields[1].split()), fields[2]))
+    return tuple(entries)
