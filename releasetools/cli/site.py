@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import args as shared
-from .output import EXIT_FINDINGS, EXIT_OK
+from .output import EXIT_FINDINGS, EXIT_OK, progress_writer
 
 if TYPE_CHECKING:
     from .args import Subparsers
@@ -31,13 +31,14 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     shared.add_root(parser)
     parser.add_argument('--output', type=Path, metavar='DIR', help='where to build (default: DIR/site of --root)')
     parser.add_argument('--jobs', type=int, default=1, metavar='N', help='Sphinx processes (default: 1)')
+    shared.add_progress(parser)
     return parser
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..site import build_site  # Sphinx is imported only when a site is built
 
-    result = build_site(args.root, args.output, args.jobs)
+    result = build_site(args.root, args.output, args.jobs, progress=progress_writer(args.progress))
     for warning in result.warnings:
         sys.stderr.write(f'{warning}\n')
     out.write(f'{result.index} ({result.pages} pages, {len(result.rebuilt)} rebuilt, {result.seconds:.1f} s)\n')
