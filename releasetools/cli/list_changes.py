@@ -7,7 +7,7 @@ import datetime
 from typing import TYPE_CHECKING, TextIO
 
 from . import args as shared
-from .output import EXIT_OK
+from .output import EXIT_OK, progress_writer
 
 if TYPE_CHECKING:
     from ..review import ChangesOptions
@@ -41,6 +41,7 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     shared.add_format(parser, 'text (default) or json')
     parser.add_argument('--date', type=_iso_date, metavar='YYYY-MM-DD',
                         help='the day the release would happen, for the calendar hints (default: today)')
+    shared.add_progress(parser)
     shared.add_files(parser)
     return parser
 
@@ -56,7 +57,8 @@ def options(args: argparse.Namespace) -> ChangesOptions:
     from ..review import ChangesOptions
 
     return ChangesOptions(root=args.root, base=args.base, files=list(args.files), repos=args.repos,
-                          offline=args.offline, cache_dir=args.cache_dir, date=args.date)
+                          offline=args.offline, cache_dir=args.cache_dir, date=args.date,
+                          progress=progress_writer(args.progress))
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
