@@ -123,3 +123,16 @@ def test_site_piped_prints_plain_warnings_and_no_progress(broken_site: list[str]
     assert err.startswith(WARNING)  # no escape sequence in front, as Sphinx colours by default
     assert b'releasetools: site:' not in err
     assert ESC not in out + err
+
+
+def test_escape_sequences_in_a_data_file_are_shown_not_obeyed(tmp_path: Path) -> None:
+    """YAML's ``"\\e"`` puts a real ESC in a value: the report and progress write it as ``\\x1b``."""
+    data = DataRepo(tmp_path / 'data')
+    data.write('hibiscus', 'nova', doc('release-model: cycle-with-rc', releases=[
+        '- {version: 1.0.0.0rc1, projects: [{repo: "openstack/\\e[2Jnova", hash: "\\e]0;title\\a"}]}']))
+    argv = ['validate', '--all', '--offline', '--root', str(data.root), '--cache-dir', str(tmp_path / 'cache')]
+    code, out, err = run(argv, stderr_tty=True)
+    assert code == 1
+    assert b"hash '\\x1b]0;title\\x07' of openstack/\\x1b[2Jnova is not a 40-digit commit id" in out
+    assert b'releasetools: repositories 1/1: openstack/\\x1b[2Jnova: ' in err
+    assert ESC not in out + err and b'\a' not in out + err

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import args as shared
-from .output import EXIT_FINDINGS, EXIT_OK, progress_writer
+from .output import EXIT_FINDINGS, EXIT_OK, progress_writer, terminal_safe
 
 if TYPE_CHECKING:
     from .args import Subparsers
@@ -39,7 +39,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..site import build_site  # Sphinx is imported only when a site is built
 
     result = build_site(args.root, args.output, args.jobs, progress=progress_writer(args.progress))
+    err = terminal_safe(sys.stderr)
     for warning in result.warnings:
-        sys.stderr.write(f'{warning}\n')
+        err.write(f'{warning}\n')
     out.write(f'{result.index} ({result.pages} pages, {len(result.rebuilt)} rebuilt, {result.seconds:.1f} s)\n')
     return EXIT_FINDINGS if result.warnings else EXIT_OK
