@@ -242,3 +242,18 @@ def test_run_git_failure_carries_gits_message(tmp_path: Path) -> None:
     proc = gitrepo.run_git(['rev-parse', '--verify', 'nope'], tmp_path, check=False)
     assert proc.returncode != 0
 
+
+
+def test_git_output_has_no_colour_whatever_the_user_configures(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's ``color.ui = always`` (which colours even into a pipe) never reaches what git prints for us."""
+    config = tmp_path / 'gitconfig'
+    config.write_text('[color]\n\tui = always\n\tdiff = always\n\tdecorate = always\n')
+    make_package_repo(tmp_path / 'r', {'a': '1\n'}, {'a': '2\n'})
+    monkeypatch.setenv('GIT_CONFIG_GLOBAL', str(config))
+    plain = subprocess.run(['git', 'log', '--oneline', '--decorate', '--stat'], cwd=tmp_path / 'r',
+                           capture_output=True, check=True).stdout
+    assert b'\x1b[' in plain  # the configuration does colour git's own output into a pipe
+    ours = gitrepo.run_git(['log', '--oneline', '--decorate', '--stat'], tmp_path / 'r').stdout
+    assert b'\x1b' not in ours
+    assert ours.count(b'\n') == plain.count(b'\n')

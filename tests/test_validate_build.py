@@ -131,3 +131,15 @@ def test_build_with_all_is_a_usage_error(tmp_path: Path) -> None:
     code = main(['validate', '--root', str(data.root), '--all', '--build', '--repos', project.template],
                 out=io.StringIO())
     assert code == 2
+
+
+def test_progress_says_each_build_and_check_as_it_starts(tmp_path: Path) -> None:
+    project = Project(tmp_path)
+    data = ReleaseData(tmp_path, project)
+    data.request(project, '1.0.0', project.commits[0])
+    lines: list[str] = []
+    report = _check(tmp_path, project, data, progress=lines.append)
+    assert report.findings == []
+    assert [line for line in lines if not line.startswith('repositories ')] == [
+        f'building 1/1: {project.repo} 1.0.0', f'checking 1/1: {project.repo} 1.0.0: twine check --strict']
+    assert lines[0].startswith('repositories 1/')  # the repository is located (read) before it is built

@@ -181,9 +181,10 @@ def add_format(parser: argparse.ArgumentParser, text: str, choices: tuple[str, .
 
 
 def add_progress(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--progress', action='store_true', default=None,
-                        help='show a line per repository read or mirrored ("repositories 12/700: ...") on stderr '
-                             '(the default when stderr is a terminal); stdout keeps only the report')
+    """--progress / --no-progress, for the commands doing long work (None: neither was given)."""
+    parser.add_argument('--progress', action=argparse.BooleanOptionalAction, default=None,
+                        help='show a line per step of long work on stderr ("repositories 12/700: ..."), the default '
+                             'when stderr is a terminal; --no-progress: never. stdout keeps only the report')
 
 
 def add_files(parser: argparse.ArgumentParser, text: str = FILES_LIMIT) -> None:

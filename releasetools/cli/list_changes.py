@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from . import args as shared
 from .cienv import run_id
-from .output import EXIT_OK
+from .output import EXIT_OK, progress_writer
 
 if TYPE_CHECKING:
     from ..review import ChangesOptions
@@ -42,6 +42,7 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
                               'release; robot_run_id: $RELEASETOOLS_RUN_ID, else the time)',
                       choices=('text', 'json', 'markdown', 'gerrit'))
     shared.add_date(parser, 'the day the release would happen, for the calendar hints (default: today)')
+    shared.add_progress(parser)
     shared.add_files(parser)
     return parser
 
@@ -51,7 +52,8 @@ def options(args: argparse.Namespace) -> ChangesOptions:
 
     return ChangesOptions(root=shared.root(args), base=args.base, files=list(args.files),
                           repos=shared.repos_template(args.repos), offline=args.offline,
-                          cache_dir=shared.absolute(args.cache_dir), date=args.date)
+                          cache_dir=shared.absolute(args.cache_dir), date=args.date,
+                          progress=progress_writer(args.progress))
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

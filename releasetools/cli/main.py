@@ -34,7 +34,7 @@ from . import (
     validate,
 )
 from .args import Parser
-from .output import EXIT_OK, EXIT_USAGE, tolerant
+from .output import EXIT_OK, EXIT_USAGE, terminal_safe
 
 if TYPE_CHECKING:
     from .args import Subparsers
@@ -72,21 +72,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Entry point of the ``releasetools`` console script."""
-    out = tolerant(out or sys.stdout)
+    out = terminal_safe(out or sys.stdout)  # what data files say is shown, never acted on by the terminal
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args, out))
     except ReleaseToolsError as exc:
-        tolerant(sys.stderr).write(f'releasetools: error: {redact(exc.message)}\n')
+        err = terminal_safe(sys.stderr)
+        err.write(f'releasetools: error: {redact(exc.message)}\n')
         if exc.hint:
-            sys.stderr.write(f'    hint: {redact(exc.hint)}\n')
+            err.write(f'    hint: {redact(exc.hint)}\n')
         return EXIT_USAGE
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             return EXIT_OK
         # The last resort for a file system failure no library code named: one line, no traceback.
         where = f'{exc.filename}: ' if exc.filename else ''
-        tolerant(sys.stderr).write(f'releasetools: error: {where}{exc.strerror or exc}\n')
+        terminal_safe(sys.stderr).write(f'releasetools: error: {where}{exc.strerror or exc}\n')
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write('releasetools: interrupted\n')

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..core.nextversion import KINDS
 from . import args as shared
-from .output import EXIT_OK
+from .output import EXIT_OK, progress_writer
 
 if TYPE_CHECKING:
     from ..propose.newrelease import NewReleaseOptions, Proposal
@@ -44,6 +44,7 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     parser.add_argument('--hash', action='append', default=[], metavar='REPO=SHA',
                         help='release this commit of REPO instead of its branch head (repeatable)')
     parser.add_argument('--dry-run', action='store_true', help='print the entry, write nothing')
+    shared.add_progress(parser)
     return parser
 
 
@@ -55,7 +56,7 @@ def options(args: argparse.Namespace) -> NewReleaseOptions:
                              root=shared.root(args), repos=shared.repos_template(args.repos), offline=args.offline,
                              cache_dir=shared.absolute(args.cache_dir),
                              stable_branch=args.stable_branch, hashes=parse_hashes(args.hash),
-                             dry_run=args.dry_run)
+                             dry_run=args.dry_run, progress=progress_writer(args.progress))
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

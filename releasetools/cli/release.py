@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from . import args as shared
-from .output import EXIT_FINDINGS, EXIT_OK
+from .output import EXIT_FINDINGS, EXIT_OK, progress_writer
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..release.job import JobReport, ReleaseOptions
     from .args import Subparsers
 
@@ -58,6 +60,7 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     _add_approval(parser)
     _add_modes(parser)
     shared.add_cache_dir(parser, 'mirror and notes cache')
+    shared.add_progress(parser)
     shared.add_files(parser)
     return parser
 
@@ -154,10 +157,10 @@ def options(args: argparse.Namespace) -> ReleaseOptions:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     opts = options(args)
-    return _check(opts, out) if args.check else _release(opts, out)
+    return _check(opts, out) if args.check else _release(opts, out, progress_writer(args.progress))
 
 
-def _release(opts: ReleaseOptions, out: TextIO) -> int:
+def _release(opts: ReleaseOptions, out: TextIO, working: Callable[[str], None] | None) -> int:
     from ..release.job import StepResult, run_release
 
     def show(result: StepResult) -> None:
@@ -165,7 +168,7 @@ def _release(opts: ReleaseOptions, out: TextIO) -> int:
         out.write(f'{result.status:<13} {result.action:<9} {result.label}{detail}\n')
         out.flush()
 
-    report = run_release(opts, show)
+    report = run_release(opts, show, working)
     _print_summary(report, opts.dry_run, out)
     return EXIT_FINDINGS if report.failed else EXIT_OK
 

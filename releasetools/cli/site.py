@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import args as shared
-from .output import EXIT_FINDINGS, EXIT_OK
+from .output import EXIT_FINDINGS, EXIT_OK, progress_writer, terminal_safe
 
 if TYPE_CHECKING:
     from .args import Subparsers
@@ -33,14 +33,17 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
                         help='where to build (default: .releasetools/site in the data repository, a folder git '
                              'ignores: it holds a .gitignore of *)')
     parser.add_argument('--jobs', type=int, default=1, metavar='N', help='Sphinx processes (default: 1)')
+    shared.add_progress(parser)
     return parser
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..site import build_site  # Sphinx is imported only when a site is built
 
-    result = build_site(shared.root(args), shared.absolute(args.output), args.jobs)
+    result = build_site(shared.root(args), shared.absolute(args.output), args.jobs,
+                        progress=progress_writer(args.progress))
+    err = terminal_safe(sys.stderr)
     for warning in result.warnings:
-        sys.stderr.write(f'{warning}\n')
+        err.write(f'{warning}\n')
     out.write(f'{result.index} ({result.pages} pages, {len(result.rebuilt)} rebuilt, {result.seconds:.1f} s)\n')
     return EXIT_FINDINGS if result.warnings else EXIT_OK

@@ -143,6 +143,14 @@ class NetworkGuard:
         with self._state.get_lock():
             self._state[self._TOTAL] += count
 
+    def starting(self, repo: str, what: str) -> None:
+        """Network work on ``repo`` begins (a clone can take minutes): say so before, with its number."""
+        if self.progress is None:
+            return
+        with self._state.get_lock():
+            done, total = self._state[self._DONE], self._state[self._TOTAL]
+        self.progress(f'repositories {done + 1}/{max(done + 1, total)}: {repo}: {what}')
+
     def done(self, repo: str, what: str) -> None:
         with self._state.get_lock():
             self._state[self._DONE] += 1
@@ -261,6 +269,7 @@ class RepoLocator:
             if remote and self.guard.gave_up():  # decided while this one waited its turn
                 return Located(repo, None, gave_up)
             url, auth = remote_auth(where)  # the mirror's config keeps no password
+            self.guard.starting(repo, f'{"fetching" if mirror.is_dir() else "cloning"} {url}')
             try:
                 if mirror.is_dir():
                     run_git(['remote', 'set-url', 'origin', url], mirror)

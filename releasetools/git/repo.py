@@ -34,6 +34,11 @@ _ENV = {
     'LC_ALL': 'C',
 }
 
+#: Whatever the user's git configuration says ("color.ui = always", "color.diff = always"), what git
+#: prints for us has no ANSI colour codes: it is parsed, or shown as text (a shortlog, a diffstat).
+_NO_COLOUR = ('-c', 'color.ui=never', '-c', 'color.diff=never', '-c', 'color.branch=never',
+              '-c', 'color.status=never', '-c', 'color.decorate=never', '-c', 'color.grep=never')
+
 #: git commands that talk to a remote: they get the long time limit.
 _TRANSFERS = frozenset({'clone', 'fetch', 'push', 'ls-remote', 'pull'})
 
@@ -53,7 +58,7 @@ def run_git(args: Sequence[str], cwd: str | os.PathLike[str], *, input: bytes | 
     limit = timeout if timeout is not None else LONG_TIMEOUT if _subcommand(args) in _TRANSFERS else READ_TIMEOUT
     what = f'git {" ".join(args[:2])}'
     try:
-        proc = process.run(['git', *args], cwd, env=full_env, input=input, timeout=limit, what=what)
+        proc = process.run(['git', *_NO_COLOUR, *args], cwd, env=full_env, input=input, timeout=limit, what=what)
     except process.CannotStart as exc:
         if isinstance(exc.cause, FileNotFoundError):
             raise GitError('git is not installed', 'install git') from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -47,6 +47,8 @@ class NewReleaseOptions:
     stable_branch: bool = False
     hashes: Mapping[str, str] = field(default_factory=dict)
     dry_run: bool = False
+    #: Called with a line per repository mirrored or read ("repositories 1/2: ...").
+    progress: Callable[[str], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,9 @@ def _heads(opts: NewReleaseOptions, d: Deliverable, ctx: DeliverableContext, pla
     if plan.reuse is not None:  # final, eol, em: the commits of an earlier release
         return [RepoHead(p.repo, p.hash, None, plan.reuse.version, 0) for p in plan.reuse.projects
                 if p.repo and p.hash]
-    locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline)
+    locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline,
+                          opts.progress)
+    locator.guard.expect(len(repos))
     heads = []
     for repo in repos:
         prev = previous.get(repo)

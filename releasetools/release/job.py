@@ -63,10 +63,13 @@ class _Failed(Exception):
 
 class _Job:
     def __init__(self, opts: ReleaseOptions, report: JobReport, progress: Callable[[StepResult], None],
-                 ledger: Ledger) -> None:
+                 ledger: Ledger, working: Callable[[str], None] | None = None) -> None:
         self.opts = opts
         self.report = report
         self.progress = progress
+        self.working = working
+        #: The release in progress, for the progress lines: "release 2/3".
+        self.position = ''
         self.ledger = ledger
         self.publisher = Publisher(opts, ledger)
         self.spaces: dict[str, Workspace] = {}
@@ -79,6 +82,11 @@ class _Job:
         result = StepResult(key, action, self.opts.redact(label), status, self.opts.redact(detail))
         self.report.results.append(result)
         self.progress(result)
+
+    def say(self, what: str) -> None:
+        """A progress line (redacted) as long work starts: "release 1/2: nova 33.0.2 openstack/nova: build"."""
+        if self.working is not None:
+            self.working(self.opts.redact(f'{self.position}: {what}' if self.position else what))
 
     def _fail(self, key: str, action: str, label: str, message: str) -> _Failed:
         self._emit(key, action, label, Status.FAILED, message)
@@ -103,6 +111,7 @@ class _Job:
         if self.opts.dry_run:
             self._emit(key, action, label, Status.PLANNED, plan)
             return None
+        self.say(f'{label}: {action}')
         try:
             detail = work() or {}
             detail = {k: self.opts.redact(v) if isinstance(v, str) else v for k, v in detail.items()}
@@ -124,6 +133,7 @@ class _Job:
         if ws is None:
             remote = self.opts.remotes.replace('{repo}', check_repo_name(repo))
             ws = self.spaces[repo] = Workspace(self.opts.workdir, repo, remote)
+            self.say(f'{repo}: fetching {remote}')
             try:
                 ws.sync()
                 self.tags[repo] = remote_tags(remote, ws.path)
@@ -356,14 +366,17 @@ def _os_message(exc: OSError) -> str:
     return f'{where}{exc.strerror or exc}'
 
 
-def run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None] = lambda r: None) -> JobReport:
+def run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None] = lambda r: None,
+                working: Callable[[str], None] | None = None) -> JobReport:
     """Run (or with dry_run, plan) every step of the request; the report says what happened.
+
+    ``progress`` gets each step's result; ``working`` a line as long work starts (a fetch, a step).
 
     No error leaves with a credential in it: messages are redacted here, the job's one exit.
     The options take the environment's settings in :func:`request_items`, the first step.
     """
     try:
-        return _run_release(opts, progress)
+        return _run_release(opts, progress, working)
     except ReleaseToolsError as exc:
         exc.message = opts.redact(exc.message)
         exc.args = (exc.message,)
@@ -371,7 +384,8 @@ def run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None] = l
         raise
 
 
-def _run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None]) -> JobReport:
+def _run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None],
+                 working: Callable[[str], None] | None) -> JobReport:
     items, branches = request_items(opts)
     report = JobReport()
     ledger = ledger_path(opts, items)
@@ -381,7 +395,7 @@ def _run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None]) -
     # (and, through their guards, when the job is killed outright).
     with run_locks(opts, ledger), children.guarded():
         # Read under the lock: another run may have just finished.
-        job = _Job(opts, report, progress, Ledger(ledger))
+        job = _Job(opts, report, progress, Ledger(ledger), working)
         if items:
             job.precheck(items)
             failed = [c for c in job.preflight(items) if not c.ok]
@@ -389,13 +403,15 @@ def _run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None]) -
                 raise ReleaseToolsError('preflight failed, nothing was done: '
                                         + '; '.join(f'{c.name}: {c.detail}' for c in failed),
                                         'fix what failed and run again; --dry-run shows every check')
-        for item in items:
+        for n, item in enumerate(items, 1):
+            job.position = f'release {n}/{len(items)}'
             try:
                 job.release(item, branches.pop((item.deliverable, item.version), []))
             except _Failed:
                 break
         else:
             # Branches from releases the request does not add, once its releases are done.
+            job.position = 'branches'
             for (deliverable, _), rest in branches.items():
                 try:
                     for branch in rest:

@@ -9,7 +9,7 @@ gathered in one batched pass per repository (``git.facts``), then each range is 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +53,8 @@ class ChangesOptions:
     date: dt.date | None = None
     api: bool = True
     git_workers: int = 4
+    #: Called with a line per repository mirrored or read ("repositories 1/2: ...").
+    progress: Callable[[str], None] | None = None
 
 
 def _usable(sha: str | None) -> bool:
@@ -66,7 +68,7 @@ def list_changes(opts: ChangesOptions) -> ChangesReport:
     contexts = deliverable_contexts(request, request.targets, loading)
     problems = tuple(f'{f.file}:{f.line}: {f.message}' for f in [*request.findings, *loading.findings])
     cache_dir = opts.cache_dir or default_cache_dir()
-    locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, cache_dir, opts.offline)
+    locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, cache_dir, opts.offline, opts.progress)
     day = opts.date or dt.date.today()
 
     releases = [(ctx, r) for ctx in contexts for r in ctx.new_releases if r.version]

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,8 +96,30 @@ def _writable_output(output: Path, srcdir: Path) -> None:
                          'pass --output a writable directory') from None
 
 
-def build_site(root: Path, output: Path | None = None, jobs: int = 1, *, title: str | None = None) -> BuildResult:
-    """Build (or update) the site of the data repository ``root`` into ``output``."""
+class _ProgressLines(io.StringIO):
+    """Sphinx's status stream: kept whole, and each line with a count ("[ 40%] page") passed to ``progress``."""
+
+    def __init__(self, progress: Callable[[str], None] | None) -> None:
+        super().__init__()
+        self.progress = progress
+        self.pending = ''
+
+    def write(self, text: str) -> int:
+        if self.progress is not None:
+            self.pending += text
+            *lines, self.pending = re.split(r'[\r\n]', self.pending)
+            for line in filter(None, (line.strip() for line in lines)):
+                self.progress(f'site: {line}')
+        return super().write(text)
+
+
+def build_site(root: Path, output: Path | None = None, jobs: int = 1, *, title: str | None = None,
+               progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Build (or update) the site of the data repository ``root`` into ``output``.
+
+    ``progress`` gets Sphinx's status lines ("site: writing output... [ 40%] team/nova").
+    Warnings are plain text, without Sphinx's colour codes: the caller decides where they go.
+    """
     start = time.perf_counter()
     root = root.resolve()
     if not (root / SERIES_STATUS).is_file():
@@ -127,11 +150,13 @@ def build_site(root: Path, output: Path | None = None, jobs: int = 1, *, title: 
     # Sphinx is imported here only: `import releasetools` (and validate) stays fast.
     from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
+    from sphinx.util.console import nocolor
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     from . import ext
 
-    status, warnings = io.StringIO(), io.StringIO()
+    nocolor()  # Sphinx colours its messages by default, whatever its streams are: ours are text
+    status, warnings = _ProgressLines(progress), io.StringIO()
     try:
         with patch_docutils(None), docutils_namespace():
             app = Sphinx(str(srcdir), None, str(staging), str(doctrees), 'html', confoverrides=overrides,

@@ -224,7 +224,8 @@ class _Job:
             return {}
         from .build import gather_builds
 
-        return dict(gather_builds(self.locator, contexts, isolation=self.build_isolation))
+        return dict(gather_builds(self.locator, contexts, isolation=self.build_isolation,
+                                  progress=self.locator.progress))
 
 
 REQUIRE_GIT_HINT = ('the gate fails closed (--require-git): make the repository reachable (--repos, the '

@@ -225,3 +225,10 @@ def test_eol_straggler_in_an_end_of_life_series(world: World) -> None:
     assert f'  - version: 2025.2-eol\n    projects:\n      - repo: openstack/nova\n' \
         f'        hash: {world.c[0]}\n' in flamingo.read_text()
     assert world.validate() == []
+
+
+def test_progress_names_each_repository_read(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = world.run('hibiscus', 'nova', 'rc', '--progress')
+    assert code == 0
+    assert capsys.readouterr().err == 'releasetools: repositories 1/1: openstack/nova: ok\n'
+    assert 'releasetools:' not in out

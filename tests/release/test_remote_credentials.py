@@ -77,9 +77,10 @@ def files_containing(top: Path, secret: str) -> list[Path]:
 def test_remote_password_reaches_git_but_no_file_or_output(world: Run, gitweb: AuthGitHttp,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     template = gitweb.template.replace('http://', f'http://{GIT_USER}:{GIT_PASSWORD}@')
-    code, out = run(with_remotes(world, template, '--dry-run'))
+    code, out = run(with_remotes(world, template, '--dry-run', '--progress'))
     assert code == 1, out  # the server takes no push: the preflight says so, after a fetch that worked
     err = capsys.readouterr().err
+    assert f'releasetools: {world.project.repo}: fetching http://' in err  # the progress line, redacted
     assert 'cannot fetch' not in err, err  # the credentials reached the server: the fetch worked
     assert 'planned       tag' in out, out
     assert any(s.startswith('Basic ') for s in gitweb.seen)

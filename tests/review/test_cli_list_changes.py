@@ -82,3 +82,14 @@ def test_unknown_base_exits_2(request_repo: DataRepo, library: Library, capsys: 
     code, _ = cli(request_repo, library, '--base', 'no-such-rev')
     assert code == 2
     assert "unknown base revision 'no-such-rev'" in capsys.readouterr().err
+
+
+def test_progress_on_stderr_only_when_asked(request_repo: DataRepo, library: Library,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = cli(request_repo, library, '--date', '2026-08-26', '--progress')
+    assert code == 0
+    assert capsys.readouterr().err == f'releasetools: repositories 1/1: {LIB}: ok\n'
+    assert 'releasetools:' not in text
+    code, _ = cli(request_repo, library, '--date', '2026-08-26', '--no-progress')
+    assert code == 0
+    assert capsys.readouterr().err == ''
