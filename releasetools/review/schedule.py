@@ -35,6 +35,12 @@ class Week:
     end: dt.date
     name: str | None
     events: tuple[str, ...]  # x-project events
+    project_events: tuple[str, ...] = ()  # project-specific events (one team's)
+
+    @property
+    def all_events(self) -> tuple[str, ...]:
+        """Cross-project events, then project-specific ones, as the calendar lists them."""
+        return self.events + self.project_events
 
     @property
     def freezes(self) -> tuple[str, ...]:
@@ -66,6 +72,10 @@ def _date(value: object) -> dt.date | None:
     return None
 
 
+def _names(events: object) -> tuple[str, ...]:
+    return tuple(str(e) for e in events) if isinstance(events, list) else ()
+
+
 def load_schedule(root: Path, series: str) -> Schedule | None:
     """The series calendar, or None when there is none (or it cannot be read: hints are optional)."""
     path = root / 'doc' / 'source' / series / 'schedule.yaml'
@@ -82,10 +92,9 @@ def load_schedule(root: Path, series: str) -> Schedule | None:
         start, end = _date(entry.get('start')), _date(entry.get('end'))
         if start is None or end is None:
             continue
-        events = entry.get('x-project') or []
         name = entry.get('name')
         weeks.append(Week(start, end, str(name) if name is not None else None,
-                          tuple(str(e) for e in events) if isinstance(events, list) else ()))
+                          _names(entry.get('x-project')), _names(entry.get('project-specific'))))
     return Schedule(series, tuple(weeks))
 
 
