@@ -31,6 +31,7 @@ __all__ = [
     'anchor_id',
     'build_today',
     'current_week',
+    'default_rst',
     'event_texts',
     'find_event',
     'ics_bytes',
@@ -151,8 +152,23 @@ def build_today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
+def _inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def default_rst(series: str) -> str:
+    """The page of a calendar without schedule.rst (a new series' skeleton): the table and the .ics."""
+    title = f'{series.capitalize()} Release Schedule'
+    return (f'{"=" * len(title)}\n{title}\n{"=" * len(title)}\n\n'
+            '.. datatemplate::\n   :source: schedule.yaml\n\n.. ics::\n   :source: schedule.yaml\n')
+
+
 def load_calendars(root: Path, series: list[str]) -> tuple[dict[str, Calendar], list[str]]:
-    """The calendar of each series that has schedule.yaml and schedule.rst, and the problems met."""
+    """The calendar of each series that has schedule.yaml, and the problems met.
+
+    A calendar without schedule.rst gets :func:`default_rst` as its page: its
+    events are then shown by name.
+    """
     out: dict[str, Calendar] = {}
     problems: list[str] = []
     for name in series:
@@ -160,13 +176,18 @@ def load_calendars(root: Path, series: list[str]) -> tuple[dict[str, Calendar], 
         yaml_path, rst_path = folder / 'schedule.yaml', folder / 'schedule.rst'
         if not yaml_path.is_file():
             continue
+        outside = [p for p in (yaml_path, rst_path) if p.exists() and not _inside(p, root)]
+        if outside:  # a link out of the repository: the site publishes no file of the build machine
+            problems.append(f'{outside[0].relative_to(root).as_posix()}: a link out of the data repository; '
+                            'no schedule page')
+            continue
         schedule = load_schedule(root, name)
         rel = yaml_path.relative_to(root).as_posix()
         if schedule is None:
             problems.append(f'{rel}: not a calendar (a mapping with a cycle: list of weeks)')
             continue
         try:
-            rst = rst_path.read_text(encoding='utf-8')
+            rst = rst_path.read_text(encoding='utf-8') if rst_path.exists() else default_rst(name)
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(f'{rst_path.relative_to(root).as_posix()}: cannot be read: {exc}; no schedule page')
             continue

@@ -308,3 +308,35 @@ Go to `here <javascript:alert(3)>`_.
     assert rows['events'][1][1] == ''  # type: ignore[index]  # no section: its name, not a link
     ics = icalendar.Calendar.from_ical((result.html / 'calendar' / 'hibiscus' / 'schedule.ics').read_bytes())
     assert [str(e['summary']) for e in ics.walk('VEVENT')] == ['<script>alert(2)</script>', 'h-nothing']
+
+
+def test_a_calendar_without_its_rst_gets_a_page(tmp_path: Path, today: None) -> None:
+    data = write_small_tree(tmp_path / 'data')
+    data.write_bytes('doc/source/hibiscus/schedule.yaml', b"""\
+cycle:
+  - start: 2026-08-24
+    end: 2026-08-28
+    name: R-5
+    x-project: [h-3]
+    project-specific: [h-nova-freeze]
+""")
+    result = build_site(data.root, tmp_path / 'out', 1)
+    assert result.warnings == ()
+    html = read(result.html, 'calendar/hibiscus/schedule.html')
+    row = _rows(html).rows['w-2026-08-24']
+    assert row['events'] == [['h-3', '', 'h-3', '2'], ['h-nova-freeze', '', 'h-nova-freeze', '3']]
+    assert 'rt-current-week' in str(row['class'])
+    ics = icalendar.Calendar.from_ical((result.html / 'calendar' / 'hibiscus' / 'schedule.ics').read_bytes())
+    assert [str(e['summary']) for e in ics.walk('VEVENT')] == ['h-3', 'h-nova-freeze']
+
+
+def test_a_calendar_linked_out_of_the_repository_is_refused(tmp_path: Path, today: None) -> None:
+    data = write_small_tree(tmp_path / 'data')
+    data.write_bytes('doc/source/hibiscus/schedule.yaml', b"cycle:\n  - {start: 2026-08-24, end: 2026-08-28}\n")
+    secret = tmp_path / 'secret.rst'
+    secret.write_text('Secret\n======\n\nthe build machine\'s file\n')
+    (data.root / 'doc' / 'source' / 'hibiscus' / 'schedule.rst').symlink_to(secret)
+    result = build_site(data.root, tmp_path / 'out', 1)
+    assert any('schedule.rst: a link out of the data repository' in w for w in result.warnings)
+    assert not (result.html / 'calendar').exists()
+    assert 'build machine' not in ''.join(p.read_text() for p in result.html.rglob('*.html'))
