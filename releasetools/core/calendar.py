@@ -38,6 +38,11 @@ class Week:
     project_events: tuple[str, ...] = ()  # project-specific events
 
     @property
+    def all_events(self) -> tuple[str, ...]:
+        """Cross-project events, then project-specific ones, as the calendar lists them."""
+        return self.events + self.project_events
+
+    @property
     def freezes(self) -> tuple[str, ...]:
         """The cross-project events of the week that freeze something (or are a deadline release)."""
         return tuple(e for e in self.events if _FREEZE_RE.search(e))

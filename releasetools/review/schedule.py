@@ -9,8 +9,9 @@ freeze or a deadline release: from the real calendars those are ``<l>-ff``
 ``<l>-hard-sf`` (string freezes), ``<l>-mf`` (membership freeze),
 ``<l>-final-lib`` / ``<l>-final-clientlib`` (last library releases), ``<l>-rc1``,
 ``<l>-finalrc`` and ``<l>-final``, plus any event containing ``freeze``.
-Project-specific events (one team's spec freeze) are not cross-project and are
-left out. Between the feature freeze and the final release, features need an
+Project-specific events (one team's spec freeze) are read too
+(``Week.project_events``, shown by the site's schedule pages) but are not
+cross-project: they make no freeze week. Between the feature freeze and the final release, features need an
 exception: a release whose notes add features then gets a hint too.
 """
 

@@ -23,6 +23,7 @@ from ..core.textsafety import remote_url, safe_link, text_start_line
 from ..data import atomic
 from ..data.load import SERIES_STATUS, list_deliverable_files, load_deliverable_file, load_series
 from ..data.yamlio import YamlProblem, YMap, date_to_str, read_yaml_file
+from .calendar import Calendar, load_calendars
 
 __all__ = [
     'CONFIG_FILE',
@@ -154,6 +155,7 @@ class SiteSeries:
     status: str
     initial_release: str | None
     next_phase: tuple[str, str] | None = None  # (status, date)
+    signing_key: tuple[str, str, str] | None = None  # (key id, start, end) of the key signing its releases
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,7 @@ class SiteData:
     deliverables: Mapping[str, SiteDeliverable]  # by relative path
     problems: tuple[str, ...] = ()
     config: SiteConfig = field(default_factory=SiteConfig)
+    calendars: Mapping[str, Calendar] = field(default_factory=dict)  # series with a schedule page
 
     @property
     def current(self) -> SiteSeries | None:
@@ -267,12 +270,22 @@ def _series(root: Path) -> tuple[SiteSeries, ...]:
     except YamlProblem:  # pragma: no cover - load_series already reported it
         raw = []
     phases: dict[str, tuple[str, str]] = {}
+    keys: dict[str, tuple[str, str, str]] = {}
     for entry in raw:
-        phase = entry.get('next-phase') if isinstance(entry, YMap) else None
-        if isinstance(phase, Mapping) and isinstance(entry.get('name'), str):
+        if not isinstance(entry, YMap) or not isinstance(entry.get('name'), str):
+            continue
+        phase, key = entry.get('next-phase'), entry.get('signing-key')
+        if isinstance(phase, Mapping):
             phases[entry['name']] = (str(phase.get('status', '')), date_to_str(phase.get('date')) or '')
-    return tuple(SiteSeries(s.name, s.release_id, s.status, s.initial_release, phases.get(s.name))
+        if isinstance(key, Mapping) and isinstance(key.get('key'), str):
+            keys[entry['name']] = (key['key'], _when(key.get('start')), _when(key.get('end')))
+    return tuple(SiteSeries(s.name, s.release_id, s.status, s.initial_release, phases.get(s.name), keys.get(s.name))
                  for s in table)
+
+
+def _when(value: Any) -> str:
+    """A signing key's start or end: a date, or a word such as ``present``."""
+    return date_to_str(value) or ('' if value is None else str(value))
 
 
 def _utf8(name: str) -> bool:
@@ -342,4 +355,6 @@ def load_site_data(root: Path, cache: Path | None = None, config: SiteConfig | N
             problems.append(entry[3])
     if cache is not None and new != old:
         atomic.write_bytes(cache, pickle.dumps(((_CACHE_VERSION, cache_tag), new), protocol=pickle.HIGHEST_PROTOCOL))
-    return SiteData(root, series, deliverables, tuple(problems), config or load_site_config(root))
+    calendars, calendar_problems = load_calendars(root, [s.name for s in series])
+    problems.extend(calendar_problems)
+    return SiteData(root, series, deliverables, tuple(problems), config or load_site_config(root), calendars)

@@ -17,13 +17,17 @@ build finishes.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
+import json
+import posixpath
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -33,13 +37,15 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, switch_source_input
 
 from ..core.textsafety import UNTRUSTED_RST_SETTINGS, remote_url, safe_link
+from ..data import atomic
 from ..data.load import SERIES_STATUS
+from .calendar import Calendar, build_today, current_week, find_event, ics_bytes, ics_path, week_id, weeks_html
 from .data import TEMPLATE_FIELDS, SiteConfig, SiteData, load_site_data, template_problem
 from .feeds import atom_feed, json_export
 from .pages import SiteMap, plan_pages, site_map, sync_sources
-from .render import Ctx, render_page
+from .render import Ctx, link_html, render_page
 
-__all__ = ['RtPage', 'SafeLinks', 'defuse', 'setup']
+__all__ = ['RtPage', 'SafeLinks', 'ScheduleIcs', 'ScheduleTable', 'defuse', 'setup']
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +63,8 @@ class _State:
     smap: SiteMap
     sources_written: list[str]
     read: list[str] = field(default_factory=list)
+    marks: dict[str, str] = field(default_factory=dict)  # schedule page -> id of the week it marks ('' none)
+    today: dt.date = field(default_factory=dt.date.today)  # the build's date (calendar.build_today)
 
 
 class _Current:
@@ -90,7 +98,7 @@ class RtPage(SphinxDirective):
         files = [line.strip() for line in self.content if line.strip()]
         for rel in files:
             self.env.note_dependency(root / rel)
-        if kind in ('home', 'series'):
+        if kind in ('home', 'series', 'keys'):
             self.env.note_dependency(root / SERIES_STATUS)
         delivs = [state.data.deliverables[rel] for rel in files if rel in state.data.deliverables]
         if kind == 'highlights':
@@ -145,6 +153,112 @@ class RtPage(SphinxDirective):
         return parsed
 
 
+class _ScheduleDirective(SphinxDirective):
+    """A directive of schedule.rst: only on a series' schedule page, only on that series' own calendar."""
+
+    has_content = False
+    option_spec = {'source': directives.unchanged, 'template': directives.unchanged, 'name': directives.unchanged}
+
+    def _calendar(self) -> tuple[_State, Calendar] | None:
+        state = _Current.state
+        series = next((s for s, doc in state.smap.schedules.items() if doc == self.env.docname), None) \
+            if state is not None else None
+        source = self.options.get('source', 'schedule.yaml')
+        if state is None or series is None or source != 'schedule.yaml':
+            logger.warning('%s: only a series\' schedule.rst may use it, with :source: schedule.yaml',
+                           self.name, location=self.get_location(), type='releasetools', subtype='calendar')
+            return None
+        cal = state.data.calendars[series]
+        self.env.note_dependency(cal.yaml_path)
+        return state, cal
+
+
+class ScheduleTable(_ScheduleDirective):
+    """``.. datatemplate::`` of schedule.rst: the table of the weeks and their events."""
+
+    def run(self) -> list[nodes.Node]:
+        found = self._calendar()
+        if found is None:
+            return []
+        state, cal = found
+        ctx = Ctx(state.data, state.smap, self.env.docname)
+        for event in {e for _, e in cal.occurrences()}:
+            where = find_event(state.data.calendars, cal.series, event)
+            if where is not None and where[0] != cal.series:  # the previous series' final, say
+                self.env.note_dependency(state.data.calendars[where[0]].rst_path)
+        current = state.data.current
+        marked = current_week(cal, current.name if current else None, state.today)
+        urls = {s: ctx.url(doc) for s, doc in state.smap.schedules.items()}
+        return [nodes.raw('', weeks_html(state.data.calendars, cal.series, marked, urls), format='html')]
+
+
+class ScheduleIcs(_ScheduleDirective):
+    """``.. ics::`` of schedule.rst: the series' ``schedule.ics`` (written when the build ends), linked."""
+
+    def run(self) -> list[nodes.Node]:
+        found = self._calendar()
+        if found is None:
+            return []
+        state, cal = found
+        ctx = Ctx(state.data, state.smap, self.env.docname)
+        links = [link_html('schedule.ics', 'schedule.ics', 'rt-ics'),
+                 f'{len(cal.occurrences())} events',
+                 link_html(ctx.url(state.smap.series[cal.series]), f'{cal.series.capitalize()} series')]
+        return [nodes.raw('', f'<p class="rt-facts">iCalendar: {" · ".join(links)}</p>', format='html')]
+
+
+def _marks(data: SiteData, smap: SiteMap, today: dt.date) -> dict[str, str]:
+    current = data.current
+    out = {}
+    for series, doc in smap.schedules.items():
+        week = current_week(data.calendars[series], current.name if current else None, today)
+        out[doc] = week_id(week) if week else ''
+    return out
+
+
+def _marks_file(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / 'releasetools-marks.json'
+
+
+def _outdated(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """Schedule pages whose current week moved since the last build (the clock, not a file, changed)."""
+    state = _Current.state
+    if state is None:
+        return []
+    try:
+        old = json.loads(_marks_file(app).read_text(encoding='utf-8'))
+    except (OSError, ValueError):
+        old = {}
+    return [doc for doc, mark in state.marks.items()
+            if doc in env.all_docs and doc not in added | changed and old.get(doc) != mark]
+
+
+def _orphan_schedule(app: Sphinx, doctree: nodes.document) -> None:
+    """schedule.rst is published unchanged: it is in no toctree, and says so here, not in its text."""
+    state = _Current.state
+    if state is not None and app.env.docname in state.smap.schedules.values():
+        app.env.metadata[app.env.docname]['orphan'] = True
+
+
+def _write_calendars(app: Sphinx, state: _State, out: Path) -> None:
+    base = state.data.config.base_url.rstrip('/')
+    for series, doc in state.smap.schedules.items():
+        def page_url(where: str, doc: str = doc) -> str:
+            target = state.smap.schedules[where]
+            return f'{base}/{target}.html' if base else posixpath.relpath(f'{target}.html', posixpath.dirname(doc))
+
+        s = next(x for x in state.data.series if x.name == series)
+        title = f'{s.release_id or ""} {series.capitalize()}'.strip()
+        path = out / ics_path(doc)
+        text = ics_bytes(state.data.calendars, series, title, page_url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            if path.read_bytes() == text:
+                continue
+        path.write_bytes(text)
+    atomic.write_bytes(_marks_file(app), json.dumps(state.marks, sort_keys=True).encode())
+
+
 def defuse(doctree: nodes.Node) -> None:
     """Links and files no page may carry, made text: a live link only to http(s), mailto or relative.
 
@@ -191,7 +305,10 @@ def code_digest() -> str:
     digest = hashlib.sha256()
     here = Path(__file__).parent
     # textsafety decides what of the data's text a page may carry: a change there re-renders too.
-    for path in sorted([*here.glob('*.py'), here.parent / 'core' / 'textsafety.py', *THEME_DIR.rglob('*.*')]):
+    # core/calendar.py and data/calendar.py read the calendars the schedule pages show.
+    for path in sorted([*here.glob('*.py'), here.parent / 'core' / 'textsafety.py',
+                        here.parent / 'core' / 'calendar.py', here.parent / 'data' / 'calendar.py',
+                        *THEME_DIR.rglob('*.*')]):
         digest.update(path.name.encode() + b'\0' + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -235,7 +352,9 @@ def _builder_inited(app: Sphinx) -> None:
     # Sphinx forgets a removed document but leaves its page: a stale page must not be published.
     for docname in removed:
         Path(app.outdir, f'{docname}.html').unlink(missing_ok=True)
-    _Current.state = _State(data, smap, written)
+        Path(app.outdir, ics_path(docname)).unlink(missing_ok=True)
+    today = build_today()
+    _Current.state = _State(data, smap, written, marks=_marks(data, smap, today), today=today)
 
 
 def _before_read(app: Sphinx, env: Any, docnames: list[str]) -> None:
@@ -265,6 +384,7 @@ def _build_finished(app: Sphinx, exception: Exception | None) -> None:
         (out / '_sources').rmdir()
     _write_if_changed(out / 'releases.json', json_export(state.data, state.smap))
     _write_if_changed(out / 'atom.xml', atom_feed(state.data, state.smap))
+    _write_calendars(app, state, out)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -276,6 +396,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_config_value(name, getattr(defaults, field_name), 'env', types=frozenset({str}))
     app.add_html_theme('releasetools', str(THEME_DIR))
     app.add_directive('rt-page', RtPage)
+    app.add_directive('datatemplate', ScheduleTable)
+    app.add_directive('ics', ScheduleIcs)
+    app.connect('env-get-outdated', _outdated)
+    app.connect('doctree-read', _orphan_schedule, priority=900)
     app.add_transform(SafeLinks)
     app.connect('doctree-resolved', _doctree_resolved)
     app.connect('config-inited', _config_inited)

@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.model import INDEPENDENT
+from .calendar import schedule_docname
 from .data import SiteData, SiteDeliverable
 
 __all__ = ['Page', 'SiteMap', 'page_source', 'plan_pages', 'site_map', 'sync_sources']
@@ -34,10 +35,11 @@ class Page:
 
     docname: str
     title: str
-    kind: str  # home, series, highlights, independent, teams, team, deliverables, deliverable
+    kind: str  # home, series, schedule, keys, highlights, independent, teams, team, deliverables, deliverable
     key: str
     files: tuple[str, ...] = ()  # data files shown, relative to the data repository
     members: tuple[str, ...] = ()  # what the page lists, so membership changes change the source
+    source: str | None = None  # a page whose source is a data file's RST, unchanged (schedule.rst)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class SiteMap:
     highlights: dict[str, str]
     teams: dict[str, str]
     deliverables: dict[str, str]
+    schedules: dict[str, str] = field(default_factory=dict)  # series with a calendar -> its schedule page
+    keys: str = 'signing-keys'
 
 
 def _slug(text: str, taken: set[str]) -> str:
@@ -77,6 +81,7 @@ def site_map(data: SiteData) -> SiteMap:
         highlights={s.name: f'highlights/{s.name}' for s in data.series if s.name in with_highlights},
         teams=teams,
         deliverables=names,
+        schedules={s.name: schedule_docname(s.name) for s in data.series if s.name in data.calendars},
     )
 
 
@@ -100,11 +105,16 @@ def plan_pages(data: SiteData, smap: SiteMap) -> list[Page]:
     for s in data.series:
         delivs = sorted(by_series[s.name], key=lambda d: d.name)
         pages.append(Page(smap.series[s.name], f'{s.name.capitalize()} series', 'series', s.name,
-                          tuple(d.path for d in delivs)))
+                          tuple(d.path for d in delivs), ('schedule',) if s.name in smap.schedules else ()))
+        if s.name in smap.schedules:
+            pages.append(Page(smap.schedules[s.name], f'{s.name.capitalize()} schedule', 'schedule', s.name,
+                              source=data.calendars[s.name].rst))
         if s.name in smap.highlights:
             hl = [d for d in delivs if d.highlights]
             pages.append(Page(smap.highlights[s.name], f'{s.name.capitalize()} series highlights', 'highlights',
                               s.name, tuple(d.path for d in sorted(hl, key=lambda d: (d.team, d.name)))))
+    pages.append(Page(smap.keys, 'Signing keys', 'keys', '',
+                      members=tuple(' '.join((s.name, *(s.signing_key or ()))) for s in data.series)))
     independent = sorted(by_series[INDEPENDENT], key=lambda d: d.name)
     pages.append(Page('independent', 'Independent deliverables', 'independent', '',
                       tuple(d.path for d in independent)))
@@ -137,6 +147,8 @@ def _title(text: str) -> str:
 
 def page_source(page: Page) -> str:
     """The reStructuredText of one page."""
+    if page.source is not None:
+        return page.source
     lines = [':orphan:', '']
     if page.members:
         # Only here so that a change of what the page lists changes this text.

@@ -15,6 +15,7 @@ from html import escape
 from ..core.model import INDEPENDENT
 from ..core.textsafety import safe_link
 from ..core.versions import parse_special
+from .calendar import ics_path
 from .data import SiteConfig, SiteData, SiteDeliverable, SiteRelease, fill_template
 from .pages import SiteMap
 
@@ -34,6 +35,10 @@ class Ctx:
     data: SiteData
     smap: SiteMap
     docname: str
+
+    def file_url(self, path: str) -> str:
+        """A relative link from this page to the file ``path`` of the site."""
+        return posixpath.relpath(path, posixpath.dirname(self.docname) or '.')
 
     def url(self, target: str, anchor: str = '') -> str:
         """A relative link from this page to the page ``target`` (a docname)."""
@@ -167,7 +172,7 @@ def _home(ctx: Ctx) -> str:
                     f'<td>{escape(s.initial_release or "")}</td><td>{phase}</td><td>{counts.get(s.name, 0)}</td></tr>')
     links = [_a(ctx.url('independent'), 'Independent deliverables'), _a(ctx.url('teams'), 'Teams'),
              _a(ctx.url('deliverables'), 'All deliverables'), _a('releases.json', 'JSON export'),
-             _a('atom.xml', 'Atom feed')]
+             _a('atom.xml', 'Atom feed'), _a(ctx.url(ctx.smap.keys), 'Signing keys')]
     return ('<p class="rt-links">' + ' · '.join(links) + '</p>'
             '<table class="rt-t"><tr><th>Series</th><th>Release</th><th>Status</th><th>Initial release</th>'
             '<th>Next phase</th><th>Deliverables</th></tr>' + ''.join(rows) + '</table>')
@@ -180,6 +185,11 @@ def _series(ctx: Ctx, name: str, delivs: Sequence[SiteDeliverable]) -> str:
         facts.append(f'initial release {escape(s.initial_release)}')
     if name in ctx.smap.highlights:
         facts.append(_a(ctx.url(ctx.smap.highlights[name]), 'highlights'))
+    if name in ctx.smap.schedules:
+        facts.append(_a(ctx.url(ctx.smap.schedules[name]), 'schedule'))
+        facts.append(_a(ctx.file_url(ics_path(ctx.smap.schedules[name])), 'schedule.ics'))
+    if s.signing_key:
+        facts.append('signed with key ' + _a(ctx.url(ctx.smap.keys, f'k-{s.name}'), s.signing_key[0], 'rt-key'))
     if not delivs:
         return f'<p class="rt-facts">{" · ".join(facts)}</p><p class="rt-none">No deliverables.</p>'
     return (f'<p class="rt-facts">{" · ".join(facts)}</p>{_filter_box("deliverables")}'
@@ -231,6 +241,22 @@ def _all(ctx: Ctx) -> str:
             + ''.join(rows) + '</table>')
 
 
+def _keys_page(ctx: Ctx) -> str:
+    """Each series' signing key: the key id, and when it started and stopped signing."""
+    rows = []
+    for s in ctx.data.series:
+        if s.signing_key is None:
+            continue
+        key, start, end = s.signing_key
+        rows.append(f'<tr id="k-{escape(s.name)}"><td>{_a(ctx.url(ctx.smap.series[s.name]), s.name)}</td>'
+                    f'<td><code>{escape(key)}</code></td><td>{escape(start)}</td><td>{escape(end)}</td></tr>')
+    if not rows:
+        return '<p class="rt-none">No series names a signing key.</p>'
+    return ('<p>Releases of a series are signed with its key. Each key id is the key\'s fingerprint.</p>'
+            '<table class="rt-t rt-keys"><tr><th>Series</th><th>Key id</th><th>Start</th><th>End</th></tr>'
+            + ''.join(rows) + '</table>')
+
+
 def render_page(ctx: Ctx, kind: str, key: str, delivs: Iterable[SiteDeliverable]) -> str:
     """The HTML of a page's body (below its title)."""
     delivs = list(delivs)
@@ -250,4 +276,6 @@ def render_page(ctx: Ctx, kind: str, key: str, delivs: Iterable[SiteDeliverable]
         return _teams(ctx)
     if kind == 'deliverables':
         return _all(ctx)
+    if kind == 'keys':
+        return _keys_page(ctx)
     raise ValueError(f'no such page kind: {kind}')

@@ -102,6 +102,21 @@ def write_small_tree(root: Path) -> DataRepo:
     return data
 
 
+#: The upstream data sample (real calendars, series table and signing keys), beside the checkout.
+SAMPLE = Path(__file__).resolve().parents[3] / 'shared' / 'upstream-sample'
+CALENDAR_SERIES = ('antelope', 'bobcat', 'gazpacho', 'hibiscus')
+
+
+def write_calendar_tree(root: Path) -> DataRepo:
+    """The small tree with the sample's real series table and its four calendars (schedule.yaml/.rst)."""
+    data = write_small_tree(root)
+    data.write_bytes('data/series_status.yaml', (SAMPLE / 'data' / 'series_status.yaml').read_bytes())
+    for series in CALENDAR_SERIES:
+        for name in ('schedule.yaml', 'schedule.rst'):
+            data.write_bytes(f'doc/source/{series}/{name}', (SAMPLE / 'doc' / 'source' / series / name).read_bytes())
+    return data
+
+
 def section(html: str, ident: str) -> str:
     """The text of ``<section id="ident">`` of a page."""
     m = re.search(rf'<section class="rt-d" id="{re.escape(ident)}".*?</section>', html, re.S)

@@ -17,7 +17,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from releasetools.site import BuildResult, build_site
-from tests.site.sitedata import write_small_tree
+from releasetools.site.calendar import TODAY_ENV
+from tests.site.sitedata import SAMPLE, write_calendar_tree, write_small_tree
 
 
 @pytest.fixture(scope='module')
@@ -113,3 +114,37 @@ def test_screenshot(chromium: str, site: BuildResult, tmp_path: Path) -> None:
     data = shot.read_bytes()
     assert data[:8] == b'\x89PNG\r\n\x1a\n'
     assert len(data) > 10_000  # a blank page is a few hundred bytes
+
+
+@pytest.fixture(scope='module')
+def calendar_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    if not (SAMPLE / 'doc' / 'source' / 'hibiscus' / 'schedule.yaml').is_file():
+        pytest.skip(f'the upstream data sample is not at {SAMPLE}')
+    tmp = tmp_path_factory.mktemp('browser-calendar')
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(TODAY_ENV, '2026-08-26')  # hibiscus (the sample's current series), week R-5
+        return build_site(write_calendar_tree(tmp / 'data').root, tmp / 'out', 1)
+
+
+def test_schedule_page_marks_the_current_week(chromium: str, calendar_site: BuildResult, tmp_path: Path) -> None:
+    page = calendar_site.html / 'calendar' / 'hibiscus' / 'schedule.html'
+    dom_text = _run(chromium, tmp_path / 'p1', '--dump-dom', page.as_uri())
+    dom = _Dom()
+    dom.feed(dom_text)
+    assert dom.h1 == '2026.2 Hibiscus Release Schedule'
+    marked = re.findall(r'<tr id="(w-[0-9-]+)" class="rt-current-week" aria-current="date">(.*?)</tr>', dom_text)
+    assert [(ident, re.sub(r'<[^>]+>', '', cells)[:13]) for ident, cells in marked] == \
+        [('w-2026-08-24', 'R-5 this week')]
+    assert len(re.findall(r'<tr id="w-', dom_text)) == 27  # every week of the calendar
+    # The previous series' final is described on its own schedule page: the link lands on that section.
+    target = urljoin(page.as_uri(), dom.links['2026.1 Gazpacho release'])
+    assert target.endswith('/calendar/gazpacho/schedule.html#g-final')
+    landed = _run(chromium, tmp_path / 'p2', '--dump-dom', target)
+    assert re.search(r'<span id="g-final"></span><h3>2026.1 Gazpacho release</h3>', landed)
+    assert 'rt-current-week' not in landed  # gazpacho is not the current series
+    ics = urljoin(page.as_uri(), dom.links['schedule.ics'])
+    assert Path(urlsplit(ics).path).read_bytes().startswith(b'BEGIN:VCALENDAR')
+    shot = tmp_path / 'schedule.png'
+    _run(chromium, tmp_path / 'p3', f'--screenshot={shot}', '--window-size=1280,900', '--hide-scrollbars',
+         page.as_uri())
+    assert len(shot.read_bytes()) > 10_000

@@ -16,7 +16,7 @@ def test_site_command_builds_and_says_where(tmp_path: Path) -> None:
     out = io.StringIO()
     assert main(['site', '--root', str(data.root), '--output', str(tmp_path / 'out'), '--jobs', '2'], out=out) == 0
     index = tmp_path / 'out' / 'html' / 'index.html'
-    assert out.getvalue().startswith(f'{index} (16 pages, 16 rebuilt, ')
+    assert out.getvalue().startswith(f'{index} (17 pages, 17 rebuilt, ')
     assert index.is_file()
 
 
