@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import args as shared
-from .output import EXIT_FINDINGS, EXIT_OK
+from .output import EXIT_FINDINGS, EXIT_OK, progress_writer
 
 if TYPE_CHECKING:
     from ..review.audit import AuditOptions
@@ -30,6 +30,7 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     parser.add_argument('series', nargs='?', metavar='SERIES', help='the series (default: every series)')
     shared.add_repo_access(parser)
     shared.add_cache_dir(parser, 'mirrors of remote repositories (default: ~/.cache/releasetools)')
+    shared.add_progress(parser)
     parser.add_argument('--index', metavar='URL', help='the simple API of the package index, e.g. '
                                                        'https://pypi.org/simple/')
     parser.add_argument('--tarballs', type=Path, metavar='DIR', help='the tarballs directory the release job '
@@ -43,7 +44,7 @@ def options(args: argparse.Namespace) -> AuditOptions:
 
     return AuditOptions(root=shared.root(args), series=args.series, repos=shared.repos_template(args.repos),
                         offline=args.offline, cache_dir=shared.absolute(args.cache_dir), index=args.index,
-                        tarballs=shared.absolute(args.tarballs))
+                        tarballs=shared.absolute(args.tarballs), progress=progress_writer(args.progress))
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, TextIO
 
 from . import args as shared
-from .output import EXIT_OK
+from .output import EXIT_OK, progress_writer
 
 if TYPE_CHECKING:
     from ..propose.cycle import Result
@@ -37,13 +37,15 @@ def add_request_options(parser: argparse.ArgumentParser) -> None:
     shared.add_repo_access(parser)
     shared.add_cache_dir(parser, 'mirror cache (default: ~/.cache/releasetools)')
     parser.add_argument('--dry-run', action='store_true', help='print what would be added, write nothing')
+    shared.add_progress(parser)
 
 
 def options(args: argparse.Namespace) -> ProposeFinalOptions:
     from ..propose.final import ProposeFinalOptions
 
     return ProposeFinalOptions(series=args.series, root=shared.root(args), repos=shared.repos_template(args.repos),
-                               offline=args.offline, cache_dir=shared.absolute(args.cache_dir), dry_run=args.dry_run)
+                               offline=args.offline, cache_dir=shared.absolute(args.cache_dir), dry_run=args.dry_run,
+                               progress=progress_writer(args.progress))
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, TextIO
 
 from . import args as shared
-from .output import EXIT_OK
+from .output import EXIT_OK, progress_writer
 from .propose_final import add_request_options, print_result
 
 if TYPE_CHECKING:
@@ -36,7 +36,8 @@ def options(args: argparse.Namespace) -> ProposeMilestoneOptions:
 
     return ProposeMilestoneOptions(series=args.series, kind=args.kind, root=shared.root(args),
                                    repos=shared.repos_template(args.repos), offline=args.offline,
-                                   cache_dir=shared.absolute(args.cache_dir), dry_run=args.dry_run)
+                                   cache_dir=shared.absolute(args.cache_dir), dry_run=args.dry_run,
+                                   progress=progress_writer(args.progress))
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

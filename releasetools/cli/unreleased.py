@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, TextIO
 
 from . import args as shared
-from .output import EXIT_OK
+from .output import EXIT_OK, progress_writer
 
 if TYPE_CHECKING:
     from ..review.unreleased import UnreleasedOptions
@@ -30,6 +30,7 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     parser.add_argument('series', nargs='?', metavar='SERIES', help='the series (default: the current one)')
     shared.add_repo_access(parser)
     shared.add_cache_dir(parser, 'mirrors of remote repositories (default: ~/.cache/releasetools)')
+    shared.add_progress(parser)
     shared.add_format(parser, 'text (default, the first lines of each range) or json (every commit)')
     return parser
 
@@ -38,7 +39,8 @@ def options(args: argparse.Namespace) -> UnreleasedOptions:
     from ..review.unreleased import UnreleasedOptions
 
     return UnreleasedOptions(root=shared.root(args), series=args.series, repos=shared.repos_template(args.repos),
-                             offline=args.offline, cache_dir=shared.absolute(args.cache_dir))
+                             offline=args.offline, cache_dir=shared.absolute(args.cache_dir),
+                             progress=progress_writer(args.progress))
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import GitError, ReleaseToolsError, UsageError
@@ -37,6 +37,8 @@ class RepoAccess:
     repos: str | None = None
     offline: bool = False
     cache_dir: Path | None = None
+    #: Called with a line per repository located or fetched (``--progress``); None: quiet.
+    progress: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ class Repos:
 
     def __init__(self, access: RepoAccess) -> None:
         self.locator = RepoLocator(access.repos or DEFAULT_TEMPLATE, access.cache_dir or default_cache_dir(),
-                                   access.offline)
+                                   access.offline, access.progress)
         self._paths: dict[str, Path | str] = {}
         self._refs: dict[str, gitrepo.Refs | str] = {}
 

@@ -13,7 +13,8 @@ own schedule, and are skipped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import lineage
@@ -41,6 +42,8 @@ class ProposeFinalOptions:
     offline: bool = False
     cache_dir: Path | None = None
     dry_run: bool = False
+    #: Called with a line per repository located or fetched (``--progress``); None: quiet.
+    progress: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 def _highest_version_at(refs_tags: dict[str, str], commit: str) -> str | None:
@@ -142,6 +145,6 @@ def plan_final(ctx: DeliverableContext, text: str, repos: Repos) -> Planned | Sk
 
 def propose_final(opts: ProposeFinalOptions) -> Result:
     """Append the final of every deliverable of the series that is at a candidate; one request, all or nothing."""
-    repos = Repos(RepoAccess(opts.repos, opts.offline, opts.cache_dir))
+    repos = Repos(RepoAccess(opts.repos, opts.offline, opts.cache_dir, opts.progress))
     return propose_series(f'propose-final {opts.series}', opts.root, opts.series,
                           lambda ctx, text: plan_final(ctx, text, repos), dry_run=opts.dry_run)

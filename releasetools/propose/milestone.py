@@ -11,7 +11,8 @@ deliverable with no new commit since the release it follows is skipped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import lineage
@@ -42,6 +43,8 @@ class ProposeMilestoneOptions:
     offline: bool = False
     cache_dir: Path | None = None
     dry_run: bool = False
+    #: Called with a line per repository located or fetched (``--progress``); None: quiet.
+    progress: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 def _head(ctx: DeliverableContext, repos: Repos, repo: str, previous: lineage.Point | None
@@ -110,6 +113,6 @@ def propose_milestone(opts: ProposeMilestoneOptions) -> Result:
     """Append the next ``kind`` of every deliverable it applies to; one request, all or nothing."""
     if opts.kind not in MILESTONE_KINDS:
         raise UsageError(f'unknown kind {opts.kind!r}', f'one of: {", ".join(MILESTONE_KINDS)}')
-    repos = Repos(RepoAccess(opts.repos, opts.offline, opts.cache_dir))
+    repos = Repos(RepoAccess(opts.repos, opts.offline, opts.cache_dir, opts.progress))
     return propose_series(f'propose-milestone {opts.series} {opts.kind}', opts.root, opts.series,
                           lambda ctx, text: plan_milestone(ctx, text, opts.kind, repos), dry_run=opts.dry_run)

@@ -14,7 +14,8 @@ no Python artifacts, and repositories flagged ``no-artifact-build-job``, neither
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..artifacts.plan import ARTIFACT_TYPES
@@ -38,6 +39,8 @@ class AuditOptions:
     index: str | None = None  # the simple API's URL
     tarballs: Path | None = None
     workers: int = 4
+    #: Called with a line per repository located or fetched (``--progress``); None: quiet.
+    progress: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,8 @@ def audit(opts: AuditOptions) -> AuditReport:
     """Check the tags (and, when asked, the files) of every release of the series (None: of all)."""
     loaded, series = load_deliverables(opts.root, opts.series)
     work = _tags(loaded.files)
-    locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline)
+    locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline,
+                          opts.progress)
     results = for_each_repo(locator, work, _read_tags, _unavailable, opts.workers)
     problems = [p for repo in sorted(results) for p in results[repo]]
     checked = 0

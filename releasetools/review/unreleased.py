@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -42,6 +42,8 @@ class UnreleasedOptions:
     offline: bool = False
     cache_dir: Path | None = None
     workers: int = 4
+    #: Called with a line per repository located or fetched (``--progress``); None: quiet.
+    progress: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,8 @@ def unreleased(opts: UnreleasedOptions) -> UnreleasedReport:
     loaded, series = load_deliverables(opts.root, opts.series or _default_series(opts.root))
     assert series is not None
     work = _ranges(loaded, opts.root, series)
-    locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline)
+    locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, opts.cache_dir or default_cache_dir(), opts.offline,
+                          opts.progress)
     results = for_each_repo(locator, work, _read, _unavailable, opts.workers)
     entries = sorted((p for found in results.values() for p in found if p.count or p.problem),
                      key=lambda p: (p.deliverable, p.repo))

@@ -128,3 +128,14 @@ def test_a_file_without_releases_counts_from_the_earlier_series_release(tmp_path
     # 1.0.1 is gazpacho's last, on stable/2026.1 from master's first commit: master's other three follow it.
     assert (entry.since, entry.branch, entry.count) == ('1.0.1', 'master', 3)
     assert [sha for sha, _ in entry.commits] == [ids[('master', 3)], ids[('master', 2)], ids[('master', 1)]]
+
+
+def test_progress_names_each_repository_on_stderr(world: CycleWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = _run('unreleased', '--root', str(world.root), '--repos', world.repos, '--progress')
+    assert code == 0
+    lines = capsys.readouterr().err.splitlines()
+    # one line per repository, n of N, whatever order the workers finish in
+    assert sorted(line.split(': ', 3)[2] for line in lines) == sorted(f'example/{n}' for n in world.names)
+    assert sorted(line.split(': ', 2)[1] for line in lines) == [f'repositories {i}/4' for i in range(1, 5)]
+    code, _ = _run('unreleased', '--root', str(world.root), '--repos', world.repos, '--no-progress')
+    assert capsys.readouterr().err == ''
