@@ -9,15 +9,18 @@ read-only :class:`RepoFacts`.
 from __future__ import annotations
 
 import concurrent.futures
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from ..core.errors import GitError
 from . import repo as gitrepo
 from .mirrors import RepoLocator
 
-__all__ = ['RepoFacts', 'RepoRequest', 'gather', 'gather_all']
+__all__ = ['RepoFacts', 'RepoRequest', 'gather', 'gather_all', 'per_repository']
+
+T = TypeVar('T')
 
 
 @dataclass
@@ -85,18 +88,28 @@ def gather(locator: RepoLocator, repo: str, request: RepoRequest) -> RepoFacts |
 def gather_all(locator: RepoLocator, requests: Mapping[str, RepoRequest], workers: int = 4
                ) -> dict[str, RepoFacts | str]:
     """Facts for every repository, several repositories at a time."""
-    if not requests:
+    return per_repository(locator, list(requests), lambda repo: gather(locator, repo, requests[repo]), workers)
+
+
+def per_repository(locator: RepoLocator, repos: Sequence[str], one: Callable[[str], T], workers: int = 4
+                   ) -> dict[str, T]:
+    """``one(repo)`` for every repository, ``workers`` at a time, in the order of ``repos``.
+
+    The locator's network guard is told how many repositories come (its
+    progress counts them). On an interruption no other repository starts;
+    the running ones end with their git process.
+    """
+    if not repos:
         return {}
-    locator.guard.expect(len(requests))
-    if len(requests) == 1 or workers <= 1:
-        return {repo: gather(locator, repo, req) for repo, req in requests.items()}
-    pool = concurrent.futures.ThreadPoolExecutor(min(workers, len(requests)))
+    locator.guard.expect(len(repos))
+    if len(repos) == 1 or workers <= 1:
+        return {repo: one(repo) for repo in repos}
+    pool = concurrent.futures.ThreadPoolExecutor(min(workers, len(repos)))
     try:
-        futures = {repo: pool.submit(gather, locator, repo, req) for repo, req in requests.items()}
+        futures = {repo: pool.submit(one, repo) for repo in repos}
         return {repo: f.result() for repo, f in futures.items()}
     except BaseException:
         locator.guard.stop()
         raise
     finally:
-        # On an interruption, start no other repository; the running ones end with their git process.
         pool.shutdown(wait=True, cancel_futures=True)

@@ -7,7 +7,6 @@ in threads (the work is in git processes), as ``git.facts`` does.
 
 from __future__ import annotations
 
-import concurrent.futures
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
@@ -16,6 +15,7 @@ from ..core.errors import ReleaseToolsError, UsageError
 from ..core.hints import did_you_mean
 from ..core.model import INDEPENDENT, Deliverable, SeriesTable
 from ..data.load import list_deliverable_files, load_deliverable_file, load_series
+from ..git.facts import per_repository
 from ..git.mirrors import RepoLocator
 
 __all__ = ['Loaded', 'for_each_repo', 'load_deliverables']
@@ -73,17 +73,4 @@ def for_each_repo(locator: RepoLocator, work: Mapping[str, W], read: Callable[[s
         except ReleaseToolsError as exc:
             return unavailable(repo, f'cannot read {located.path}: {exc.message}', work[repo])
 
-    if not work:
-        return {}
-    locator.guard.expect(len(work))
-    if workers <= 1 or len(work) == 1:
-        return {repo: one(repo) for repo in work}
-    pool = concurrent.futures.ThreadPoolExecutor(min(workers, len(work)))
-    try:
-        futures = {repo: pool.submit(one, repo) for repo in work}
-        return {repo: f.result() for repo, f in futures.items()}
-    except BaseException:
-        locator.guard.stop()
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    return per_repository(locator, list(work), one, workers)
