@@ -223,26 +223,34 @@ def fan_out(top: Path, count: int, workers: int) -> FanOut:
         world.stop()
 
 
-def kill_and_resume(top: Path) -> str:
-    """Kill one unit once its first step is recorded; re-running only that unit completes it."""
-    world = World(top / 'kill', 1)
+def kill_and_resume(top: Path, *, whole: bool = False) -> str:
+    """Kill one unit once its first step is recorded; re-running only that unit completes it.
+
+    ``whole``: the same with a plain ``release`` of a one-deliverable request (no --plan/--unit).
+    """
+    world = World(top / ('kill-whole' if whole else 'kill'), 1)
+    flags: tuple[str, ...]
     try:
-        code, output, _ = world.run('planner', '--plan', '--format', 'json')
-        _check(code, output, 'release --plan')
-        unit = units_of(json.loads(output))[0]
-        proc = world.start('worker0', '--unit', unit.id)
+        if whole:
+            what, flags = 'the whole request', ()
+        else:
+            code, output, _ = world.run('planner', '--plan', '--format', 'json')
+            _check(code, output, 'release --plan')
+            what = units_of(json.loads(output))[0].id
+            flags = ('--unit', what)
+        proc = world.start('worker0', *flags)
         while proc.poll() is None and not any(p.read_bytes().count(b'\n') for p in world.ledgers('worker0')):
             time.sleep(0.01)
         if proc.poll() is not None:
-            return f'{unit.id} ended (exit {proc.returncode}) before its first record could be seen: not killed'
+            return f'{what} ended (exit {proc.returncode}) before its first record could be seen: not killed'
         os.killpg(proc.pid, signal.SIGKILL)  # the unit's own process group (start_new_session)
         proc.wait()
         records = sum(p.read_bytes().count(b'\n') for p in world.ledgers('worker0'))
-        code, output, seconds = world.run('worker0', '--unit', unit.id)
-        _check(code, output, f're-running {unit.id} after the kill')
+        code, output, seconds = world.run('worker0', *flags)
+        _check(code, output, f're-running {what} after the kill')
         assert len(world.index.files()) == 2, world.index.files()
         assert len(world.mailer.messages) == 1, 'the announcement went out more or less than once'
-        return (f'{unit.id} killed after {records} recorded step(s); re-run alone: completed in {seconds:.2f} s, '
+        return (f'{what} killed after {records} recorded step(s); re-run alone: completed in {seconds:.2f} s, '
                 f'{len(world.index.files())} files on the index, 1 mail')
     finally:
         world.stop()
@@ -257,7 +265,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--units', type=int, default=20)
     parser.add_argument('--workers', type=int, default=2)
-    parser.add_argument('--serial-only', action='store_true', help='only the serial job (no --plan/--unit needed)')
+    parser.add_argument('--serial-only', action='store_true',
+                        help='only the serial job and the kill of a plain release (no --plan/--unit needed)')
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix='rt-fanout-') as tmp:
         top = Path(tmp)
@@ -266,6 +275,7 @@ def main() -> int:
         print(f'serial release, one node      : {serial_s:6.2f} s  ({serial_s / args.units:.2f} s a unit, '
               f'{serial_mails} mails)')
         if args.serial_only:
+            print(f'kill mid-release, plain run   : {kill_and_resume(top, whole=True)}')
             return 0
         fan = fan_out(top, args.units, args.workers)
         per_unit = sum(fan.units.seconds.values()) / len(fan.units.seconds)
