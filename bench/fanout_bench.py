@@ -144,9 +144,12 @@ class World:
         return {**os.environ, 'XDG_STATE_HOME': str(self.node(node) / 'state'),
                 'RELEASETOOLS_INDEX_USER': USER, 'RELEASETOOLS_INDEX_PASSWORD': PASSWORD}
 
-    def start(self, node: str, *extra: str) -> subprocess.Popen[bytes]:
-        """Start a run in its own process group; its output goes to a log file of the node."""
-        log = self.node(node) / f'log-{len(list(self.node(node).glob("log-*")))}.txt'
+    def log(self, node: str, label: str) -> Path:
+        return self.node(node) / f'log-{label}.txt'
+
+    def start(self, node: str, *extra: str, label: str = 'run') -> subprocess.Popen[bytes]:
+        """Start a run in its own process group; its output goes to the node's log file ``label``."""
+        log = self.log(node, label)
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, 'wb') as fh:
             return subprocess.Popen(self.argv(node, *extra), env=self.env(node), stdout=fh,
@@ -157,6 +160,14 @@ class World:
         proc = subprocess.run(self.argv(node, *extra), env=self.env(node), capture_output=True, text=True,
                               check=False)
         return proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - began
+
+    def plan(self) -> tuple[list[Unit], float]:
+        """``release --plan --format json`` (its stdout only: progress may go to stderr) and its time."""
+        began = time.perf_counter()
+        proc = subprocess.run(self.argv('planner', '--plan', '--format', 'json'), env=self.env('planner'),
+                              capture_output=True, text=True, check=False)
+        _check(proc.returncode, proc.stdout + proc.stderr, 'release --plan')
+        return units_of(json.loads(proc.stdout)), time.perf_counter() - began
 
     def ledgers(self, node: str) -> list[Path]:
         return sorted((self.node(node) / 'state' / 'releasetools' / 'ledgers').glob('*.jsonl'))
@@ -201,23 +212,27 @@ def fan_out(top: Path, count: int, workers: int) -> FanOut:
     world = World(top / 'fanout', count)
     try:
         began = time.perf_counter()
-        code, output, plan_s = world.run('planner', '--plan', '--format', 'json')
-        _check(code, output, 'release --plan')
-        units = units_of(json.loads(output))
+        units, plan_s = world.plan()
         assert len(units) == count, units
-        outcome = dispatch(units, workers, lambda unit, slot: world.start(f'worker{slot}', '--unit', unit.id))
+        outcome = dispatch(units, workers, lambda unit, slot: world.start(f'worker{slot}', '--unit', unit.id,
+                                                                       label=unit.id))
         nodes = [f'worker{s}' for s in range(workers)]
         world.join_ledgers(nodes, 'summary')
         code, output, summary_s = world.run('summary', '--summary')
         wall = time.perf_counter() - began
         _check(code, output, 'release --summary')
-        assert set(outcome.status.values()) == {'done'}, outcome.status
+        for unit_id, status in outcome.status.items():
+            if status != 'done':
+                logs = [world.log(n, unit_id) for n in nodes if world.log(n, unit_id).exists()]
+                raise SystemExit(f'unit {unit_id} {status}:\n' + ''.join(p.read_text() for p in logs))
         files, mails = world.index.files(), len(world.mailer.messages)
+        tags = [p.remote_tags() for p in world.projects]
         assert len(files) == 2 * count, files
         world.join_ledgers(nodes, 'rerun')
         code, output, rerun_s = world.run('rerun')
         _check(code, output, 'the re-run of the whole request')
         assert world.index.files() == files and len(world.mailer.messages) == mails, 'the re-run acted again'
+        assert [p.remote_tags() for p in world.projects] == tags, 'the re-run tagged again'
         return FanOut(plan_s, outcome, wall, summary_s, rerun_s, mails)
     finally:
         world.stop()
@@ -234,9 +249,7 @@ def kill_and_resume(top: Path, *, whole: bool = False) -> str:
         if whole:
             what, flags = 'the whole request', ()
         else:
-            code, output, _ = world.run('planner', '--plan', '--format', 'json')
-            _check(code, output, 'release --plan')
-            what = units_of(json.loads(output))[0].id
+            what = world.plan()[0][0].id
             flags = ('--unit', what)
         proc = world.start('worker0', *flags)
         while proc.poll() is None and not any(p.read_bytes().count(b'\n') for p in world.ledgers('worker0')):
