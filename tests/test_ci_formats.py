@@ -86,7 +86,7 @@ def _scripts(node: Any) -> list[str]:
 def _command_lines(script: str) -> list[list[str]]:
     """The arguments of each releasetools invocation in a script (templates become a word X)."""
     text = re.sub(r'\$\{\{.*?\}\}|\{\{.*?\}\}', 'X', script, flags=re.S)
-    text = text.replace('"$unit"', 'X')
+    text = text.replace('"$unit"', 'X').replace('"$UNIT"', 'X')
     commands = []
     for line in text.splitlines():  # a literal block: one command a line; a folded one is one line
         lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
@@ -149,7 +149,8 @@ def test_github_units_fan_out_in_two_matrices_from_the_plan() -> None:
         assert strategy['matrix']['unit'] == f'${{{{ fromJSON(needs.plan.outputs.{output}) }}}}'
         assert strategy['fail-fast'] is False and int(strategy['max-parallel']) >= 2
         unit_line = next(r for r in _runs(job) if '--unit' in r)
-        assert '--unit "${{ matrix.unit }}"' in unit_line
+        assert '--unit "$UNIT"' in unit_line  # the id reaches the shell as data, never as script text
+        assert next(s for s in job['steps'] if '--unit' in str(s.get('run')))['env']['UNIT'] == '${{ matrix.unit }}'
         assert 'concurrency' not in job  # units of one request run in parallel
     assert jobs['dependent']['if'].startswith('${{ always()')  # runs after failed independent units too
     assert jobs['release']['steps'] == jobs['dependent']['steps']
