@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from . import args as shared
-from .output import EXIT_FINDINGS, EXIT_OK, progress_writer
+from .output import EXIT_FINDINGS, EXIT_OK, progress_writer, terminal_safe
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -28,7 +29,8 @@ DESCRIPTION = (
     'accepts the credentials, the mail server answers, the key signs, each remote accepts a push) and stops on a '
     'failure with nothing done. With a team data file, a request check-approval rejects is refused. Exit '
     'status: 0 all done, 1 a step failed (re-run to resume; with --dry-run: a preflight check failed), 2 the job '
-    'could not start (nothing was done).')
+    'could not start (nothing was done). --plan, --unit ID and --summary split the request into units (one per '
+    'release) for CI engines that fan out (see "One unit at a time" in the docs).')
 EPILOG = ('environment:\n'
           '  RELEASETOOLS_INDEX_URL       upload URL of the package index (or --index-url)\n'
           '  RELEASETOOLS_INDEX_USER      index user name (or TWINE_USERNAME)\n'
@@ -190,6 +192,8 @@ def _plan(opts: ReleaseOptions, fmt: str, out: TextIO) -> int:
     plan = plan_of(opts, items)
     request = request_identity(i.identity for i in items)[:32]
     if fmt == 'json':
+        for note in plan.notes:  # stdout keeps only the JSON
+            terminal_safe(sys.stderr).write(f'releasetools: note: {note}\n')
         json.dump({'request': request, 'units': [u.as_json() for u in plan.units]}, out, indent=2)
         out.write('\n')
         return EXIT_OK
