@@ -31,18 +31,28 @@ from .paths import check_local_paths
 from .status import JobReport, StepResult
 from .units import Plan, Unit, plan_of
 
-__all__ = ['dependency_state', 'outcome', 'run_plan']
+__all__ = ['dependency_state', 'outcome', 'run_plan', 'unit_lock']
+
+
+def unit_lock(ledger: Path, unit: Unit) -> Path:
+    """The lock of one unit, next to the ledger (unit ids are safe file names)."""
+    return ledger.with_name(f'{ledger.stem}.{unit.id}.lock')
 
 
 def _locks(opts: ReleaseOptions, ledger: Path, units: list[Unit]) -> contextlib.ExitStack:
+    """A --unit run: its unit's lock (then the work directory's); a whole run: the ledger's and every unit's."""
     stack = contextlib.ExitStack()
-    if opts.unit:
-        stack.enter_context(lock(ledger.with_name(f'{ledger.stem}.{opts.unit}.lock'), opts.wait))
-        stack.enter_context(run_locks(opts, ledger, whole=False))
-        return stack
-    stack.enter_context(run_locks(opts, ledger))
-    for u in units:
-        stack.enter_context(lock(ledger.with_name(f'{ledger.stem}.{u.id}.lock'), opts.wait))
+    try:
+        if opts.unit:
+            stack.enter_context(lock(unit_lock(ledger, units[0]), opts.wait))
+            stack.enter_context(run_locks(opts, ledger, whole=False))
+            return stack
+        stack.enter_context(run_locks(opts, ledger))
+        for u in units:
+            stack.enter_context(lock(unit_lock(ledger, u), opts.wait))
+    except BaseException:
+        stack.close()
+        raise
     return stack
 
 
@@ -73,6 +83,7 @@ def dependency_state(job: _Job, plan: Plan, dep_id: str, failed: set[str]) -> st
     if shared is not None and shared.get('status') == 'done':
         return None
     if shared is not None and shared.get('status') == 'failed':
+        # Even when its tag and files are out (its announcement failed, say): re-run it first.
         return f'waits for {dep_id}, which failed: {shared.get("detail", "")}'
     if not job.opts.unit:
         return None if dep_id in job.finished else f'waits for {dep_id}, which is not done'

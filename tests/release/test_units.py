@@ -150,6 +150,11 @@ def test_summary_before_after_a_failure_and_after_all(units: Units, index: Index
     assert steps['tag'] == 'done' and steps['publish'] == 'done' and steps['announce'] == 'done'
     code, text = units('--summary')
     assert 'failed   zest-2.0.0' in text and 'summary: 1 done, 1 failed, 1 remains' in text
+    # Its tag and files are out, but the shared ledger says it failed: apple does not run early.
+    code, out = units('--unit', 'apple-1.0.0', node='node3', index=index, mailer=mailer)
+    assert code == 1 and 'waits for zest-2.0.0, which failed: ' in out, out
+    assert units.apple.remote_tags() == {}
+    assert units.summary()[1]['apple-1.0.0'] == 'skipped'
 
     mailer.handler.refuse = False
     assert units('--unit', 'zest-2.0.0', node='node2', index=index, mailer=mailer)[0] == 0
