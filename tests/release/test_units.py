@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from releasetools.cli import main
+from releasetools.core.errors import ReleaseToolsError
 from releasetools.release.intake import request_items
 from releasetools.release.options import ReleaseOptions
-from releasetools.release.units import plan_units
+from releasetools.release.units import Unit, _ordered, plan_units
 from releasetools.testing.deliverables import Release
 from releasetools.testing.pbrproject import Project, ReleaseData
 from tests.release.servers import Index, Mailer
@@ -89,6 +90,14 @@ def test_plan_adds_no_edge_from_a_repository_it_cannot_read(units: Units) -> Non
     assert [(u.id, u.after) for u in plan.units] == [
         ('apple-1.0.0', ()), ('zest-1.0.0', ()), ('zest-2.0.0', ('zest-1.0.0',))]
     assert any('demo/apple: cannot read its requirements (no such repository)' in n for n in plan.notes)
+
+
+def test_units_waiting_for_each_other_are_an_error(units: Units) -> None:
+    opts = ReleaseOptions(root=units.data.root, remotes=units.zest.template, cache_dir=units.top / 'cache')
+    items, _ = request_items(opts)
+    looped = [Unit('apple-1.0.0', items[0], ('zest-1.0.0',)), Unit('zest-1.0.0', items[1], ('apple-1.0.0',))]
+    with pytest.raises(ReleaseToolsError, match=r'in a cycle: apple-1\.0\.0 waits for zest-1\.0\.0'):
+        _ordered(looped)
 
 
 def test_unknown_unit_names_the_known_ones(units: Units, capsys: pytest.CaptureFixture[str]) -> None:
