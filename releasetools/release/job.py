@@ -17,7 +17,8 @@ each step's work is in one module: ``gitops`` (tags, pushes, branches),
 verify, tarballs), ``notes``, ``announce`` (the mail, sent at most once). Before the
 first step: ``intake`` (the validated, approved request), ``precheck`` (the
 tags), ``preflight`` (the services). ``ledger`` remembers, ``status`` names
-what happened, ``artifacts.children`` says what each child process may see.
+what happened, ``artifacts.children`` says what each child process may see. ``units`` splits
+the request into units (``--plan``), ``run`` runs them (all, or ``--unit ID``), ``summary`` reports them.
 """
 
 from __future__ import annotations
