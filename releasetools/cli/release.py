@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from . import args as shared
-from .output import EXIT_FINDINGS, EXIT_OK, progress_writer
+from .output import EXIT_FINDINGS, EXIT_OK, progress_writer, terminal_safe
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -27,7 +29,8 @@ DESCRIPTION = (
     'accepts the credentials, the mail server answers, the key signs, each remote accepts a push) and stops on a '
     'failure with nothing done. With a team data file, a request check-approval rejects is refused. Exit '
     'status: 0 all done, 1 a step failed (re-run to resume; with --dry-run: a preflight check failed), 2 the job '
-    'could not start (nothing was done).')
+    'could not start (nothing was done). --plan, --unit ID and --summary split the request into units (one per '
+    'release) for CI engines that fan out (see "One unit at a time" in the docs).')
 EPILOG = ('environment:\n'
           '  RELEASETOOLS_INDEX_URL       upload URL of the package index (or --index-url)\n'
           '  RELEASETOOLS_INDEX_USER      index user name (or TWINE_USERNAME)\n'
@@ -59,6 +62,7 @@ def add_parser(sub: Subparsers) -> argparse.ArgumentParser:
     _add_announcing(parser)
     _add_approval(parser)
     _add_modes(parser)
+    _add_units(parser)
     shared.add_cache_dir(parser, 'mirror and notes cache')
     shared.add_progress(parser)
     shared.add_files(parser)
@@ -134,6 +138,21 @@ def _add_modes(parser: argparse.ArgumentParser) -> None:
                         help='wait this long for another run on the same ledger to finish (default: refuse)')
 
 
+def _add_units(parser: argparse.ArgumentParser) -> None:
+    """The request as units (one per deliverable release), for CI engines that fan out."""
+    modes = parser.add_mutually_exclusive_group()
+    modes.add_argument('--plan', action='store_true',
+                       help='print the units of the request (one per release) and the units each waits for, in an '
+                            'order where each comes after those; change nothing, no network')
+    modes.add_argument('--unit', metavar='ID',
+                       help='run only this unit of --plan (its tag, build, push, branches, publish, notes, '
+                            'announcement); skipped (exit 1) while a unit it waits for failed or is not done')
+    modes.add_argument('--summary', action='store_true',
+                       help='print what became of each unit (done, failed, skipped, remains) from the ledger and '
+                            'the remotes; exit 1 when anything failed or remains')
+    shared.add_format(parser, 'output of --plan and --summary')
+
+
 def options(args: argparse.Namespace) -> ReleaseOptions:
     """The job the command line asks for; what it leaves out keeps ReleaseOptions' defaults."""
     from ..release.job import ReleaseOptions
@@ -152,12 +171,57 @@ def options(args: argparse.Namespace) -> ReleaseOptions:
                           dry_run=args.dry_run, wait=args.wait, ledger=path(args.ledger),
                           cache_dir=path(args.cache_dir), mail_outcome=args.mail_outcome,
                           subject_prefix=args.subject_prefix, reply_to=args.reply_to, source_url=args.source_url,
-                          change_id=args.change_id, **defaulted)
+                          change_id=args.change_id, unit=args.unit, **defaulted)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     opts = options(args)
+    if args.plan:
+        return _plan(opts, args.format, out)
+    if args.summary:
+        return _summary(opts, args.format, out)
     return _check(opts, out) if args.check else _release(opts, out, progress_writer(args.progress))
+
+
+def _plan(opts: ReleaseOptions, fmt: str, out: TextIO) -> int:
+    from ..release.intake import request_items
+    from ..release.ledger import request_identity
+    from ..release.units import plan_of
+
+    items, _ = request_items(opts)
+    plan = plan_of(opts, items)
+    request = request_identity(i.identity for i in items)[:32]
+    if fmt == 'json':
+        for note in plan.notes:  # stdout keeps only the JSON
+            terminal_safe(sys.stderr).write(f'releasetools: note: {note}\n')
+        json.dump({'request': request, 'units': [u.as_json() for u in plan.units]}, out, indent=2)
+        out.write('\n')
+        return EXIT_OK
+    for note in plan.notes:
+        out.write(f'note: {note}\n')
+    for u in plan.units:
+        waits = f'  after {", ".join(u.after)}' if u.after else ''
+        out.write(f'{u.id}  {" ".join(t.repo for t in u.item.targets)}{waits}\n')
+    out.write(f'plan: {len(plan.units)} units of request {request}\n')
+    return EXIT_OK
+
+
+def _summary(opts: ReleaseOptions, fmt: str, out: TextIO) -> int:
+    from ..release.summary import UNIT_STATUSES, summarize
+
+    request, units = summarize(opts)
+    if fmt == 'json':
+        json.dump({'request': request, 'units': [u.as_json() for u in units]}, out, indent=2)
+        out.write('\n')
+    else:
+        for u in units:
+            out.write(f'{u.status:<8} {u.id}\n')
+            for step in u.steps:
+                detail = f'  {step["detail"]}' if step['detail'] else ''
+                out.write(f'    {step["status"]:<8} {step["action"]:<9} {step["label"]}{detail}\n')
+        counts = ', '.join(f'{n} {s}' for s in UNIT_STATUSES if (n := sum(u.status == s for u in units)))
+        out.write(f'summary: {counts or "no units"}\n')
+    return EXIT_FINDINGS if any(u.status in ('failed', 'remains') for u in units) else EXIT_OK
 
 
 def _release(opts: ReleaseOptions, out: TextIO, working: Callable[[str], None] | None) -> int:
@@ -170,7 +234,7 @@ def _release(opts: ReleaseOptions, out: TextIO, working: Callable[[str], None] |
 
     report = run_release(opts, show, working)
     _print_summary(report, opts.dry_run, out)
-    return EXIT_FINDINGS if report.failed else EXIT_OK
+    return EXIT_FINDINGS if report.failed or report.skipped_units else EXIT_OK
 
 
 def _print_summary(report: JobReport, dry_run: bool, out: TextIO) -> None:

@@ -17,7 +17,8 @@ each step's work is in one module: ``gitops`` (tags, pushes, branches),
 verify, tarballs), ``notes``, ``announce`` (the mail, sent at most once). Before the
 first step: ``intake`` (the validated, approved request), ``precheck`` (the
 tags), ``preflight`` (the services). ``ledger`` remembers, ``status`` names
-what happened, ``artifacts.children`` says what each child process may see.
+what happened, ``artifacts.children`` says what each child process may see. ``units`` splits
+the request into units (``--plan``), ``run`` runs them (all, or ``--unit ID``), ``summary`` reports them.
 """
 
 from __future__ import annotations
@@ -39,12 +40,10 @@ from ..review.changes import requirement_changes
 from . import announce, preflight
 from .announce import RepoChanges
 from .gitops import Workspace, remote_tags, tag_message
-from .inputs import check_inputs
 from .intake import request_items
-from .ledger import Ledger, ledger_path, request_identity, run_locks
+from .ledger import Ledger, ledger_path, request_identity
 from .notes import write_notes
 from .options import DEFAULT_SOURCE_URL, DEFAULT_SUBJECT_PREFIX, ReleaseOptions, index_auth, simple_url
-from .paths import check_local_paths
 from .precheck import check_tags
 from .publishing import Publisher
 from .status import JobReport, Status, StepResult
@@ -75,6 +74,8 @@ class _Job:
         self.spaces: dict[str, Workspace] = {}
         self.tags: dict[str, dict[str, str]] = {}
         self.built: dict[str, list[artifacts.Artifact]] = {}
+        #: The units this run completed (release.run).
+        self.finished: set[str] = set()
 
     # -- bookkeeping --------------------------------------------------------------------------
 
@@ -376,46 +377,11 @@ def run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None] = l
     The options take the environment's settings in :func:`request_items`, the first step.
     """
     try:
-        return _run_release(opts, progress, working)
+        from .run import run_plan
+
+        return run_plan(opts, progress, working)
     except ReleaseToolsError as exc:
         exc.message = opts.redact(exc.message)
         exc.args = (exc.message,)
         exc.hint = opts.redact(exc.hint) if exc.hint else exc.hint
         raise
-
-
-def _run_release(opts: ReleaseOptions, progress: Callable[[StepResult], None],
-                 working: Callable[[str], None] | None) -> JobReport:
-    items, branches = request_items(opts)
-    report = JobReport()
-    ledger = ledger_path(opts, items)
-    check_local_paths(opts, ledger)
-    check_inputs(opts)
-    # Children (builds, uploads, signatures) end with the job: on return, on an error, on SIGTERM/SIGINT
-    # (and, through their guards, when the job is killed outright).
-    with run_locks(opts, ledger), children.guarded():
-        # Read under the lock: another run may have just finished.
-        job = _Job(opts, report, progress, Ledger(ledger), working)
-        if items:
-            job.precheck(items)
-            failed = [c for c in job.preflight(items) if not c.ok]
-            if failed and not opts.dry_run:
-                raise ReleaseToolsError('preflight failed, nothing was done: '
-                                        + '; '.join(f'{c.name}: {c.detail}' for c in failed),
-                                        'fix what failed and run again; --dry-run shows every check')
-        for n, item in enumerate(items, 1):
-            job.position = f'release {n}/{len(items)}'
-            try:
-                job.release(item, branches.pop((item.deliverable, item.version), []))
-            except _Failed:
-                break
-        else:
-            # Branches from releases the request does not add, once its releases are done.
-            job.position = 'branches'
-            for (deliverable, _), rest in branches.items():
-                try:
-                    for branch in rest:
-                        job.branch(deliverable, branch)
-                except _Failed:
-                    break
-    return report

@@ -128,6 +128,8 @@ class Ledger:
         except OSError as exc:
             raise _os_error(self.path, 'open', exc) from None
         try:
+            # Units of one request, on several nodes, append to one shared ledger: one record at a time.
+            fcntl.flock(fd, fcntl.LOCK_EX)
             _drop_torn_tail(fd)
             start = os.fstat(fd).st_size
             try:
@@ -205,15 +207,16 @@ def lock(path: Path, wait: float = 0.0) -> Iterator[None]:
         os.close(fd)
 
 
-def run_locks(opts: ReleaseOptions, ledger: Path) -> contextlib.ExitStack:
+def run_locks(opts: ReleaseOptions, ledger: Path, *, whole: bool = True) -> contextlib.ExitStack:
     """Every lock a run holds, dry runs included, in one order: the ledger's, then the work directory's.
 
     A dry run takes them too: it fetches into the shared workspace, which would otherwise prune a
     running job's local tag. The work directory has its own locks, since runs with different ledgers
-    can share one --workdir.
+    can share one --workdir. A run of one unit (``whole`` false) leaves the ledger's lock to the runs
+    of the whole request and takes its unit's lock instead (release.run).
     """
     holder = contextlib.ExitStack()
-    paths = [ledger.with_suffix('.lock'), opts.workdir / 'ledger.lock', opts.workdir / 'workspace.lock']
+    paths = [ledger.with_suffix('.lock')] * whole + [opts.workdir / 'ledger.lock', opts.workdir / 'workspace.lock']
     for path in dict.fromkeys(paths):
         holder.enter_context(lock(path, opts.wait))
     return holder

@@ -68,6 +68,7 @@ class ReleaseOptions:
     wait: float = 0.0
     cache_dir: Path | None = None
     mail_outcome: str | None = None  # after an attempt with unknown outcome: 'sent' or 'not-sent'
+    unit: str | None = None  # --unit ID: run only that unit of the plan (release.units)
 
     def from_environment(self) -> ReleaseOptions:
         # Credentials inside an index URL are taken out of it (the URL is then safe to show); they

@@ -59,6 +59,8 @@ class JobReport:
     """Every step result of a run, in the order they happened."""
 
     results: list[StepResult] = field(default_factory=list)
+    #: Units not run because a unit they wait for failed or is not done (release.run).
+    skipped_units: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[StepResult]:
