@@ -118,6 +118,7 @@ def test_site_on_a_terminal_shows_progress_and_plain_warnings(broken_site: list[
     assert b'releasetools: site: reading sources...' in err
     assert b'teams' in err.split(b'reading sources...', 1)[1]
     assert ESC not in out + err
+    assert b'\\x1b' not in err  # nor shown as text: Sphinx's erase-line codes are dropped, not escaped
 
 
 def test_site_piped_prints_plain_warnings_and_no_progress(broken_site: list[str]) -> None:

@@ -96,6 +96,10 @@ def _writable_output(output: Path, srcdir: Path) -> None:
                          'pass --output a writable directory') from None
 
 
+#: ANSI escape sequences (CSI ... final byte), as Sphinx writes them for a terminal.
+_ESCAPES = re.compile(r'\x1b\[[0-9;?]*[ -/]*[@-~]')
+
+
 class _ProgressLines(io.StringIO):
     """Sphinx's status stream: kept whole, and each line with a count ("[ 40%] page") passed to ``progress``."""
 
@@ -108,7 +112,9 @@ class _ProgressLines(io.StringIO):
         if self.progress is not None:
             self.pending += text
             *lines, self.pending = re.split(r'[\r\n]', self.pending)
-            for line in filter(None, (line.strip() for line in lines)):
+            # Without TERM, Sphinx starts each status line with an erase-line code (ESC [2K) even
+            # with colours off: its lines are text here, so escape sequences go.
+            for line in filter(None, (_ESCAPES.sub('', line).strip() for line in lines)):
                 self.progress(f'site: {line}')
         return super().write(text)
 
