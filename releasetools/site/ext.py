@@ -172,16 +172,21 @@ class _ScheduleDirective(SphinxDirective):
         self.env.note_dependency(cal.yaml_path)
         return state, cal
 
-
-class ScheduleTable(_ScheduleDirective):
-    """``.. datatemplate::`` of schedule.rst: the table of the weeks and their events."""
-
     def run(self) -> list[nodes.Node]:
         found = self._calendar()
         if found is None:
             return []
         state, cal = found
-        ctx = Ctx(state.data, state.smap, self.env.docname)
+        return self.render(state, cal, Ctx(state.data, state.smap, self.env.docname))
+
+    def render(self, state: _State, cal: Calendar, ctx: Ctx) -> list[nodes.Node]:
+        raise NotImplementedError
+
+
+class ScheduleTable(_ScheduleDirective):
+    """``.. datatemplate::`` of schedule.rst: the table of the weeks and their events."""
+
+    def render(self, state: _State, cal: Calendar, ctx: Ctx) -> list[nodes.Node]:
         for event in {e for _, e in cal.occurrences()}:
             where = find_event(state.data.calendars, cal.series, event)
             if where is not None and where[0] != cal.series:  # the previous series' final, say
@@ -195,12 +200,7 @@ class ScheduleTable(_ScheduleDirective):
 class ScheduleIcs(_ScheduleDirective):
     """``.. ics::`` of schedule.rst: the series' ``schedule.ics`` (written when the build ends), linked."""
 
-    def run(self) -> list[nodes.Node]:
-        found = self._calendar()
-        if found is None:
-            return []
-        state, cal = found
-        ctx = Ctx(state.data, state.smap, self.env.docname)
+    def render(self, state: _State, cal: Calendar, ctx: Ctx) -> list[nodes.Node]:
         links = [link_html('schedule.ics', 'schedule.ics', 'rt-ics'),
                  f'{len(cal.occurrences())} events',
                  link_html(ctx.url(state.smap.series[cal.series]), f'{cal.series.capitalize()} series')]
