@@ -35,7 +35,7 @@ from .changes import (
     requirement_changes,
 )
 from .collect import collect_range, files_wanted
-from .schedule import load_schedule, timing_hints
+from .schedule import Schedule, load_schedule, timing_hints
 
 __all__ = ['ChangesOptions', 'list_changes']
 
@@ -70,13 +70,21 @@ def list_changes(opts: ChangesOptions) -> ChangesReport:
     cache_dir = opts.cache_dir or default_cache_dir()
     locator = RepoLocator(opts.repos or DEFAULT_TEMPLATE, cache_dir, opts.offline, opts.progress)
     day = opts.date or dt.date.today()
+    # Each series' calendar is read once per run; the one in development came with the request.
+    current = request.series.current
+    schedules: dict[str, Schedule | None] = {current.name: request.calendar} if current else {}
+
+    def schedule_of(series: str) -> Schedule | None:
+        if series not in schedules:
+            schedules[series] = load_schedule(opts.root, series)
+        return schedules[series]
 
     releases = [(ctx, r) for ctx in contexts for r in ctx.new_releases if r.version]
     facts = gather_all(locator, _git_requests(releases), opts.git_workers)
     caches = {repo: NoteCache(cache_dir, repo) for repo, f in facts.items() if isinstance(f, RepoFacts)}
     try:
-        reviews = tuple(_review(ctx, release, facts=facts, caches=caches, opts=opts, day=day)
-                        for ctx, release in releases)
+        reviews = tuple(_review(ctx, release, facts=facts, caches=caches, opts=opts, day=day,
+                                schedule_of=schedule_of) for ctx, release in releases)
     finally:
         for cache in caches.values():
             cache.save()
@@ -101,7 +109,8 @@ def _git_requests(releases: Sequence[tuple[DeliverableContext, Release]]) -> dic
 
 
 def _review(ctx: DeliverableContext, release: Release, *, facts: dict[str, RepoFacts | str],
-            caches: dict[str, NoteCache], opts: ChangesOptions, day: dt.date) -> ReleaseReview:
+            caches: dict[str, NoteCache], opts: ChangesOptions, day: dt.date,
+            schedule_of: Callable[[str], Schedule | None]) -> ReleaseReview:
     d = ctx.deliverable
     version = release.version or ''
     previous = next((p for r in release.repos
@@ -114,9 +123,9 @@ def _review(ctx: DeliverableContext, release: Release, *, facts: dict[str, RepoF
     implied = max((r.notes.implied_step for r in repos if r.notes), key=STEP_RANK.__getitem__, default='none')
     if d.is_independent:
         current = ctx.series.current
-        schedule = load_schedule(opts.root, current.name) if current else None
+        schedule = schedule_of(current.name) if current else None
     else:
-        schedule = load_schedule(opts.root, d.series)
+        schedule = schedule_of(d.series)
     hints = timing_hints(schedule, day, d.type, implied, cycle=not d.is_independent)
     warnings = tuple(f'{r.repo}: {w}' for r in repos for w in r.warnings)
     return ReleaseReview(d.path, d.name, d.series, d.team, d.type, d.model, d.release_type, version,
