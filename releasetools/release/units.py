@@ -15,7 +15,7 @@ edge: the plan says so in its notes, never guesses.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,19 +116,29 @@ def plan_units(items: list[Item], facts: Mapping[str, RepoFacts | str]) -> Plan:
         if item.deliverable in last:
             after[n].append(ids[last[item.deliverable]])
         last[item.deliverable] = n
+    _requirement_waits(items, ids, packages, blob, after)
+    units = [Unit(ids[n], item, tuple(after[n]), packages[n]) for n, item in enumerate(items)]
+    return Plan(_ordered(units), notes)
+
+
+def _requirement_waits(items: list[Item], ids: list[str], packages: list[tuple[tuple[str, str], ...]],
+                       blob: Callable[[str, str, str], bytes | None], after: list[list[str]]) -> None:
+    """Add to ``after`` the units whose new package version a unit's requirements ask for."""
+    # Which units release each package (in file order), so a requirement finds its providers directly.
+    providers: dict[str, list[tuple[int, str]]] = {}
+    for m, named in enumerate(packages):
+        for repo, name in named:
+            providers.setdefault(name, []).append((m, repo))
     for n, item in enumerate(items):
         for t in item.targets:
             for req in requirements(blob(t.repo, t.hash, 'requirements.txt')):
-                wanted = canonicalize_name(req.name)
-                for m, other in enumerate(items):
+                for m, repo in providers.get(canonicalize_name(req.name), ()):
+                    other = items[m]
                     if other.deliverable == item.deliverable or ids[m] in after[n]:
                         continue
-                    for repo, name in packages[m]:
-                        previous = next((x.previous_version for x in other.targets if x.repo == repo), None)
-                        if name == wanted and _needs_new(req.specifier, _version(other.version), _version(previous)):
-                            after[n].append(ids[m])
-    units = [Unit(ids[n], item, tuple(after[n]), packages[n]) for n, item in enumerate(items)]
-    return Plan(_ordered(units), notes)
+                    previous = next((x.previous_version for x in other.targets if x.repo == repo), None)
+                    if _needs_new(req.specifier, _version(other.version), _version(previous)):
+                        after[n].append(ids[m])
 
 
 def _ordered(units: list[Unit]) -> tuple[Unit, ...]:
