@@ -1,28 +1,44 @@
 """Safe, fast YAML reading that keeps line numbers and refuses ambiguity.
 
-libyaml (through PyYAML's C parser) builds the node tree; a small constructor of
-our own turns it into plain Python values. Doing the construction ourselves is
-both faster than PyYAML's generic constructor and the one place where we can:
+libyaml (through PyYAML's C parser) turns the text into a stream of events; a
+small builder of our own turns the stream straight into plain Python values,
+with no node tree in between. Building the values ourselves is both faster
+than PyYAML's composer and constructor and the one place where we can:
 
 * record the line of every mapping, sequence and mapping key (``YMap.line``,
   ``YMap.key_lines``, ``YList.item_lines``) so findings can point at a line;
 * reject duplicate keys, which PyYAML silently resolves to the last value;
-* reject anchors and aliases, which release data never needs and which make
-  "billion laughs" documents possible.
+* reject aliases (and merge keys), which release data never needs and which
+  make "billion laughs" documents possible, at the line of the first one;
+* refuse nesting deeper than :data:`MAX_DEPTH` as soon as it is reached.
+
+Nothing here recurses: libyaml's parser keeps its own stacks and the builder
+keeps a list of the open collections, so no document, however deep, can
+exhaust the C stack (PyYAML's composer, recursive in C, could).
 """
 
 from __future__ import annotations
 
 import datetime
 import gc
-import operator
 import os
 import re
 import stat
+from sys import intern
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
 
 from .loadchecks import YamlProblem, loader_problem
 
@@ -31,62 +47,25 @@ __all__ = ['MAX_FILE_SIZE', 'YList', 'YMap', 'YamlProblem', 'parse_yaml', 'read_
 #: Release data files are a few kilobytes; anything this big is a mistake.
 MAX_FILE_SIZE = 2 * 1024 * 1024
 
-#: Deeper than this is not release data (and would exhaust the C stack).
+#: Deeper than this is not release data.
 MAX_DEPTH = 64
 
 try:
-    _Base: Any = yaml.CSafeLoader
+    _Loader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Base = yaml.SafeLoader
-
-_RESOLVED: dict[tuple[Any, str, Any], str] = {}
-_COMMIT_ID = re.compile(r'(?=[0-9]*[a-f])[0-9a-f]{40}\Z')
-_TYPED_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
-
-
-class _Parser(_Base):  # type: ignore[misc]
-    """libyaml's parser with a memo in front of PyYAML's tag resolver.
-
-    The composer asks the (Python) resolver for the tag of every scalar;
-    release data repeats the same keys and values thousands of times, so
-    remembering the answers halves the cost of reading a file.
-    """
-
-    def __init__(self, stream: Any) -> None:
-        super().__init__(stream)
-        if not self.yaml_path_resolvers:
-            # The composer calls these two around every node; with no path
-            # resolvers registered they do nothing, so C built-ins stand in for
-            # them (a Python call each costs a tenth of the whole read).
-            self.descend_resolver = operator.is_
-            self.ascend_resolver = tuple
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is not ScalarNode and not self.yaml_path_resolvers:
-            # Without path resolvers a collection takes its default tag (the memo keeps strings only).
-            return _SEQ if kind is SequenceNode else _MAP
-        # Quoted scalars, and plain ones whose first character starts no
-        # implicit type (bool, int, float, null, timestamp...), are strings.
-        if kind is ScalarNode and (not implicit[0] or (value and value[0] not in _TYPED_FIRST)):
-            return _STR
-        # A commit id (hex digits, a letter among them) is a string too, and each
-        # is new: asking the resolver would run three patterns and fill the memo.
-        if kind is ScalarNode and _COMMIT_ID.match(value) and not value.startswith('0b'):
-            return _STR
-        key = (kind, value, implicit)
-        try:
-            return _RESOLVED[key]
-        except (KeyError, TypeError):
-            pass
-        tag: str = super().resolve(kind, value, implicit)
-        if isinstance(value, str) and len(_RESOLVED) < 200_000:
-            _RESOLVED[key] = tag
-        return tag
+    _Loader = yaml.SafeLoader
 
 _STR = 'tag:yaml.org,2002:str'
 _SEQ = 'tag:yaml.org,2002:seq'
 _MAP = 'tag:yaml.org,2002:map'
 _MERGE = 'tag:yaml.org,2002:merge'
+
+#: The tags PyYAML's resolver gave plain scalars: release data repeats the same
+#: keys and values thousands of times, so each answer is looked up once.
+_RESOLVED: dict[tuple[str, Any], str] = {}
+_COMMIT_ID = re.compile(r'(?=[0-9]*[a-f])[0-9a-f]{40}\Z')
+#: The first characters of the implicit types (bool, int, float, null, timestamp, merge...).
+_TYPED_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 
 
 class YMap(dict[Any, Any]):
@@ -119,7 +98,7 @@ class YList(list[Any]):
 
 
 # Scalars other than plain strings go through PyYAML's own, well-tested
-# resolvers (ints in every base, floats, booleans, timestamps).
+# constructors (ints in every base, floats, booleans, timestamps).
 _SCALARS = {
     'tag:yaml.org,2002:null': yaml.constructor.SafeConstructor.construct_yaml_null,
     'tag:yaml.org,2002:bool': yaml.constructor.SafeConstructor.construct_yaml_bool,
@@ -129,168 +108,139 @@ _SCALARS = {
 }
 
 
-class _Builder:
-    __slots__ = ('ctor', 'seen', 'track')
-
-    def __init__(self, ctor: Any, track: bool = True) -> None:
-        self.seen: set[int] = set()
-        self.ctor = ctor
-        #: False when the text can hold no alias and cannot nest deep: plain string
-        #: children are then taken in line, without a call and a visit each.
-        self.track = track
-
-    def build(self, node: Node, depth: int = 0) -> Any:  # noqa: PLR0912 - parse hot path: no call per case
-        if self.track:
-            if id(node) in self.seen:
-                raise loader_problem('alias', node.start_mark.line + 1)
-            self.seen.add(id(node))
-        if depth > MAX_DEPTH:
-            raise loader_problem('too-deep-built', node.start_mark.line + 1, depth=MAX_DEPTH)
-        if node.__class__ is ScalarNode:
-            if node.tag == _STR:
-                return node.value
-            make = _SCALARS.get(node.tag)
-            if make is None:
-                raise loader_problem('tag', node.start_mark.line + 1, tag=node.tag)
-            return make(self.ctor, node)
-        if node.tag not in (_SEQ, _MAP):
-            raise loader_problem('tag', node.start_mark.line + 1, tag=node.tag)
-        if node.__class__ is SequenceNode:
-            seq = YList(node.start_mark.line + 1)
-            lines = seq.item_lines
-            inline = not self.track
-            for item in node.value:
-                lines.append(item.start_mark.line + 1)
-                if inline and item.__class__ is ScalarNode and item.tag == _STR:
-                    seq.append(item.value)
-                else:
-                    seq.append(self.build(item, depth + 1))
-            return seq
-        if node.__class__ is MappingNode:
-            mapping = YMap(node.start_mark.line + 1)
-            key_lines = mapping.key_lines
-            inline = not self.track
-            for key_node, value_node in node.value:
-                line = key_node.start_mark.line + 1
-                if inline and key_node.__class__ is ScalarNode and key_node.tag == _STR:
-                    key = key_node.value
-                else:
-                    if key_node.tag == _MERGE:
-                        raise loader_problem('merge-key', line)
-                    key = self.build(key_node, depth + 1)
-                    if key.__class__ in (YMap, YList):
-                        raise loader_problem('collection-key', line)
-                if key in mapping:
-                    raise loader_problem('duplicate-key', line, key=key, first=key_lines[key])
-                key_lines[key] = line
-                if value_node.__class__ is ScalarNode:
-                    if value_node.tag == _STR:
-                        if inline:
-                            mapping[key] = value_node.value
-                            continue
-                    else:
-                        if mapping.scalar_text is None:
-                            mapping.scalar_text = {}
-                        mapping.scalar_text[key] = value_node.value
-                mapping[key] = self.build(value_node, depth + 1)
-            return mapping
-        raise loader_problem('unexpected-node', node.start_mark.line + 1, node=node)  # pragma: no cover
+def _scalar_tag(loader: Any, value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag PyYAML's resolver gives a scalar written without one (``implicit``: plain, quoted)."""
+    # Quoted scalars, and plain ones whose first character starts no implicit
+    # type, are strings; so are a version (two dots or more make no number,
+    # date or boolean) and a commit id (hex digits, a letter among them), and
+    # each of those is new: asking the resolver would fill the memo with one
+    # entry per release.
+    if not implicit[0] or (value and value[0] not in _TYPED_FIRST) or value.count('.') > 1 \
+            or (_COMMIT_ID.match(value) is not None and not value.startswith('0b')):
+        return _STR
+    key = (value, implicit)
+    tag = _RESOLVED.get(key)
+    if tag is None:
+        tag = loader.resolve(ScalarNode, value, implicit)
+        if len(_RESOLVED) < 200_000:
+            _RESOLVED[key] = tag
+    return tag
 
 
-_DEEP_INDENT = re.compile(rb'^[ \t]{16,}', re.MULTILINE)
-# Compact nesting on one line: "- - -", "? ? ?", ": - ?", with anchors or tags between.
-_COMPACT_RUN = re.compile(rb'^[ \t]*(?:(?:[-?:]|[&!][^ \t\r\n]*)[ \t]+){8,}', re.MULTILINE)
-_TWO_INDICATORS = re.compile(rb'[-?:][ \t]+[-?:]')
-_INDENT_16 = b' ' * 16
+def _scalar(loader: Any, event: Any, tag: str) -> Any:
+    """The value of a scalar that is not a plain string, by PyYAML's constructor for ``tag``."""
+    line = event.start_mark.line + 1
+    make = _SCALARS.get(tag)
+    if make is None:
+        raise loader_problem('tag', line, tag=tag)
+    try:
+        return make(loader, ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+    except yaml.constructor.ConstructorError as exc:
+        raise loader_problem('bad-value', line, problem=exc.problem) from None
+    except (ValueError, OverflowError) as exc:  # 2026-13-45
+        raise loader_problem('bad-value', line, problem=exc) from None
 
 
-def _may_nest_deep(data: bytes) -> bool:
-    """Whether a document could nest deeper than MAX_DEPTH (cheap, no parsing).
+_STARTS = (MappingStartEvent, SequenceStartEvent)
+_ENDS = (MappingEndEvent, SequenceEndEvent)
+_NO_KEY: Any = object()  # a mapping waiting for its next key
 
-    A level of nesting costs a flow bracket, a column of indentation (at most
-    two levels per column: a sequence may sit at its key's indentation) or a
-    compact indicator on the line ("- - -", "? ? ?"). Fewer than 16 brackets,
-    16 columns and 8 compact indicators cannot reach 64 levels.
+
+def _build(loader: Any) -> Any:  # noqa: PLR0912, PLR0915 - parse hot path: one loop, no call per event
+    """The values of the one document of ``loader``'s stream (None: an empty stream).
+
+    ``top`` is the innermost open collection (None at the top level) and
+    ``key`` the key whose value comes next when ``top`` is a mapping; the open
+    collections around it are on ``stack``.
     """
-    if data.count(b'[') + data.count(b'{') >= 16:
-        return True
-    # Substring searches first, the patterns only when they could match: a
-    # line indented by 16 spaces (with no tab anywhere), two indicators in a
-    # row (with no anchor or tag anywhere, indicators are single characters).
-    indented = b'\t' in data or data.startswith(_INDENT_16) or b'\n' + _INDENT_16 in data
-    if indented and _DEEP_INDENT.search(data) is not None:
-        return True
-    if b'&' in data or b'!' in data or _TWO_INDICATORS.search(data) is not None:
-        return _COMPACT_RUN.search(data) is not None
-    return False
-
-
-def _line(mark: Any) -> int:
-    return int(mark.line) + 1 if mark is not None else 1
-
-
-def _too_deep(data: bytes | str) -> int | None:
-    """The line where nesting passes MAX_DEPTH, found from the flat event stream."""
-    depth = 0
-    loader = _Base(data)
-    try:
-        while (event := loader.get_event()) is not None:
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return _line(event.start_mark)
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-    except yaml.YAMLError:
-        return None  # the parser proper reports syntax errors with their line
-    finally:
-        loader.dispose()
-    return None
-
-
-def _first_alias_line(data: bytes | str) -> int | None:
-    """Where the first alias (*name) stands: the composer only shows its anchor."""
-    loader = _Base(data)
-    try:
-        while (event := loader.get_event()) is not None:
-            if isinstance(event, yaml.AliasEvent):
-                return _line(event.start_mark)
-    except yaml.YAMLError:
+    get = loader.get_event
+    get()  # the stream's start
+    if get().__class__ is StreamEndEvent:  # else the document's start
         return None
-    finally:
-        loader.dispose()
-    return None
+    root: Any = None
+    top: Any = None
+    key: Any = _NO_KEY
+    stack: list[Any] = []
+    while True:
+        event = get()
+        kind = event.__class__
+        if kind is ScalarEvent:
+            value = event.value
+            tag = event.tag
+            if tag is None or tag == '!':
+                tag = _scalar_tag(loader, value, event.implicit)
+            text = None
+            if tag != _STR:
+                text = value
+                if tag == _MERGE and top.__class__ is YMap and key is _NO_KEY:
+                    raise loader_problem('merge-key', event.start_mark.line + 1)
+                value = _scalar(loader, event, tag)
+            if top.__class__ is YMap:
+                if key is _NO_KEY:
+                    line = event.start_mark.line + 1
+                    if text is None:
+                        # One string object per distinct key: a file's thousands of "version:" keys become
+                        # the one the code looks up (found by identity; the parser's copies are freed).
+                        value = intern(value)
+                    if value in top:
+                        raise loader_problem('duplicate-key', line, key=value, first=top.key_lines[value])
+                    top.key_lines[value] = line
+                    key = value
+                else:
+                    top[key] = value
+                    if text is not None:
+                        if top.scalar_text is None:
+                            top.scalar_text = {}
+                        top.scalar_text[key] = text
+                    key = _NO_KEY
+            elif top is not None:
+                top.append(value)
+                top.item_lines.append(event.start_mark.line + 1)
+            else:
+                root = value
+        elif kind in _STARTS:
+            line = event.start_mark.line + 1
+            tag = event.tag
+            if tag is not None and tag not in ('!', _MAP if kind is MappingStartEvent else _SEQ):
+                raise loader_problem('tag', line, tag=tag)
+            new: Any = YMap(line) if kind is MappingStartEvent else YList(line)
+            if top.__class__ is YMap:
+                if key is _NO_KEY:
+                    raise loader_problem('collection-key', line)
+                top[key] = new
+            elif top is not None:
+                top.append(new)
+                top.item_lines.append(line)
+            else:
+                root = new
+            if len(stack) >= MAX_DEPTH:
+                raise loader_problem('too-deep', line, depth=MAX_DEPTH)
+            stack.append(top)
+            top, key = new, _NO_KEY
+        elif kind in _ENDS:
+            top, key = stack.pop(), _NO_KEY  # the value of the parent's key (if any) is complete
+        elif kind is AliasEvent:
+            raise loader_problem('alias', event.start_mark.line + 1)
+        elif kind is DocumentEndEvent:
+            break
+    event = get()
+    if event.__class__ is not StreamEndEvent:
+        raise loader_problem('syntax', event.start_mark.line + 1, problem='but found another document',
+                             context=' (expected a single document in the stream)')
+    return root
 
 
 def parse_yaml(data: bytes | str) -> Any:
     """Parse one YAML document into YMap/YList/scalars; raise YamlProblem."""
     if isinstance(data, bytes) and b'\0' in data:
         raise loader_problem('binary', 1)
-    raw = data.encode('utf-8', 'surrogateescape') if isinstance(data, str) else data
-    # libyaml composes recursively in C: a document nested thousands deep would
-    # overflow the C stack, so nesting is measured first (exactly, from the flat
-    # event stream, only when the cheap bound says it could be deep).
-    deep = _may_nest_deep(raw)
-    if deep and (line := _too_deep(data)) is not None:
-        raise loader_problem('too-deep', line, depth=MAX_DEPTH)
-    loader = _Parser(data)
+    loader = _Loader(data)
     paused = gc.isenabled()
     # A file of 16,000 releases is a million new objects and no cycle: the
     # collector would walk them again and again, making parsing quadratic.
     gc.disable()
     try:
-        node = _compose(loader, data)
-        return None if node is None else _build(loader, node, data, track=deep or b'*' in raw)
-    finally:
-        loader.dispose()
-        if paused:
-            gc.enable()
-
-
-def _compose(loader: Any, data: bytes | str) -> Node | None:
-    """libyaml's node tree of the document; a syntax or encoding error is a YamlProblem."""
-    try:
-        node: Node | None = loader.get_single_node()
+        return _build(loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -304,27 +254,10 @@ def _compose(loader: Any, data: bytes | str) -> Node | None:
         if position is not None and isinstance(data, bytes):
             line = data.count(b'\n', 0, position) + 1
         raise loader_problem('not-utf8', line, error=exc) from None
-    return node
-
-
-def _build(loader: Any, node: Node, data: bytes | str, *, track: bool) -> Any:
-    """The values of ``node``'s tree; what release data may not hold is a YamlProblem.
-
-    ``track``: the text may hold an alias or nest deep, so every node is visited (see ``_Builder``).
-    """
-    try:
-        return _Builder(loader, track).build(node)
-    except YamlProblem as problem:
-        if problem.check == 'RT005':
-            problem.line = _first_alias_line(data) or problem.line
-        raise
-    except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
-        raise loader_problem('bad-value', mark.line + 1 if mark else 1, problem=exc.problem) from None
-    except (ValueError, OverflowError) as exc:
-        raise loader_problem('bad-value', node.start_mark.line + 1, problem=exc) from None
-    except RecursionError:
-        raise loader_problem('recursion', 1) from None
+    finally:
+        loader.dispose()
+        if paused:
+            gc.enable()
 
 
 def read_yaml_file(path: str | os.PathLike[str]) -> Any:
