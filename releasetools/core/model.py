@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .versions import SemVer, SpecialTag, parse_semver, parse_special
+from .versions import SemVer, SpecialTag, parse_semver, parse_semver_once, parse_special
 
 __all__ = [
     'COMMIT_ID_RE',
@@ -224,12 +224,17 @@ class Deliverable:
         return tuple(seen)
 
     @cached_property
-    def semvers(self) -> tuple[SemVer, ...]:
-        """The canonical versions of the file, in file order (closing tags and odd spellings left out).
+    def release_semvers(self) -> tuple[SemVer | None, ...]:
+        """The canonical version of each release, in file order (None: a closing tag, an odd spelling, none).
 
-        Computed once: every later series' file of the deliverable asks for them.
+        Each version of the file is parsed here, once, for every rule and every later series' file.
         """
-        return tuple(v for r in self.releases if r.version and (v := parse_semver(r.version)) is not None)
+        return tuple(parse_semver_once(v) if (v := r.version) else None for r in self.releases)
+
+    @cached_property
+    def semvers(self) -> tuple[SemVer, ...]:
+        """The canonical versions of the file, in file order (closing tags and odd spellings left out)."""
+        return tuple(v for v in self.release_semvers if v is not None)
 
     def line_of(self, key: str) -> int:
         lines = getattr(self.raw, 'key_lines', None)

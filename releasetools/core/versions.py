@@ -21,6 +21,7 @@ __all__ = [
     'XStatic',
     'canonical_spelling',
     'parse_semver',
+    'parse_semver_once',
     'parse_special',
     'parse_xstatic',
     'prerelease_problem',
@@ -80,9 +81,11 @@ class SpecialTag:
     kind: str  # eol, eom, em, last
 
 
-@lru_cache(maxsize=65536)
-def parse_semver(text: str) -> SemVer | None:
-    """Parse a canonical pbr version; ``None`` if it is not canonical."""
+def parse_semver_once(text: str) -> SemVer | None:
+    """:func:`parse_semver` without its memo: for a file's versions, each parsed once (``Deliverable``).
+
+    Remembering them would only cost: a memo entry made and kept per version.
+    """
     m = _SEMVER_RE.match(text)
     if m is None:
         return None
@@ -93,6 +96,10 @@ def parse_semver(text: str) -> SemVer | None:
     return SemVer(major, minor, patch, _RANK[kind], int(num), text, (major, minor, patch))
 
 
+#: Parse a canonical pbr version; ``None`` if it is not canonical (remembered: callers ask again and again).
+parse_semver = lru_cache(maxsize=65536)(parse_semver_once)
+
+
 def parse_xstatic(text: str) -> XStatic | None:
     m = _XSTATIC_RE.match(text)
     if m is None:
@@ -101,8 +108,15 @@ def parse_xstatic(text: str) -> XStatic | None:
     return XStatic((a, b, c), d, text)
 
 
-@lru_cache(maxsize=65536)
 def parse_special(text: str) -> SpecialTag | None:
+    """The closing tag ``text`` is (``<prefix>-eol``, ``-eom``, ``-em``, ``-last``), else None."""
+    # A version has no hyphen: answered without the memo, where a file's thousands of versions
+    # would each add an entry.
+    return None if '-' not in text else _parse_special(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_special(text: str) -> SpecialTag | None:
     m = _SPECIAL_RE.match(text)
     if m is None:
         return None

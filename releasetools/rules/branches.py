@@ -89,6 +89,8 @@ def check_branch_location(ctx: DeliverableContext) -> Iterator[Problem]:
     tagless``), a map of each repository to a 40-digit commit.
     """
     d = ctx.deliverable
+    if not ctx.new_branches:
+        return
     versions = {r.version for r in d.releases if r.version}
     for branch in ctx.new_branches:
         loc = branch.location

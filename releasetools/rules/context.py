@@ -15,15 +15,15 @@ from ..core.calendar import Schedule
 from ..core.findings import Report, Severity
 from ..core.lineage import counted_versions, era_step, fold_series, semvers_of, starts_era
 from ..core.model import OPEN_STATUSES, Branch, Deliverable, Release, SeriesTable
-from ..core.versions import FinalIndex, SemVer, parse_semver, parse_special
+from ..core.versions import FinalIndex, SemVer, parse_special
 from ..data.load import LoadedFile, load_deliverable_bytes, load_deliverable_file
 from ..data.request import Request
 from ..git.facts import RepoFacts
 
 if TYPE_CHECKING:
     from ..core.textsafety import RstIssue
-    from ..core.versions import SpecialTag
     from .schema import Event
+    from .versions import FileIndex
 
 __all__ = ['BuildFacts', 'DeliverableContext', 'DeliverableGroup', 'GitFacts', 'Problem', 'RuleCache', 'Skip',
            'deliverable_contexts']
@@ -36,12 +36,9 @@ BuildFacts = Mapping[tuple[str, str], 'BuildOutcome | str']
 #: What the rules work out once per context and share (each key is set by one module).
 RuleCache = TypedDict('RuleCache', {
     'git-repos': set[str],  # gitplan.git_repos
-    'regular': 'list[Release]',  # versions: the regular releases
-    'first-index': dict[str, int],  # versions
-    'by-xyz': dict[tuple[int, ...], list[int]],  # versions
+    'file-index': 'FileIndex',  # versions: the file's releases sorted out in one pass
     'schema': 'list[Event]',  # schema
     'text-scan': 'list[tuple[int, RstIssue]]',  # text
-    'closing': 'list[tuple[Release, SpecialTag]]',  # versions: the new closing tags
 }, total=False)
 
 
@@ -69,8 +66,10 @@ class DeliverableGroup:
 
     #: Series -> the series missing from the tree before it (see ``missing_history``).
     missing_history: dict[str, str | None] = field(default_factory=dict)
-    #: Version -> the series whose file has it.
-    versions: dict[str, list[str]] | None = None
+    #: Version -> the first series (in file order) whose file has it, and the versions found in more than one
+    #: series with all of them (see ``released_elsewhere``).
+    versions: dict[str, str] | None = None
+    versions_again: dict[str, list[str]] = field(default_factory=dict)
     #: Series -> the FinalIndex of the older series' files (``_index_before``).
     index_before: dict[str, FinalIndex] = field(default_factory=dict)
     #: Series -> what ``_releases_before`` found.
@@ -231,7 +230,7 @@ class DeliverableContext:
     @cached_property
     def own_semvers(self) -> tuple[SemVer | None, ...]:
         """The canonical version of each release of this file (None: not canonical)."""
-        return tuple(parse_semver(r.version) if r.version else None for r in self.deliverable.releases)
+        return self.deliverable.release_semvers
 
     def prior_semvers(self, release: Release) -> list[SemVer]:
         """Canonical versions released before ``release``: older series, then this file."""
@@ -240,16 +239,29 @@ class DeliverableContext:
 
     def released_elsewhere(self, version: str) -> str | None:
         """The other series file of this deliverable that has ``version``, if any."""
-        everywhere = self.group.versions
-        if everywhere is None:
-            everywhere = {}
+        if not self.others:
+            return None
+        group = self.group
+        first = group.versions
+        if first is None:
+            # One entry per version and a list only for the few found twice: every release of
+            # every series file of the deliverable is indexed, so no object is made per release.
+            first = {}
+            again = group.versions_again
             for d in (self.deliverable, *self.others):
+                series = d.series
                 for r in d.releases:
-                    if r.version:
-                        everywhere.setdefault(r.version, []).append(d.series)
-            self.group.versions = everywhere
+                    v = r.version
+                    if v:
+                        known = first.setdefault(v, series)
+                        if known != series:
+                            again.setdefault(v, [known]).append(series)
+            group.versions = first
         mine = self.deliverable.series
-        return next((s for s in everywhere.get(version, ()) if s != mine), None)
+        where = first.get(version)
+        if where is None or where != mine:
+            return where
+        return next((s for s in group.versions_again.get(version, ()) if s != mine), None)
 
     def is_special(self, release: Release) -> bool:
         return release.version is not None and parse_special(release.version) is not None

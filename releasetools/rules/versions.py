@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..core import lineage
 from ..core.lineage import DATE_ERA_FIRST_YEAR, date_year_step
@@ -30,25 +31,64 @@ CYCLE_MODELS = frozenset({'cycle-with-rc', 'cycle-with-intermediary', 'cycle-wit
                           'cycle-trailing', 'cycle-automatic'})
 
 
+@dataclass(frozen=True, slots=True)
+class FileIndex:
+    """A file's releases sorted out for the version rules, in one pass over them (at the first ask).
+
+    A rule looks things up here instead of walking the releases again: each
+    walk of a file of 16,000 releases reads them all from memory once more.
+    """
+
+    #: New releases that are ordinary versions (not closing tags, not xstatic), in file order.
+    regular: list[Release]
+    #: New releases that are closing tags, with the tag (most files have none).
+    closing: list[tuple[Release, SpecialTag]]
+    #: Where each version of the file first appears.
+    first_index: dict[str, int]
+    #: X.Y.Z -> the positions of the file's canonical versions of it, ascending.
+    by_xyz: dict[tuple[int, int, int], list[int]]
+
+
+def file_index(ctx: DeliverableContext) -> FileIndex:
+    """The :class:`FileIndex` of ``ctx``'s file (built once per context)."""
+    found = ctx.cache.get('file-index')
+    if found is not None:
+        return found
+    d = ctx.deliverable
+    xstatic = d.release_type == 'xstatic'
+    new_releases = ctx.new_releases
+    # --all (or a new file): every release is new, and no set of them is needed.
+    new = None if new_releases is d.releases else {r.index for r in new_releases}
+    regular: list[Release] = []
+    closing: list[tuple[Release, SpecialTag]] = []
+    first: dict[str, int] = {}
+    by_xyz: dict[tuple[int, int, int], list[int]] = {}
+    for release, sv in zip(d.releases, ctx.own_semvers, strict=True):
+        v = release.version
+        if v is None:
+            continue
+        at = release.index
+        first.setdefault(v, at)
+        if sv is not None:
+            by_xyz.setdefault(sv.release, []).append(at)
+        if new is not None and at not in new:
+            continue
+        if sv is None and v and (tag := parse_special(v)) is not None:
+            closing.append((release, tag))
+        elif not (xstatic and sv is None and parse_xstatic(v) is not None):
+            regular.append(release)
+    found = ctx.cache['file-index'] = FileIndex(regular, closing, first, by_xyz)
+    return found
+
+
 def _regular(ctx: DeliverableContext) -> Iterator[Release]:
     """New releases that are ordinary versions (not closing tags, not xstatic)."""
-    found: list[Release] | None = ctx.cache.get('regular')  # six rules ask: sorted out once
-    if found is None:
-        xstatic = ctx.deliverable.release_type == 'xstatic'
-        found = ctx.cache['regular'] = [
-            r for r in ctx.new_releases
-            if r.version is not None and not ctx.is_special(r)
-            and not (xstatic and parse_xstatic(r.version) is not None)]
-    return iter(found)
+    return iter(file_index(ctx).regular)
 
 
 def _closing(ctx: DeliverableContext) -> list[tuple[Release, SpecialTag]]:
-    """New releases that are closing tags, with the tag (three rules ask; most files have none)."""
-    found = ctx.cache.get('closing')
-    if found is None:
-        found = ctx.cache['closing'] = [
-            (r, tag) for r in ctx.new_releases if r.version and (tag := parse_special(r.version)) is not None]
-    return found
+    """New releases that are closing tags, with the tag."""
+    return file_index(ctx).closing
 
 
 def _reused(ctx: DeliverableContext, release: Release) -> bool:
@@ -56,37 +96,23 @@ def _reused(ctx: DeliverableContext, release: Release) -> bool:
     v = release.version
     if v is None:
         return False
-    earlier = _first_index(ctx).get(v, release.index) < release.index
+    earlier = file_index(ctx).first_index.get(v, release.index) < release.index
     return earlier or ctx.released_elsewhere(v) is not None
 
 
-def _first_index(ctx: DeliverableContext) -> dict[str, int]:
-    """Where each version of the file first appears (an index, not a scan per release)."""
-    index: dict[str, int] | None = ctx.cache.get('first-index')
-    if index is None:
-        index = {}
-        for r in ctx.deliverable.releases:
-            if r.version is not None:
-                index.setdefault(r.version, r.index)
-        ctx.cache['first-index'] = index
-    return index
-
-
-def _same_release_before(ctx: DeliverableContext, release: Release, key: tuple[int, ...]) -> list[int]:
+def _same_release_before(ctx: DeliverableContext, release: Release, key: tuple[int, int, int]) -> list[int]:
     """Indexes of this file's releases before ``release`` whose X.Y.Z is ``key``, oldest first.
 
-    One index of the file, built once, instead of a scan of ``releases[:index]``
+    Looked up in the file's index instead of a scan of ``releases[:index]``
     per release: a file of 16,000 releases stays linear.
     """
-    by_key: dict[tuple[int, ...], list[int]] | None = ctx.cache.get('by-xyz')
-    if by_key is None:
-        by_key = {}
-        for i, sv in enumerate(ctx.own_semvers):
-            if sv is not None:
-                by_key.setdefault(sv.release, []).append(i)
-        ctx.cache['by-xyz'] = by_key
-    indexes = by_key.get(key, [])
+    indexes = file_index(ctx).by_xyz.get(key)
+    if indexes is None or indexes[0] >= release.index:
+        return _NONE  # most releases start their X.Y.Z: no list made
     return indexes[:bisect.bisect_left(indexes, release.index)]
+
+
+_NONE: list[int] = []  # never changed
 
 
 @rule('RT201')
@@ -112,20 +138,16 @@ def check_version_unique(ctx: DeliverableContext) -> Iterator[Problem]:
     pbr versions, tags and uploaded artifacts are unique per repository, so a
     version can never be reused, whatever series file it is in.
     """
-    d = ctx.deliverable
-    earlier: set[str] = set()
-    new = set(map(id, ctx.new_releases))
-    for release in d.releases:
+    first = file_index(ctx).first_index
+    for release in ctx.new_releases:
         v = release.version
         if v is None:
             continue
-        if id(release) in new:
-            if v in earlier:
-                yield Problem(release.line, f'{v} is already released earlier in this file')
-            elif (where := ctx.released_elsewhere(v)) is not None:
-                yield Problem(release.line, f'{v} is already released in {where}',
-                              'pick the next version of the line you release from')
-        earlier.add(v)
+        if first[v] < release.index:
+            yield Problem(release.line, f'{v} is already released earlier in this file')
+        elif (where := ctx.released_elsewhere(v)) is not None:
+            yield Problem(release.line, f'{v} is already released in {where}',
+                          'pick the next version of the line you release from')
 
 
 @rule('RT203')
@@ -145,7 +167,7 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     ends it. A release spelled ``2014.2`` (RT201) counts as ``2014.2.0``.
     """
     d = ctx.deliverable
-    new = set(map(id, _regular(ctx)))
+    new = {r.index for r in _regular(ctx)}
     if not new:
         return
     prior = ctx.counted_index.copy()
@@ -161,7 +183,7 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
             prior = FinalIndex()  # the date versions stay released (RT202) but are not newer
         # A version whose X.Y.Z was released before continues a pre-release
         # progression: that is RT205's business. A respelled one is RT201's.
-        if parsed is not None and v.release not in released and id(release) in new:
+        if parsed is not None and v.release not in released and release.index in new:
             if not own and not ctx.history_complete:
                 yield Skip('', f'{d.path}: {release.version} not compared with earlier releases: series '
                            f'{ctx.missing_history} is not in this tree')
@@ -208,16 +230,16 @@ def check_xstatic_numbering(ctx: DeliverableContext) -> Iterator[Problem]:
     if d.release_type != 'xstatic':
         return
     builds: dict[tuple[int, int, int], int] = {}
-    new = set(map(id, ctx.new_releases))
+    new = {r.index for r in ctx.new_releases}
     for release in d.releases:
         x = parse_xstatic(release.version or '')
         if x is None:
-            if release.version and id(release) in new and parse_semver(release.version) is None \
+            if release.version and release.index in new and parse_semver(release.version) is None \
                     and not ctx.is_special(release):
                 yield Problem(release.line, f'{release.version!r} is not an xstatic version X.Y.Z.N')
             continue
         last = builds.get(x.upstream)
-        if id(release) in new and last is not None and x.build <= last:
+        if release.index in new and last is not None and x.build <= last:
             upstream = '.'.join(map(str, x.upstream))
             yield Problem(release.line, f'{x.text} does not raise the build number of {upstream} '
                           f'(already at {upstream}.{last})', f'write {upstream}.{last + 1}')
@@ -241,12 +263,12 @@ def check_prerelease_progression(ctx: DeliverableContext) -> Iterator[Problem]:
         v = own[release.index]
         if v is None:
             continue
-        same = list(older.get(v.release, ()))
-        same.extend(own[i] for i in _same_release_before(ctx, release, v.release))  # type: ignore[misc]
+        earlier, before = older.get(v.release), _same_release_before(ctx, release, v.release)
         # A final that starts its X.Y.Z has nothing to progress from: most releases stop here, before
         # the (dearer) question whether the version was released before, which RT202 reports.
-        if (not same and not v.is_prerelease) or _reused(ctx, release):
+        if (not earlier and not before and not v.is_prerelease) or _reused(ctx, release):
             continue
+        same = [*(earlier or ()), *(own[i] for i in before)]
         problem = prerelease_problem(v, same, final_needs_rc=d.model in RC_MODELS)
         if problem:
             yield Problem(release.line, problem)
@@ -317,13 +339,27 @@ def check_final_reuses_rc(ctx: DeliverableContext) -> Iterator[Problem]:
         v = own[release.index]
         if v is None or v.is_prerelease:
             continue
-        rcs = [d.releases[i] for i in _same_release_before(ctx, release, v.release)
-               if own[i].is_prerelease]  # type: ignore[union-attr]
-        if not rcs or not (last := rcs[-1]).version or parse_semver(last.version).pre_kind != 'rc':  # type: ignore[union-attr]
+        # The last pre-release of the same X.Y.Z before this final, if that is a candidate.
+        before = _same_release_before(ctx, release, v.release)
+        at = next((i for i in reversed(before) if own[i].is_prerelease), None)  # type: ignore[union-attr]
+        if at is None or own[at].pre_kind != 'rc':  # type: ignore[union-attr]
             continue
-        if release.hashes != last.hashes:
+        last = d.releases[at]
+        if not _same_hashes(release, last):
             yield Problem(release.line, f'{v.text} must re-tag {last.version}: the hashes differ',
                           f'copy the projects of {last.version}')
+
+
+def _same_hashes(a: Release, b: Release) -> bool:
+    """Whether two releases tag the same commit of each repository (``a.hashes == b.hashes``).
+
+    Compared pair by pair when both list their projects in the same order (a
+    re-tag copies them), without building the two mappings.
+    """
+    pa, pb = a.projects, b.projects
+    if len(pa) == len(pb) and all(x.repo == y.repo and x.hash == y.hash for x, y in zip(pa, pb, strict=True)):
+        return True
+    return a.hashes == b.hashes
 
 
 @rule('RT209')

@@ -185,6 +185,8 @@ class _Job:
             return self._run(targets)
         finally:
             if paused:
+                gc.freeze()
+                gc.unfreeze()
                 gc.enable()
 
     def _run(self, targets: list[str]) -> Report:
