@@ -74,15 +74,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--small', type=int, default=2000)
     parser.add_argument('--large', type=int, default=16000)
-    parser.add_argument('--repeat', type=int, default=3)
+    parser.add_argument('--repeat', type=int, default=5)
     parser.add_argument('--one', type=int, help=argparse.SUPPRESS)  # a single measurement, in this process
     args = parser.parse_args()
     if args.one:
         with tempfile.TemporaryDirectory(prefix='rt-linear-') as tmp:
             print(*timed(Path(tmp), args.one))
         return 0
-    small = [_fresh(args.small) for _ in range(args.repeat)]
-    large = [_fresh(args.large) for _ in range(args.repeat)]
+    # Interleaved, so that a change in the machine's load touches both sizes alike.
+    small, large = [], []
+    for _ in range(args.repeat):
+        small.append(_fresh(args.small))
+        large.append(_fresh(args.large))
     for what, i in (('wall', 0), ('CPU', 1)):
         s, g = min(t[i] for t in small), min(t[i] for t in large)
         print(f'{what:4s} {args.small:6d} releases: {s:7.3f} s   {args.large:6d} releases: {g:7.3f} s   '

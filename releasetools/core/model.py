@@ -237,5 +237,5 @@ class Deliverable:
         return tuple(v for v in self.release_semvers if v is not None)
 
     def line_of(self, key: str) -> int:
-        lines = getattr(self.raw, 'key_lines', None)
-        return lines.get(key, 1) if lines else 1
+        find = getattr(self.raw, 'line_of', None)  # a YMap's (the data layer's)
+        return find(key) if find is not None and key in self.raw else 1

@@ -71,15 +71,25 @@ _TYPED_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolve
 class YMap(dict[Any, Any]):
     """A mapping that remembers its line and the line of each key."""
 
-    __slots__ = ('key_lines', 'line', 'scalar_text')
+    __slots__ = ('_by_key', '_lines', 'line', 'scalar_text')
 
     def __init__(self, line: int = 0) -> None:
         # No dict.__init__(): a new mapping is already empty, and a file makes thousands.
         self.line = line
-        self.key_lines: dict[Any, int] = {}
+        #: The line of each key, in key order: a list, made into a dict only when a line is asked
+        #: for (a dict per mapping made the thousands of releases of a file half as big again).
+        self._lines: list[int] = []
+        self._by_key: dict[Any, int] | None = None
         #: The source text of values that YAML did not read as strings
         #: (``version: 1.10`` reads as the float 1.1; the hint needs "1.10").
         self.scalar_text: dict[Any, str] | None = None
+
+    @property
+    def key_lines(self) -> dict[Any, int]:
+        """The line of each key."""
+        if self._by_key is None:
+            self._by_key = dict(zip(self, self._lines, strict=True))
+        return self._by_key
 
     def line_of(self, key: Any) -> int:
         """The line of ``key`` if present, else the mapping's own line."""
@@ -183,8 +193,8 @@ def _build(loader: Any) -> Any:  # noqa: PLR0912, PLR0915 - parse hot path: one 
                         # the one the code looks up (found by identity; the parser's copies are freed).
                         value = intern(value)
                     if value in top:
-                        raise loader_problem('duplicate-key', line, key=value, first=top.key_lines[value])
-                    top.key_lines[value] = line
+                        raise loader_problem('duplicate-key', line, key=value, first=top.line_of(value))
+                    top._lines.append(line)
                     key = value
                 else:
                     top[key] = value
