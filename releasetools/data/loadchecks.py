@@ -16,7 +16,7 @@ __all__ = ['CHECKS', 'LoaderCheck', 'YamlProblem', 'loader_finding', 'loader_pro
 
 LoaderCheck = Literal[
     'binary', 'not-utf8', 'not-regular', 'directory', 'unreadable', 'too-big',
-    'syntax', 'too-deep', 'too-deep-built', 'recursion', 'tag', 'collection-key', 'bad-value', 'unexpected-node',
+    'syntax', 'too-deep', 'tag', 'collection-key', 'bad-value',
     'duplicate-key', 'series-twice', 'not-mapping', 'series-not-list', 'alias', 'merge-key', 'link-escapes',
 ]
 
@@ -33,12 +33,9 @@ CHECKS: dict[LoaderCheck, tuple[str, str, str | None]] = {
     'syntax': ('RT002', 'YAML syntax error: {problem}{context}', 'check the indentation and quoting around this line'),
     'too-deep': ('RT002', 'the document nests deeper than {depth} levels',
                  'release data is a few levels deep: check the brackets and indentation'),
-    'too-deep-built': ('RT002', 'the document nests deeper than {depth} levels', None),
-    'recursion': ('RT002', 'the document nests too deeply', None),
     'tag': ('RT002', 'unsupported YAML tag {tag!r}', 'remove the explicit tag (!...)'),
     'collection-key': ('RT002', 'a mapping key must be a plain value, not a collection', None),
     'bad-value': ('RT002', 'invalid YAML value: {problem}', None),
-    'unexpected-node': ('RT002', 'unexpected YAML node {node!r}', None),
     # RT003: a key (or a series) twice.
     'duplicate-key': ('RT003', 'duplicate key {key!r} (first at line {first})',
                       'YAML keeps only the last value of a duplicated key: merge the two entries'),

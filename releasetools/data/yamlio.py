@@ -171,6 +171,9 @@ def _build(loader: Any) -> Any:  # noqa: PLR0912, PLR0915 - parse hot path: one 
     top: Any = None
     key: Any = _NO_KEY
     stack: list[Any] = []
+    # The line of the last event that needed one, and its number: the events of a line share
+    # one int (a release's mapping, first key and list item are on one line).
+    at, line = -1, 0
     while True:
         event = get()
         kind = event.__class__
@@ -187,7 +190,8 @@ def _build(loader: Any) -> Any:  # noqa: PLR0912, PLR0915 - parse hot path: one 
                 value = _scalar(loader, event, tag)
             if top.__class__ is YMap:
                 if key is _NO_KEY:
-                    line = event.start_mark.line + 1
+                    if (mark := event.start_mark.line) != at:
+                        at, line = mark, mark + 1
                     if text is None:
                         # One string object per distinct key: a file's thousands of "version:" keys become
                         # the one the code looks up (found by identity; the parser's copies are freed).
@@ -205,11 +209,14 @@ def _build(loader: Any) -> Any:  # noqa: PLR0912, PLR0915 - parse hot path: one 
                     key = _NO_KEY
             elif top is not None:
                 top.append(value)
-                top.item_lines.append(event.start_mark.line + 1)
+                if (mark := event.start_mark.line) != at:
+                    at, line = mark, mark + 1
+                top.item_lines.append(line)
             else:
                 root = value
         elif kind in _STARTS:
-            line = event.start_mark.line + 1
+            if (mark := event.start_mark.line) != at:
+                at, line = mark, mark + 1
             tag = event.tag
             if tag is not None and tag not in ('!', _MAP if kind is MappingStartEvent else _SEQ):
                 raise loader_problem('tag', line, tag=tag)
