@@ -15,7 +15,7 @@ Usage: python bench/validate_profile.py [--files N] [--sample DIR] [--top N]
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import functools
 import sys
 import tempfile
 import time
@@ -27,9 +27,8 @@ from typing import Any
 import yaml
 from validate_bench import SAMPLE, build_tree
 
-from releasetools import rules as registry
 from releasetools.data import load
-from releasetools.rules import all_rules_cached
+from releasetools.rules import registry
 from releasetools.rules.context import DeliverableContext
 from releasetools.validate import ValidateOptions, engine
 
@@ -73,7 +72,7 @@ def _forget() -> None:
     from releasetools.data import yamlio
 
     versions.parse_semver.cache_clear()
-    versions.parse_special.cache_clear()
+    versions._parse_special.cache_clear()
     yamlio._RESOLVED.clear()
 
 
@@ -83,11 +82,14 @@ def _instrument() -> None:
                                 (engine, '_unreadable', 'offline git planning'),
                                 (engine, 'read_request', 'read_request')):
         setattr(module, name, _timed(label, getattr(module, name)))
-    rules = all_rules_cached()
-    for i, rule_ in enumerate(rules):
-        if rule_.func is not None:
-            rules[i] = dataclasses.replace(rule_, func=_timed_rule(f'rule {rule_.id}', rule_.func))
-    registry._APPLICABLE.clear()  # the runner's table of rules per kind of run, filled by the first run
+    # The runner takes its rules from this table, filled per kind of run: fill it with timed copies.
+    registry._APPLICABLE.clear()
+    applicable = registry._applicable
+
+    def timed_applicable(has_base: bool, skip: frozenset[str]) -> tuple[tuple[Any, Any], ...]:
+        return tuple((rule_, _timed_rule(f'rule {rule_.id}', func)) for rule_, func in applicable(has_base, skip))
+
+    registry._applicable = functools.lru_cache(maxsize=None)(timed_applicable)
 
 
 def _floor(root: Path) -> float:
