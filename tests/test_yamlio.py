@@ -263,7 +263,8 @@ def test_fifo_does_not_hang(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize('value', [
     'ab' * 20, '12' * 19 + 'ab', 'f' + '0' * 39, '0b' + '01' * 19, '0b' + 'a' * 38, '1' * 40, '0x' + 'a' * 38,
-    '12' * 20 + 'a', '12345', '1.10', '2015-01-01', '0o17', 'false', 'fa' * 20,
+    '12' * 20 + 'a', '12345', '1.10', '2015-01-01', '0o17', 'false', 'fa' * 20, '1.2.3', '12.0.0.0rc1', '.5.',
+    '1_0.5', '1.5e+3', '2001-12-14t21:59:43.10-05:00', '190:20:30.15', '.inf', '-.inf.', '1..2',
 ])
 def test_plain_scalars_resolve_as_pyyaml_resolves_them(value: str) -> None:
     # The reader's shortcuts (commit ids, a memo) must agree with PyYAML's implicit resolvers.
