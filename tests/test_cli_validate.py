@@ -213,7 +213,7 @@ def test_argument_errors_exit_2(repo: DataRepo, capsys: pytest.CaptureFixture[st
 # -- bad files: findings, never a traceback ---------------------------------------------------
 
 BAD_FILES = [
-    P(b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR', ('RT001', 1), id='binary'),
+    P(b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR', ('RT001', 3), id='binary'),
     P(b'team: nova\ntype: caf\xe9\n', ('RT001', 2), id='latin-1'),
     P(b'team: nova\ntype: service\n  oops: 1\n', ('RT002', 3), id='syntax-error'),
     P(b'team: !!python/object/apply:os.system ["true"]\n', ('RT002', 1), id='python-object'),

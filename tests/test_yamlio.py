@@ -121,7 +121,7 @@ def test_str_input_is_accepted() -> None:
     P(b'a: &x [1, 2]\nb: *x\n', ('RT005', 2), id='alias'),
     P(b'base: &b {x: 1}\nthing:\n  <<: *b\n', ('RT005', 3), id='merge-key-with-alias'),
     P(b'thing:\n  <<: {x: 1}\n', ('RT005', 2), id='merge-key-inline'),
-    P(b'team: nova\n\x00\x01\x02', ('RT001', 1), id='nul-bytes'),
+    P(b'team: nova\n\x00\x01\x02', ('RT001', 2), id='nul-bytes'),
     P(b'team: nova\ntype: \xff\xfe\n', ('RT001', 2), id='invalid-utf8'),
     P(b'team: nova\ntype: service\nlaunchpad: caf\xc3\n', ('RT001', 3), id='truncated-utf8'),
     P(b'team: nova\ntype: \x07\n', ('RT001', 2), id='control-character'),
@@ -129,6 +129,50 @@ def test_str_input_is_accepted() -> None:
 ])
 def test_problems(data: bytes, expected: tuple[str, int]) -> None:
     assert problem(data) == expected
+
+
+@pytest.mark.parametrize(('data', 'expected'), [
+    # What a fuzzing session of the event builder found: each a clear problem at its line, never another error.
+    P(b'a: 1\nb: !!bool x\n', ('RT002', 2), id='explicit-bool-of-no-bool'),
+    P(b'a: !!int\n', ('RT002', 1), id='explicit-int-of-nothing'),
+    P(b'a: 1\nb: !!float ""\n', ('RT002', 2), id='explicit-float-of-empty'),
+    P(b'a: !!timestamp x\n', ('RT002', 1), id='explicit-timestamp-of-no-date'),
+    P(b'- &a 1\n- &a 2\n', ('RT002', 2), id='anchor-defined-twice'),
+    P(b'a: 1\nb: 1' + b':0' * 60, ('RT002', 2), id='a-number-too-long-to-be-data'),
+    P('a: 1\nb: \ud800\n', ('RT001', 2), id='lone-surrogate-in-str-input'),
+    P('a: 1\nb: 2\nc: \x01\n', ('RT001', 3), id='control-character-in-str-input'),
+    P(b'a: 1\rb: \x01\n', ('RT001', 2), id='control-character-after-a-cr-line-break'),
+    P(b'a: 1\xc2\x85b: \x01\n', ('RT001', 2), id='control-character-after-a-nel-line-break'),
+    P(b'a: 1\nb: \x00\n', ('RT001', 2), id='nul-byte-at-its-line'),
+    P('\ufeffteam: nova\n'.encode('utf-16-be'), ('RT001', 1), id='utf-16-big-endian'),
+])
+def test_problems_found_by_fuzzing(data: bytes | str, expected: tuple[str, int]) -> None:
+    assert problem(data) == expected
+
+
+def test_utf16_is_named_as_such() -> None:
+    with pytest.raises(YamlProblem) as info:
+        parse_yaml('\ufeffteam: nova\n'.encode('utf-16-le'))
+    assert 'UTF-16' in info.value.message and info.value.hint == 'save the file as UTF-8'
+
+
+def test_the_yaml_1_1_value_key_reads_as_pyyaml_reads_it() -> None:
+    assert parse_yaml(b'=: 1\n') == yaml.load(b'=: 1\n', Loader=yaml.CSafeLoader) == {'=': 1}
+
+
+def test_keys_that_are_not_text_are_limited() -> None:
+    """Int keys can be made to share one hash (here, multiples of 2**61 - 1): filling a dict is then quadratic.
+
+    Release data keys are names; a mapping of more than a few hundred number keys is refused at once.
+    """
+    from releasetools.data.yamlio import MAX_OTHER_KEYS
+
+    colliding = b''.join(b'%d: 0\n' % (i * (2 ** 61 - 1)) for i in range(1, 80_000))
+    start = time.perf_counter()
+    assert problem(colliding) == ('RT002', MAX_OTHER_KEYS + 1)
+    assert time.perf_counter() - start < 2.0
+    fine = b''.join(b'%d: 0\n' % i for i in range(MAX_OTHER_KEYS))
+    assert len(parse_yaml(fine)) == MAX_OTHER_KEYS
 
 
 def test_duplicate_key_message_names_both_lines() -> None:

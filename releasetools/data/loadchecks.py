@@ -16,14 +16,14 @@ __all__ = ['CHECKS', 'LoaderCheck', 'YamlProblem', 'loader_finding', 'loader_pro
 
 LoaderCheck = Literal[
     'binary', 'not-utf8', 'not-regular', 'directory', 'unreadable', 'too-big',
-    'syntax', 'too-deep', 'tag', 'collection-key', 'bad-value',
+    'syntax', 'too-deep', 'tag', 'collection-key', 'other-keys', 'bad-value',
     'duplicate-key', 'series-twice', 'not-mapping', 'series-not-list', 'alias', 'merge-key', 'link-escapes',
 ]
 
 #: What each loader check reports: check id, message (``str.format`` fields) and hint.
 CHECKS: dict[LoaderCheck, tuple[str, str, str | None]] = {
     # RT001: not text that can be read.
-    'binary': ('RT001', 'the file is binary (it contains NUL bytes), not YAML text', None),
+    'binary': ('RT001', 'the file is binary (a NUL byte here), not YAML text', None),
     'not-utf8': ('RT001', 'the file is not valid UTF-8 YAML text: {error}', 'save the file as UTF-8'),
     'not-regular': ('RT001', 'this is not a regular file (a pipe, socket or device)',
                     'replace it with a regular YAML file'),
@@ -35,6 +35,8 @@ CHECKS: dict[LoaderCheck, tuple[str, str, str | None]] = {
                  'release data is a few levels deep: check the brackets and indentation'),
     'tag': ('RT002', 'unsupported YAML tag {tag!r}', 'remove the explicit tag (!...)'),
     'collection-key': ('RT002', 'a mapping key must be a plain value, not a collection', None),
+    'other-keys': ('RT002', 'more than {limit} keys of this mapping are not text (numbers, dates...)',
+                   'release data keys are names such as "version": quote a key that must stay as written'),
     'bad-value': ('RT002', 'invalid YAML value: {problem}', None),
     # RT003: a key (or a series) twice.
     'duplicate-key': ('RT003', 'duplicate key {key!r} (first at line {first})',

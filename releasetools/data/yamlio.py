@@ -50,12 +50,22 @@ MAX_FILE_SIZE = 2 * 1024 * 1024
 #: Deeper than this is not release data.
 MAX_DEPTH = 64
 
+#: A number or a date written with more characters than this is not release data.
+MAX_NUMBER_TEXT = 100
+
+#: Keys of one mapping that are not text (numbers, dates...): release data has none, and such keys
+#: can be made to share one hash, which makes filling the mapping take quadratic time.
+MAX_OTHER_KEYS = 256
+
 try:
     _Loader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 _STR = 'tag:yaml.org,2002:str'
+_NULL = 'tag:yaml.org,2002:null'
+#: The "=" key of YAML 1.1, which PyYAML reads as the string "=".
+_VALUE = 'tag:yaml.org,2002:value'
 _SEQ = 'tag:yaml.org,2002:seq'
 _MAP = 'tag:yaml.org,2002:map'
 _MERGE = 'tag:yaml.org,2002:merge'
@@ -143,12 +153,21 @@ def _scalar(loader: Any, event: Any, tag: str) -> Any:
     make = _SCALARS.get(tag)
     if make is None:
         raise loader_problem('tag', line, tag=tag)
+    value = event.value
+    if len(value) > MAX_NUMBER_TEXT and tag != _NULL:
+        # PyYAML's int of "1:0:0:...:0" (base 60) takes time that grows with the square of its length.
+        raise loader_problem('bad-value', line, problem=f'a {tag.rsplit(":", 1)[1]} written with {len(value)} '
+                             f'characters (at most {MAX_NUMBER_TEXT})')
     try:
-        return make(loader, ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+        return make(loader, ScalarNode(tag, value, event.start_mark, event.end_mark))
     except yaml.constructor.ConstructorError as exc:
         raise loader_problem('bad-value', line, problem=exc.problem) from None
-    except (ValueError, OverflowError) as exc:  # 2026-13-45
+    except (ValueError, OverflowError) as exc:  # 2026-13-45: "month must be in 1..12"
         raise loader_problem('bad-value', line, problem=exc) from None
+    except Exception:
+        # Whatever else PyYAML's constructor raises on a value it cannot read (explicit tags):
+        # "!!bool x" a KeyError, "!!int ''" an IndexError, "!!timestamp x" an AttributeError.
+        raise loader_problem('bad-value', line, problem=f'{value!r} is not a {tag.rsplit(":", 1)[1]}') from None
 
 
 _STARTS = (MappingStartEvent, SequenceStartEvent)
@@ -156,12 +175,39 @@ _ENDS = (MappingEndEvent, SequenceEndEvent)
 _NO_KEY: Any = object()  # a mapping waiting for its next key
 
 
-def _build(loader: Any) -> Any:  # noqa: PLR0912, PLR0915 - parse hot path: one loop, no call per event
+def _other_key(loader: Any, event: Any, tag: str, mapping: YMap, counts: dict[int, int]) -> Any:
+    """The key a scalar that is not a plain string makes: ``1:``, ``2026-01-01:``, ``=:``.
+
+    ``counts`` holds how many such keys each mapping (by id) has had.
+    """
+    line = event.start_mark.line + 1
+    if tag == _MERGE:
+        raise loader_problem('merge-key', line)
+    if tag == _VALUE:
+        return intern(event.value)  # as PyYAML reads it: a string
+    seen = counts[id(mapping)] = counts.get(id(mapping), 0) + 1
+    if seen > MAX_OTHER_KEYS:
+        raise loader_problem('other-keys', line, limit=MAX_OTHER_KEYS)
+    return _scalar(loader, event, tag)
+
+
+def _anchor(event: Any, anchors: dict[str, int]) -> None:
+    """Note the anchor (``&name``) ``event`` defines; one defined twice is an error, as in PyYAML."""
+    line = event.start_mark.line + 1
+    first = anchors.get(event.anchor)
+    if first is not None:
+        raise loader_problem('syntax', line, problem=f'the anchor &{event.anchor} is defined twice',
+                             context=f' (first at line {first})')
+    anchors[event.anchor] = line
+
+
+def _build(loader: Any, *, may_anchor: bool) -> Any:  # noqa: PLR0912, PLR0915 - parse hot path: one loop
     """The values of the one document of ``loader``'s stream (None: an empty stream).
 
     ``top`` is the innermost open collection (None at the top level) and
     ``key`` the key whose value comes next when ``top`` is a mapping; the open
-    collections around it are on ``stack``.
+    collections around it are on ``stack``. ``may_anchor``: the text may define
+    anchors (it has a ``&``), which are then checked.
     """
     get = loader.get_event
     get()  # the stream's start
@@ -171,6 +217,8 @@ def _build(loader: Any) -> Any:  # noqa: PLR0912, PLR0915 - parse hot path: one 
     top: Any = None
     key: Any = _NO_KEY
     stack: list[Any] = []
+    anchors: dict[str, int] | None = {} if may_anchor else None  # name -> line
+    other_keys: dict[int, int] = {}  # id(mapping) -> its keys that are not text
     # The line of the last event that needed one, and its number: the events of a line share
     # one int (a release's mapping, first key and list item are on one line).
     at, line = -1, 0
@@ -182,31 +230,33 @@ def _build(loader: Any) -> Any:  # noqa: PLR0912, PLR0915 - parse hot path: one 
             tag = event.tag
             if tag is None or tag == '!':
                 tag = _scalar_tag(loader, value, event.implicit)
+            if anchors is not None and event.anchor is not None:
+                _anchor(event, anchors)
+            if top.__class__ is YMap and key is _NO_KEY:
+                if (mark := event.start_mark.line) != at:
+                    at, line = mark, mark + 1
+                if tag == _STR:
+                    # One string object per distinct key: a file's thousands of "version:" keys become
+                    # the one the code looks up (found by identity; the parser's copies are freed).
+                    value = intern(value)
+                else:
+                    value = _other_key(loader, event, tag, top, other_keys)
+                if value in top:
+                    raise loader_problem('duplicate-key', line, key=value, first=top.line_of(value))
+                top._lines.append(line)
+                key = value
+                continue
             text = None
             if tag != _STR:
                 text = value
-                if tag == _MERGE and top.__class__ is YMap and key is _NO_KEY:
-                    raise loader_problem('merge-key', event.start_mark.line + 1)
                 value = _scalar(loader, event, tag)
             if top.__class__ is YMap:
-                if key is _NO_KEY:
-                    if (mark := event.start_mark.line) != at:
-                        at, line = mark, mark + 1
-                    if text is None:
-                        # One string object per distinct key: a file's thousands of "version:" keys become
-                        # the one the code looks up (found by identity; the parser's copies are freed).
-                        value = intern(value)
-                    if value in top:
-                        raise loader_problem('duplicate-key', line, key=value, first=top.line_of(value))
-                    top._lines.append(line)
-                    key = value
-                else:
-                    top[key] = value
-                    if text is not None:
-                        if top.scalar_text is None:
-                            top.scalar_text = {}
-                        top.scalar_text[key] = text
-                    key = _NO_KEY
+                top[key] = value
+                if text is not None:
+                    if top.scalar_text is None:
+                        top.scalar_text = {}
+                    top.scalar_text[key] = text
+                key = _NO_KEY
             elif top is not None:
                 top.append(value)
                 if (mark := event.start_mark.line) != at:
@@ -217,6 +267,8 @@ def _build(loader: Any) -> Any:  # noqa: PLR0912, PLR0915 - parse hot path: one 
         elif kind in _STARTS:
             if (mark := event.start_mark.line) != at:
                 at, line = mark, mark + 1
+            if anchors is not None and event.anchor is not None:
+                _anchor(event, anchors)
             tag = event.tag
             if tag is not None and tag not in ('!', _MAP if kind is MappingStartEvent else _SEQ):
                 raise loader_problem('tag', line, tag=tag)
@@ -249,15 +301,23 @@ def _build(loader: Any) -> Any:  # noqa: PLR0912, PLR0915 - parse hot path: one 
 
 def parse_yaml(data: bytes | str) -> Any:
     """Parse one YAML document into YMap/YList/scalars; raise YamlProblem."""
-    if isinstance(data, bytes) and b'\0' in data:
-        raise loader_problem('binary', 1)
+    if isinstance(data, str):
+        text = data
+        try:
+            data = text.encode('utf-8')
+        except UnicodeEncodeError as exc:  # a lone surrogate
+            raise loader_problem('not-utf8', _breaks(text[:exc.start]) + 1, error=exc.reason) from None
+    if data.startswith((b'\xff\xfe', b'\xfe\xff')):
+        raise loader_problem('not-utf8', 1, error='it is UTF-16 text (it starts with a UTF-16 byte order mark)')
+    if (nul := data.find(b'\0')) >= 0:
+        raise loader_problem('binary', _line_at(data, nul))
     loader = _Loader(data)
     paused = gc.isenabled()
     # A file of 16,000 releases is a million new objects and no cycle: the
     # collector would walk them again and again, making parsing quadratic.
     gc.disable()
     try:
-        return _build(loader)
+        return _build(loader, may_anchor=b'&' in data)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -265,16 +325,27 @@ def parse_yaml(data: bytes | str) -> Any:
         context = f' ({exc.context})' if exc.context else ''
         raise loader_problem('syntax', line, problem=problem, context=context) from None
     except yaml.YAMLError as exc:
-        # Reader errors: bad encoding or control characters.
+        # Reader errors: bad encoding or control characters, at a byte offset.
         position = getattr(exc, 'position', None)
-        line = 1
-        if position is not None and isinstance(data, bytes):
-            line = data.count(b'\n', 0, position) + 1
+        line = _line_at(data, position) if isinstance(position, int) else 1
         raise loader_problem('not-utf8', line, error=exc) from None
     finally:
         loader.dispose()
         if paused:
             gc.enable()
+
+
+#: YAML's line breaks (``str.splitlines`` knows more: form feed, vertical tab...).
+_BREAK = re.compile('\r\n|[\r\n\x85\u2028\u2029]')
+
+
+def _breaks(text: str) -> int:
+    return len(_BREAK.findall(text))
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    """The line of the byte at ``offset``, as YAML counts lines."""
+    return _breaks(data[:offset].decode('utf-8', 'replace')) + 1
 
 
 def read_yaml_file(path: str | os.PathLike[str]) -> Any:
