@@ -156,8 +156,8 @@ def _scalar(loader: Any, event: Any, tag: str) -> Any:
     value = event.value
     if len(value) > MAX_NUMBER_TEXT and tag != _NULL:
         # PyYAML's int of "1:0:0:...:0" (base 60) takes time that grows with the square of its length.
-        raise loader_problem('bad-value', line, problem=f'a {tag.rsplit(":", 1)[1]} written with {len(value)} '
-                             f'characters (at most {MAX_NUMBER_TEXT})')
+        raise loader_problem('bad-value', line, problem=f'{len(value)} characters for one {tag.rsplit(":", 1)[1]} '
+                             f'(at most {MAX_NUMBER_TEXT})')
     try:
         return make(loader, ScalarNode(tag, value, event.start_mark, event.end_mark))
     except yaml.constructor.ConstructorError as exc:
