@@ -185,6 +185,9 @@ class _Job:
             return self._run(targets)
         finally:
             if paused:
+                # What outlives the run (memos of versions and YAML tags) was allocated with the
+                # collector off, so all of it sits in the youngest generation: the first collection
+                # would walk it. freeze() + unfreeze() moves it to the oldest one without a walk.
                 gc.freeze()
                 gc.unfreeze()
                 gc.enable()
