@@ -43,6 +43,7 @@ from packaging.version import Version
 
 from ..core.errors import GitError, ReleaseToolsError
 from ..core.redact import basic_authorization
+from ..core.versions import pep440
 from ..data.atomic import replace_atomically
 from ..git.repo import run_git
 from . import children
@@ -196,7 +197,7 @@ class VersionMismatch(ReleaseToolsError):
 
 def _checked(path: Path, version: str) -> Artifact:
     name, built = describe(path)
-    if built != Version(version):
+    if built != pep440(version):
         raise VersionMismatch(path.name, built, version)
     return Artifact(path, name, built, sha256_of(path))
 

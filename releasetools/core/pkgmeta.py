@@ -10,9 +10,10 @@ from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from .model import Deliverable, Release
+from .versions import pep440
 
 __all__ = ['declared_name', 'import_name', 'lower_bounds', 'package_name', 'raised_minimums', 'requirements']
 
@@ -89,9 +90,8 @@ def lower_bounds(blob: bytes | None) -> dict[str, Version]:
     for req in requirements(blob):
         for spec in req.specifier:
             if spec.operator in ('>=', '==', '~=', '>', '==='):
-                try:
-                    bound = Version(spec.version.rstrip('.*'))
-                except InvalidVersion:
+                bound = pep440(spec.version.rstrip('.*'))
+                if bound is None:
                     continue
                 name = canonicalize_name(req.name)
                 if name not in out or bound > out[name]:

@@ -24,6 +24,7 @@ __all__ = [
     'parse_semver_once',
     'parse_special',
     'parse_xstatic',
+    'pep440',
     'prerelease_problem',
     'step_kind',
     'step_problem',
@@ -33,7 +34,9 @@ __all__ = [
 PRE_KINDS = ('a', 'b', 'rc')
 _RANK = {'a': 0, 'b': 1, 'rc': 2}
 
-_NUM = r'(0|[1-9][0-9]*)'
+#: A part of a version: at most 18 digits (Python refuses to read a number of over 4,300 digits,
+#: and no version has a part of 19).
+_NUM = r'(0|[1-9][0-9]{0,17})'
 _SEMVER_RE = re.compile(rf'^{_NUM}\.{_NUM}\.{_NUM}(?:\.0(a|b|rc){_NUM})?\Z')
 _XSTATIC_RE = re.compile(rf'^{_NUM}\.{_NUM}\.{_NUM}\.{_NUM}\Z')
 _SPECIAL_RE = re.compile(r'^(?P<prefix>.+)-(?P<kind>eol|eom|em|last)\Z')
@@ -123,14 +126,32 @@ def _parse_special(text: str) -> SpecialTag | None:
     return SpecialTag(m.group('prefix'), m.group('kind'))
 
 
+def pep440(text: str) -> Version | None:
+    """``text`` as a PEP 440 version (``packaging``), or None when it is none.
+
+    Also None for a version whose numbers Python will not read (over 4,300
+    digits): ``packaging`` raises ValueError there, not InvalidVersion, and
+    versions come from contributors' files and repositories.
+    """
+    if len(text) > MAX_VERSION_TEXT:
+        return None
+    try:
+        return Version(text)
+    except (InvalidVersion, ValueError):
+        return None
+
+
+#: No version is longer (``packaging`` parses 4,000 digits at some cost).
+MAX_VERSION_TEXT = 200
+
+
 def canonical_spelling(text: str, *, parts: int = 3) -> str | None:
     """The pbr spelling of a version that packaging can read, or None.
 
     ``1.2`` -> ``1.2.0``, ``v1.2.3`` -> ``1.2.3``, ``1.0.0rc1`` -> ``1.0.0.0rc1``.
     """
-    try:
-        v = Version(text)
-    except InvalidVersion:
+    v = pep440(text)
+    if v is None:
         return None
     if v.epoch or v.post is not None or v.dev is not None or v.local is not None:
         return None

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from ..artifacts.plan import Item
 from ..core.errors import ReleaseToolsError, UsageError
 from ..core.pkgmeta import package_name, requirements
+from ..core.versions import pep440
 from ..git.facts import RepoFacts, RepoRequest, gather_all
 from ..git.mirrors import RepoLocator, default_cache_dir
 from .options import ReleaseOptions
@@ -79,10 +80,7 @@ def unit_id(item: Item) -> str:
 
 
 def _version(text: str | None) -> Version | None:
-    try:
-        return Version(text) if text else None
-    except InvalidVersion:
-        return None
+    return pep440(text) if text else None
 
 
 def _needs_new(spec: Any, new: Version | None, previous: Version | None) -> bool:

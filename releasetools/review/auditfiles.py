@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from ..artifacts import build as artifacts
 from ..core.errors import ReleaseToolsError
+from ..core.versions import pep440
 
 __all__ = ['FileCheck', 'IndexReader', 'TarballsReader', 'check_files']
 
@@ -33,9 +33,8 @@ class FileCheck:
 
 def _of_version(names: Iterable[str], name: str, version: str) -> list[str]:
     """The sdist and wheel file names among ``names`` of package ``name`` at ``version``."""
-    try:
-        wanted = Version(version)
-    except InvalidVersion:
+    wanted = pep440(version)
+    if wanted is None:
         return []
     found = []
     for file in names:
