@@ -128,8 +128,13 @@ def test_comparisons_with_missing_series_are_reported_as_skipped(sample_run: tup
     # 3.2.0 -> 3.4.0, and 3.3.0 may be a (trailing) release of rocky, which is not in the sample.
     gaps = [s['reason'] for s in report['skipped'] if 'stein/puppet-cloudkitty.yaml: 3.4.0 may follow' in s['reason']]
     assert gaps and 'series rocky' in gaps[0]
-    assert not [f for f in report['findings'] if f['file'].startswith('deliverables/stein/')
-                and f['check'] in ('RT203', 'RT207')]
+    # But a gap on a line the file opened is judged: stein's puppet-senlin and puppet-placement open the 1.x
+    # line with 1.0.0, then release 1.2.0. rocky cannot hold a 1.1.0 of a line stein opened, so with rocky
+    # in the tree or not, 1.1.0 is missing (the team's merged history, a finding the baseline accepts).
+    stein = sorted((f['file'], f['message']) for f in report['findings']
+                   if f['file'].startswith('deliverables/stein/') and f['check'] in ('RT203', 'RT207'))
+    assert stein == [(f'deliverables/stein/puppet-{name}.yaml', '1.2.0 does not follow 1.0.0 by one semver step '
+                      '(expected 1.1.0)') for name in ('placement', 'senlin')]
 
 
 # -- a release request on real files ----------------------------------------------------------------

@@ -188,7 +188,7 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
                 yield Skip('', f'{d.path}: {release.version} not compared with earlier releases: series '
                            f'{ctx.missing_history} is not in this tree')
             elif not date_year_step(v, prior) and (problem := step_problem(v, prior)):
-                if ctx.history_complete:
+                if ctx.history_complete or _line_opened_before(ctx, release, v):
                     yield Problem(release.line, problem)
                 else:
                     # The versions in between may be releases of the missing series (a late
@@ -198,6 +198,25 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
         prior.add(v)
         released.add(v.release)
         own = True
+
+
+def _line_opened_before(ctx: DeliverableContext, release: Release, v: SemVer) -> bool:
+    """Whether the line ``v`` steps on was opened earlier in this file: X.Y.0 for a patch release, X.0.0 for a minor.
+
+    An older series cannot release on a line that a later one opened (its
+    branch was cut before), so every release such a step is judged against is
+    in this file, and a series missing from the tree cannot change the answer
+    (gazpacho's 33.0.4 after its 33.0.2 is wrong whether flamingo is there or
+    not). A major release may follow anything: that stays a skip.
+    """
+    if v.patch:
+        opening = (v.major, v.minor, 0)
+    elif v.minor:
+        opening = (v.major, 0, 0)
+    else:
+        return False
+    positions = file_index(ctx).by_xyz.get(opening)
+    return positions is not None and positions[0] < release.index
 
 
 def _respelled(release: Release) -> SemVer | None:

@@ -174,6 +174,18 @@ def test_earlier_series_missing_from_the_tree_skips_the_comparison(repo: DataRep
     assert '7.0.1' in skipped[0][1] and '7.0.3' in skipped[1][1] and '7.0.1' in skipped[2][1]
 
 
+def test_a_gap_on_a_line_the_file_opened_is_judged_without_the_earlier_series(repo: DataRepo) -> None:
+    """As gazpacho nova 33.0.4 after 33.0.2 with flamingo not in the tree: flamingo cannot release 33.0.3."""
+    (repo.root / 'deliverables' / 'gazpacho').rmdir()
+    rel = repo.write('hibiscus', 'nova', doc(RC, releases=[
+        R('8.0.0.0rc1'), R('8.0.0', '$1'), R('8.0.2', '$2'), R('8.2.0', '$3'), R('9.1.0', '$4')]))
+    # Release n is on line 5 + n. The patch and the minor are judged; 9.1.0 (its 9 line opened nowhere
+    # here) may follow a gazpacho release.
+    assert only(repo.findings(rel), 'RT203') == [('RT203', 8), ('RT203', 9)]
+    skipped = [reason for check, reason in repo.skipped(rel) if check == 'RT203']
+    assert any('8.0.0.0rc1 not compared' in r for r in skipped) and any('9.1.0 may follow' in r for r in skipped)
+
+
 def test_a_gap_is_judged_when_the_history_is_in_the_tree(repo: DataRepo) -> None:
     for series, body in GAZPACHO.items():
         repo.write(series, 'nova', body)
