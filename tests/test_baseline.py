@@ -221,3 +221,16 @@ def test_write_baseline_needs_all(git_repo: DataRepo, capsys: pytest.CaptureFixt
 def test_missing_explicit_baseline(repo: DataRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run('--all', '--baseline', str(tmp_path / 'nope.yaml'), root=repo.root)[0] == 2
     assert 'no such baseline' in capsys.readouterr().err
+
+
+def test_the_header_names_the_command_that_wrote_it(repo: DataRepo, tmp_path: Path) -> None:
+    """Re-running the header's command must do what was done: online it would mirror every repository."""
+    history(repo)
+    inside = repo.root / BASELINE_PATH
+    assert run('--all', '--write-baseline', str(inside), root=repo.root)[0] == 0
+    assert '# Written by: releasetools validate --all --offline --write-baseline data/validate-baseline.yaml\n' \
+        in inside.read_text()
+    outside = tmp_path / 'elsewhere' / 'my baseline.yaml'
+    outside.parent.mkdir()
+    assert run('--all', '--write-baseline', str(outside), root=repo.root)[0] == 0
+    assert f"--offline --write-baseline '{outside}'\n" in outside.read_text()

@@ -46,7 +46,7 @@ HEADER = """\
 # run. Any other finding still fails. An entry that matches nothing any more
 # is reported (RT110) so that the list only shrinks; delete such entries.
 #
-# Written by: releasetools validate --all --write-baseline data/validate-baseline.yaml
+# Written by: {command}
 # Review changes to this file like changes to the rules: an entry added here
 # silences a check. An entry is known by check, file, entry (the release,
 # branch or key it is about) and message; never by line, which shifts.
@@ -117,12 +117,19 @@ def fingerprint(finding: Finding) -> Fingerprint:
     return Fingerprint(file, finding.check, finding.entry, _LINE_IN_MESSAGE.sub('line N', finding.message))
 
 
-def dump(findings: Iterable[Finding]) -> str:
-    """The baseline file accepting the errors among ``findings``: sorted, one entry each, stable."""
+#: The command that writes the baseline, as the header names it by default.
+WRITE_COMMAND = 'releasetools validate --all --write-baseline data/validate-baseline.yaml'
+
+
+def dump(findings: Iterable[Finding], command: str = WRITE_COMMAND) -> str:
+    """The baseline file accepting the errors among ``findings``: sorted, one entry each, stable.
+
+    ``command`` is how it was written (the header says so, for whoever writes it again).
+    """
     prints = sorted({fingerprint(f) for f in findings if f.severity is Severity.ERROR})
     body = yaml.dump({'accepted': [p.to_dict() for p in prints]}, Dumper=getattr(yaml, 'CSafeDumper', yaml.SafeDumper),
                      default_flow_style=False, sort_keys=False, allow_unicode=True, width=10_000)
-    return HEADER + body
+    return HEADER.format(command=command) + body
 
 
 def parse(content: bytes, path: str) -> Baseline:

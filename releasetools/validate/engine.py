@@ -6,10 +6,12 @@ I/O lives here and in ``data``/``git``; the rules stay pure.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime as dt
 import gc
 import multiprocessing
 import os
+import shlex
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -84,7 +86,7 @@ def _baseline_for(request: Request, opts: ValidateOptions, report: Report) -> ba
     base: a request cannot accept its own findings by adding them to it.
     """
     if opts.write_baseline is not None:
-        text = baseline.dump(report.findings)
+        text = baseline.dump(report.findings, _write_command(opts, request.root))
         baseline.write(opts.write_baseline, text)
         return baseline.parse(text.encode('utf-8'), str(opts.write_baseline))
     if opts.no_baseline:
@@ -93,6 +95,16 @@ def _baseline_for(request: Request, opts: ValidateOptions, report: Report) -> ba
         return baseline.read(request.root, opts.baseline)
     content = request.base_baseline
     return None if content is None else baseline.parse(content, baseline.BASELINE_PATH)
+
+
+def _write_command(opts: ValidateOptions, root: Path) -> str:
+    """The command line that wrote the baseline (offline or not matters: online, it mirrors every repository)."""
+    assert opts.write_baseline is not None
+    path = opts.write_baseline
+    with contextlib.suppress(ValueError):
+        path = path.resolve().relative_to(root.resolve())
+    offline = ' --offline' if opts.offline else ''
+    return f'releasetools validate --all{offline} --write-baseline {shlex.quote(str(path))}'
 
 
 def check_request(request: Request, opts: ValidateOptions) -> Report:
