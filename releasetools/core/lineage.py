@@ -49,6 +49,7 @@ __all__ = [
     'predecessor_of',
     'range_start',
     'release_branch',
+    'same_era',
     'semvers_of',
     'series_branches',
     'series_labels',
@@ -103,6 +104,14 @@ DATE_ERA_FIRST_YEAR = 2010
 
 def _is_date(v: SemVer) -> bool:
     return v.major >= DATE_ERA_FIRST_YEAR
+
+
+def same_era(a: SemVer, b: SemVer) -> bool:
+    """Whether two versions can be compared by number: both date versions (``2015.1.0``) or neither.
+
+    Across eras the order is series order, never numbers: liberty's ``12.0.0`` follows kilo's ``2015.1.4``.
+    """
+    return _is_date(a) == _is_date(b)
 
 
 def date_year_step(new: SemVer, index: FinalIndex) -> bool:

@@ -87,6 +87,8 @@ EXAMPLES: dict[str, Example] = {
     'RT212': Example(H + 'releases:\n' + rel('2.0.0') + rel('2026.1-em', B)
                      + 'branches:\n  - name: stable/2026.1\n    location: 2.0.0\n',
                      path='deliverables/gazpacho/nova.yaml'),
+    'RT213': Example(H + 'releases:\n' + rel('3.0.0.0rc1') + rel('3.0.0') + '    diff-start: 2.1.x\n',
+                     others=GAZPACHO),
     'RT301': Example(H + 'releases:\n' + rel('3.0.0', B), base=H + 'releases:\n' + rel('3.0.0')),
     'RT302': Example(H + 'releases:\n' + rel('3.0.1', B), base=H + 'releases:\n' + rel('3.0.0')),
     'RT303': Example(H + 'releases:\n' + rel('2.9.0', B) + rel('3.0.0'), base=H + 'releases:\n' + rel('3.0.0')),

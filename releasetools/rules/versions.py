@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..core import lineage
 from ..core.lineage import DATE_ERA_FIRST_YEAR, date_year_step
-from ..core.model import Release
+from ..core.model import Deliverable, Release, is_commit_id
 from ..core.versions import (
     FinalIndex,
     SemVer,
@@ -20,6 +20,7 @@ from ..core.versions import (
     prerelease_problem,
     step_problem,
 )
+from ..data.yamlio import YMap
 from . import DeliverableContext, Problem, Skip, rule
 
 #: Models whose cycle allows beta and release-candidate versions.
@@ -498,3 +499,69 @@ def check_em_at_last_release(ctx: DeliverableContext) -> Iterator[Problem]:
         if wrong:
             yield Problem(release.line, f'{release.version} must tag the last release {last.version}, but the '
                           f'hashes of {", ".join(wrong)} differ', f'copy the hashes of {last.version}')
+
+
+DIFF_START_HINT = "name the release the notes start after (the previous series' final), or a commit"
+
+
+@rule('RT213')
+def check_diff_start(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
+    """``diff-start`` names an earlier release of the deliverable, or a commit.
+
+    The release team sets it on a series final so that the notes and the
+    shortlog span the whole cycle (FORMAT.md, "Release models"): usually the
+    previous series' final, a version this deliverable released before, in
+    this file or an older series' file; sometimes a closing tag
+    (``wallaby-em``) or, for the first release of a repository split out of
+    another, a commit id. Anything else (a typo, a version not before the
+    release, one never released) would start the notes at the wrong place.
+    Whether a release was made is looked up in the tree: with an older series
+    missing from it, that lookup is a skip, never a guess (bobcat adjutant's
+    ``diff-start`` is zed's 5.0.0, past antelope's 6.0.0). A commit's
+    ancestry is not checked here.
+    """
+    d = ctx.deliverable
+    older: frozenset[str] | None = None
+    first = file_index(ctx).first_index
+    for release in ctx.new_releases:
+        start = release.diff_start
+        if start is None or not release.version or is_commit_id(start):
+            continue
+        line = _key_line(d, release, 'diff-start')
+        spelled = canonical_spelling(start)
+        wanted = parse_semver(start) or (parse_semver(spelled) if spelled else None)
+        if wanted is None and parse_special(start) is None:
+            yield Problem(line, f'diff-start {start!r} of {release.version} is not a version, a closing tag or a '
+                          'commit id', DIFF_START_HINT)
+            continue
+        v = ctx.own_semvers[release.index]
+        if wanted is not None and v is not None and lineage.same_era(wanted, v) and wanted >= v:
+            yield Problem(line, f'diff-start {start} of {release.version} is not an earlier version',
+                          DIFF_START_HINT)
+            continue
+        if older is None:
+            older = frozenset(ctx.older_versions)
+        if start in older or first.get(start, release.index) < release.index:
+            continue
+        missing = _older_series_missing(ctx)
+        if missing is not None:
+            yield Skip('', f'{d.path}: diff-start {start} of {release.version} not looked up: series {missing} '
+                       'is not in this tree')
+        else:
+            yield Problem(line, f'diff-start {start} of {release.version} is not a release of {d.name} before it',
+                          DIFF_START_HINT)
+
+
+def _key_line(d: Deliverable, release: Release, key: str) -> int:
+    """The line of ``key`` in ``release``'s entry of the file (else the release's own line)."""
+    entries = d.raw.get('releases')
+    entry = entries[release.index] if isinstance(entries, list) and release.index < len(entries) else None
+    return entry.line_of(key) if isinstance(entry, YMap) else release.line
+
+
+def _older_series_missing(ctx: DeliverableContext) -> str | None:
+    """The newest series older than this file's whose directory is not in the tree (None: all are there)."""
+    d = ctx.deliverable
+    if d.is_independent or d.series not in ctx.series:
+        return None
+    return next((s.name for s in ctx.series.older_than(d.series) if s.name not in ctx.series_dirs), None)

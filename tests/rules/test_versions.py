@@ -343,3 +343,51 @@ def test_a_non_canonical_release_is_not_stepped_itself(repo: DataRepo) -> None:
     """The step after a respelled release is still judged: 3.0 then 3.0.2 skips 3.0.1."""
     body = doc(INTERMEDIARY, releases=[R('3.0'), R('3.0.2', '$2')])
     assert only(check(repo, 'hibiscus', body, GAZPACHO), 'RT201', 'RT203') == [('RT201', 6), ('RT203', 7)]
+
+
+# -- RT213: diff-start -----------------------------------------------------------------------------------
+
+
+def final(version: str, start: str, sha: str = '$1') -> str:
+    """A release with a ``diff-start``, as a one-line list item for :func:`doc`."""
+    return f"- {{version: '{version}', projects: [{{repo: openstack/nova, hash: {sha}}}], diff-start: '{start}'}}"
+
+
+@pytest.mark.parametrize(('releases', 'expected'), [
+    P([R('3.0.0.0rc1'), final('3.0.0', '2.1.0')], [], id='pass-previous-series-final'),
+    P([R('3.0.0.0rc1'), final('3.0.0', '2.0.0')], [], id='pass-an-older-release'),
+    P([R('3.0.0.0rc1'), final('3.0.0', '3.0.0.0rc1')], [], id='pass-earlier-in-this-file'),
+    P([R('3.0.0.0rc1'), final('3.0.0', 'f' * 40)], [], id='pass-a-commit-id'),
+    P([R('3.0.0.0rc1'), final('3.0.0', 'banana')], [('RT213', 7)], id='not-a-version'),
+    P([R('3.0.0.0rc1'), final('3.0.0', '2.1')], [('RT213', 7)], id='a-respelling-names-no-tag'),
+    P([R('3.0.0.0rc1'), final('3.0.0', '3.1.0')], [('RT213', 7)], id='not-earlier'),
+    P([R('3.0.0.0rc1'), final('3.0.0', '2.0.5')], [('RT213', 7)], id='never-released'),
+    P([R('3.0.0.0rc1'), final('3.0.0', 'abc123')], [('RT213', 7)], id='a-short-hash'),
+])
+def test_diff_start(repo: DataRepo, releases: list[str], expected: list[tuple[str, int]]) -> None:
+    assert only(check(repo, 'hibiscus', doc(RC, releases=releases), GAZPACHO), 'RT213') == expected
+
+
+def test_diff_start_into_the_date_era(repo: DataRepo) -> None:
+    """As liberty's finals: 12.0.0 starts its notes at kilo's 2015.1.0, an earlier release by series order."""
+    older = {'gazpacho': doc(RC, releases=[R('2015.1.0')])}
+    body = doc(RC, releases=[R('12.0.0.0rc1'), final('12.0.0', '2015.1.0')])
+    assert only(check(repo, 'hibiscus', body, older), 'RT213') == []
+
+
+def test_diff_start_past_a_missing_series_is_a_skip(repo: DataRepo) -> None:
+    """Bobcat adjutant's diff-start is zed's 5.0.0: with zed not in the tree it cannot be looked up."""
+    (repo.root / 'deliverables' / 'epoxy').rmdir()
+    rel = repo.write('hibiscus', 'nova', doc(RC, releases=[R('3.0.0.0rc1'), final('3.0.0', '1.5.0')]))
+    repo.write('gazpacho', 'nova', GAZPACHO['gazpacho'])
+    assert only(repo.findings(rel), 'RT213') == []
+    [reason] = [reason for check_id, reason in repo.skipped(rel) if check_id == 'RT213']
+    assert 'diff-start 1.5.0 of 3.0.0' in reason and 'series epoxy is not in this tree' in reason
+
+
+def test_diff_start_of_merged_history_is_not_judged_against_a_base(git_repo: DataRepo) -> None:
+    body = doc(RC, releases=[R('3.0.0.0rc1'), final('3.0.0', 'banana')])
+    git_repo.write('hibiscus', 'nova', body)
+    git_repo.commit('history')
+    rel = git_repo.write('hibiscus', 'nova', body.rstrip('\n') + '\n  ' + R('3.0.1', '$2') + '\n')
+    assert only(git_repo.findings(rel, base='HEAD'), 'RT213') == []
