@@ -238,6 +238,12 @@ def test_validate_judges_hibiscus_by_series_order(nova_world: NovaWorld, data: P
     assert [(f.check, f.line) for f in report.findings] == expected
     if expected:
         assert 'does not follow 33.0.2 by one semver step (expected 34.0.0.0b1)' in report.findings[0].message
+    # list-changes counts the range from the branch point new-release names, and shows the reviewer
+    # what validate says of the step beside it (a "previous" of 33.0.0.0rc1 alone hid the skip).
+    (review,) = list_changes(nova_world, data)['releases']
+    assert review['previous_version'] == '33.0.0.0rc1'
+    assert [w for w in review['warnings'] if w.endswith(']')] == [
+        f'{f.message} [{f.check}]' for f in report.findings]
 
 
 def test_validate_checks_ancestry_against_the_same_predecessor(nova_world: NovaWorld, data: Path) -> None:

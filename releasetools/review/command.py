@@ -21,7 +21,7 @@ from ..git.facts import RepoFacts, RepoRequest, gather_all
 from ..git.mirrors import DEFAULT_TEMPLATE, RepoLocator, default_cache_dir
 from ..notes.render import STEP_RANK
 from ..notes.scan import NoteCache
-from ..rules import DeliverableContext
+from ..rules import RULES, DeliverableContext, Problem, run_rules
 from ..rules.context import deliverable_contexts
 from ..rules.gitplan import expected_branches
 from .api import wants_api_check
@@ -80,11 +80,13 @@ def list_changes(opts: ChangesOptions) -> ChangesReport:
         return schedules[series]
 
     releases = [(ctx, r) for ctx in contexts for r in ctx.new_releases if r.version]
+    judged = {id(ctx): _version_findings(ctx) for ctx in contexts}
     facts = gather_all(locator, _git_requests(releases), opts.git_workers)
     caches = {repo: NoteCache(cache_dir, repo) for repo, f in facts.items() if isinstance(f, RepoFacts)}
     try:
         reviews = tuple(_review(ctx, release, facts=facts, caches=caches, opts=opts, day=day,
-                                schedule_of=schedule_of) for ctx, release in releases)
+                                schedule_of=schedule_of, judged=judged[id(ctx)].get(release.line, ()))
+                        for ctx, release in releases)
     finally:
         for cache in caches.values():
             cache.save()
@@ -108,9 +110,25 @@ def _git_requests(releases: Sequence[tuple[DeliverableContext, Release]]) -> dic
     return requests
 
 
+#: The rule families whose findings a reviewer sees next to a release: those about its version, judged
+#: against the same lineage the "previous" line names (35.0.0 after 33.0.2 is shown as a skipped major).
+REVIEW_FAMILIES = frozenset({'versions'})
+
+
+def _version_findings(ctx: DeliverableContext) -> dict[int, list[str]]:
+    """What the version rules find in ``ctx``'s new releases, by line (pure: no git, no build)."""
+    skip = frozenset(r.family for r in RULES.values()) - REVIEW_FAMILIES
+    out: dict[int, list[str]] = {}
+    for rule_, item in run_rules(ctx, skip):
+        if isinstance(item, Problem):
+            out.setdefault(item.line, []).append(f'{item.message} [{rule_.id}]')
+    return out
+
+
 def _review(ctx: DeliverableContext, release: Release, *, facts: dict[str, RepoFacts | str],
             caches: dict[str, NoteCache], opts: ChangesOptions, day: dt.date,
-            schedule_of: Callable[[str], Schedule | None]) -> ReleaseReview:
+            schedule_of: Callable[[str], Schedule | None], judged: Sequence[str] = ()) -> ReleaseReview:
+    """The review of one release; ``judged``: what the version rules found at its line."""
     d = ctx.deliverable
     version = release.version or ''
     previous = next((p for r in release.repos
@@ -127,7 +145,7 @@ def _review(ctx: DeliverableContext, release: Release, *, facts: dict[str, RepoF
     else:
         schedule = schedule_of(d.series)
     hints = timing_hints(schedule, day, d.type, implied, cycle=not d.is_independent)
-    warnings = tuple(f'{r.repo}: {w}' for r in repos for w in r.warnings)
+    warnings = (*judged, *(f'{r.repo}: {w}' for r in repos for w in r.warnings))
     return ReleaseReview(d.path, d.name, d.series, d.team, d.type, d.model, d.release_type, version,
                          previous.version if previous else None, step, repos, hints, warnings, line=release.line)
 
