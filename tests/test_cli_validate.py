@@ -388,7 +388,7 @@ def test_rules_command_lists_every_rule(cache: Path) -> None:
     expected = ['RT001', 'RT002', 'RT003', 'RT004', 'RT005', 'RT006', 'RT007',
                 'RT101', 'RT102', 'RT103', 'RT104', 'RT105', 'RT106', 'RT107', 'RT108', 'RT109', 'RT110',
                 'RT201', 'RT202', 'RT203', 'RT204', 'RT205', 'RT206', 'RT207', 'RT208', 'RT209',
-                'RT210', 'RT211', 'RT212',
+                'RT210', 'RT211', 'RT212', 'RT213',
                 'RT301', 'RT302', 'RT303', 'RT401', 'RT402', 'RT403', 'RT404', 'RT405', 'RT406',
                 'RT501', 'RT502', 'RT503', 'RT504', 'RT506', 'RT601', 'RT602', 'RT603', 'RT604',
                 'RT605', 'RT606', 'RT607']
