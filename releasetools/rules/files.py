@@ -16,15 +16,21 @@ _LOADER = ('releasetools/data/loadchecks.py', 'loader_problem')
 
 RT001 = describe('RT001', 'files', """The file can be read as UTF-8 text.
 
-    A binary file, a file that is not valid UTF-8, or a path that cannot be
-    read (a directory, a dangling link, no permission) cannot hold release
-    data. Fix: save the file as UTF-8 YAML text.""", made_by=_LOADER)
+    A binary file (reported at its first NUL byte), a file that is not valid
+    UTF-8 (UTF-16 is named as such), or a path that cannot be read (a
+    directory, a dangling link, no permission) cannot hold release data.
+    Fix: save the file as UTF-8 YAML text.""", made_by=_LOADER)
 
 RT002 = describe('RT002', 'files', """The file is valid YAML.
 
-    A syntax error (unclosed bracket, bad indentation, a tab), an explicit tag
-    such as ``!!python/object`` or absurd nesting. The finding points at the
-    line where the parser gave up. Fix: correct the YAML around that line.""", made_by=_LOADER)
+    A syntax error (unclosed bracket, bad indentation, a tab, a second
+    document, an anchor defined twice), an explicit tag such as
+    ``!!python/object``, a value its tag cannot read (``!!bool x``,
+    ``2026-13-45``), or what no release data holds and a hostile file uses
+    to make the reader slow or crash: nesting deeper than 64 levels, a number
+    or date of over 100 characters, more than 256 keys of one mapping that
+    are not text. The finding points at the line where reading stopped. Fix:
+    correct the YAML around that line.""", made_by=_LOADER)
 
 RT003 = describe('RT003', 'files', """No key appears twice in a mapping.
 
@@ -37,11 +43,13 @@ RT004 = describe('RT004', 'files', """A deliverable file is a mapping of keys.
     A file that is empty, a list or a bare string is not a deliverable. Fix:
     start the file with keys such as ``team:`` and ``type:``.""", made_by=_LOADER)
 
-RT005 = describe('RT005', 'files', """No YAML anchors, aliases or merge keys.
+RT005 = describe('RT005', 'files', """No YAML aliases or merge keys.
 
     Release data never needs them, reviewers cannot see what an alias expands
     to, and nested aliases allow "billion laughs" documents that exhaust
-    memory. Fix: write the value out in full.""", made_by=_LOADER)
+    memory. The finding stands at the first alias (``*name``) or merge key
+    (``<<``); an anchor (``&name``) that nothing refers to changes nothing.
+    Fix: write the value out in full.""", made_by=_LOADER)
 
 RT006 = describe('RT006', 'files', """The file is of a sensible size.
 
