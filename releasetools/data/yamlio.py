@@ -153,10 +153,10 @@ def _scalar(loader: Any, event: Any, tag: str) -> Any:
     make = _SCALARS.get(tag)
     if make is None:
         raise loader_problem('tag', line, tag=tag)
-    value = event.value
+    value, kind = event.value, tag.rsplit(':', 1)[1]
     if len(value) > MAX_NUMBER_TEXT and tag != _NULL:
         # PyYAML's int of "1:0:0:...:0" (base 60) takes time that grows with the square of its length.
-        raise loader_problem('bad-value', line, problem=f'{len(value)} characters for one {tag.rsplit(":", 1)[1]} '
+        raise loader_problem('bad-value', line, problem=f'{len(value)} characters for one {kind} '
                              f'(at most {MAX_NUMBER_TEXT})')
     try:
         return make(loader, ScalarNode(tag, value, event.start_mark, event.end_mark))
@@ -167,7 +167,7 @@ def _scalar(loader: Any, event: Any, tag: str) -> Any:
     except Exception:
         # Whatever else PyYAML's constructor raises on a value it cannot read (explicit tags):
         # "!!bool x" a KeyError, "!!int ''" an IndexError, "!!timestamp x" an AttributeError.
-        raise loader_problem('bad-value', line, problem=f'{value!r} is not a {tag.rsplit(":", 1)[1]}') from None
+        raise loader_problem('bad-value', line, problem=f'{value!r} is not a {kind}') from None
 
 
 _STARTS = (MappingStartEvent, SequenceStartEvent)

@@ -21,12 +21,12 @@ def check_repo_known(ctx: DeliverableContext) -> Iterator[Problem]:
     """
     settings = ctx.deliverable.repository_settings
     for release in ctx.new_releases:
-        seen: set[str] = set()
-        several = len(release.projects) > 1  # one project cannot appear twice: no set to fill
+        # One project cannot appear twice: most releases need no set of the repositories seen.
+        seen: set[str] | None = set() if len(release.projects) > 1 else None
         for project in release.projects:
             if project.repo is None:
                 continue
-            if several:
+            if seen is not None:
                 if project.repo in seen:
                     yield Problem(project.line, f'{project.repo} appears twice in {release.version}')
                 seen.add(project.repo)
@@ -69,9 +69,10 @@ def check_release_covers_repos(ctx: DeliverableContext) -> Iterator[Problem]:
     for release in ctx.new_releases:
         if not release.projects or ctx.is_special(release):
             continue
-        if all(map([p.repo for p in release.projects].__contains__, active)):
+        repos = release.repos
+        if all(map(repos.__contains__, active)):
             continue  # the common case: nothing left out (a few repositories each: no set needed)
-        named = set(release.repos)
+        named = set(repos)
         # x/nova named for openstack/nova is a rename RT501 reports already.
         moved = {repo.rsplit('/', 1)[-1] for repo in named if repo not in settings}
         missing = [repo for repo in active if repo not in named and repo.rsplit('/', 1)[-1] not in moved]

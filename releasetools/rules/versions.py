@@ -176,7 +176,7 @@ def check_semver_step(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
     own = False
     merged = _merged_count(ctx)
     for index, (release, parsed) in enumerate(zip(d.releases, ctx.own_semvers, strict=True)):
-        v = parsed if parsed is not None else _respelled(release)
+        v = parsed if parsed is not None else _respelled(release.version)
         if v is None:
             continue
         # A semantic version after date versions (1.0.0 after 2015.1.6) ends the date era.
@@ -220,14 +220,14 @@ def _line_opened_before(ctx: DeliverableContext, release: Release, v: SemVer) ->
     return positions is not None and positions[0] < release.index
 
 
-def _respelled(release: Release) -> SemVer | None:
+def _respelled(version: str | None) -> SemVer | None:
     """The version a non-canonical spelling stands for: ``2014.2`` is the ``2014.2.0`` release of its line.
 
     RT201 reports the spelling; the release still counts for the next steps,
     so that ``2014.2.1`` after ``2014.2`` is not also "a patch release of a
     line that has no release".
     """
-    spelled = canonical_spelling(release.version) if release.version else None
+    spelled = canonical_spelling(version) if version else None
     return parse_semver(spelled) if spelled is not None else None
 
 
@@ -528,8 +528,7 @@ def check_diff_start(ctx: DeliverableContext) -> Iterator[Problem | Skip]:
         if start is None or not release.version or is_commit_id(start):
             continue
         line = _key_line(d, release, 'diff-start')
-        spelled = canonical_spelling(start)
-        wanted = parse_semver(start) or (parse_semver(spelled) if spelled else None)
+        wanted = parse_semver(start) or _respelled(start)
         if wanted is None and parse_special(start) is None:
             yield Problem(line, f'diff-start {start!r} of {release.version} is not a version, a closing tag or a '
                           'commit id', DIFF_START_HINT)
